@@ -1,0 +1,107 @@
+/* cpu.h - one virtual CPU: registers, its memory, its decoded-code cache, and the run loop API.
+ *
+ * The CPU knows nothing of devices or of the scheduler: the VM installs one port read/write pair
+ * (struct cpu_io) and calls cpu_run() with a budget; cpu_run() returns a named reason.
+ */
+#ifndef DENALI_CPU_H
+#define DENALI_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/cache.h"
+#include "mmu/mem.h"
+
+/* General-purpose registers in x86 encoding order: r[REG_EAX] .. r[REG_EDI]. */
+enum gpr { REG_EAX, REG_ECX, REG_EDX, REG_EBX, REG_ESP, REG_EBP, REG_ESI, REG_EDI, GPRS };
+
+/* EFLAGS bits the guest can see (Intel SDM Vol. 1, 3.4.3). */
+enum eflag {
+	FL_CF = 1u << 0,
+	FL_FIXED1 = 1u << 1, /* always 1 */
+	FL_PF = 1u << 2,
+	FL_AF = 1u << 4,
+	FL_ZF = 1u << 6,
+	FL_SF = 1u << 7,
+	FL_TF = 1u << 8,
+	FL_IF = 1u << 9, /* virtual: mirrors page 0's irq_enable, never stored in cpu.eflags */
+	FL_DF = 1u << 10,
+	FL_OF = 1u << 11,
+	FL_AC = 1u << 18,
+	FL_ID = 1u << 21,
+};
+#define FL_OSZAPC (FL_OF | FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF)
+#define FL_SZAPC (FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF)
+/* The flags POPF may change under DVA-1 section 2. */
+#define FL_POPF_MASK (FL_OSZAPC | FL_DF | FL_AC | FL_ID)
+
+/* Why cpu_run() returned. */
+enum cpu_exit {
+	CPU_EXIT_BUDGET,    /* the budget of instructions is spent */
+	CPU_EXIT_IDLE,      /* IDLE executed: cpu.r[REG_EAX] holds the timeout */
+	CPU_EXIT_TERMINATE, /* TERMINATE executed: cpu.exit_status holds the status */
+	CPU_EXIT_FAULT,     /* an exception was raised: cpu.mem.fault says which, eip is its insn */
+	CPU_EXIT_UNIMPL,    /* an instruction this emulator does not implement yet: cpu.unimpl */
+	CPU_EXIT_EVENT,     /* a delivery point or device event needs the VM's attention */
+};
+
+/* Handler status: what the run loop does after one decoded instruction. */
+enum insn_status {
+	ST_NEXT = 0,   /* retired; continue with the next instruction (eip += len) */
+	ST_JUMP,       /* retired; eip was set by the handler: leave the block */
+	ST_FAULT,      /* not retired; cpu.mem.fault is set and eip is the faulting insn */
+	ST_IDLE,       /* retired IDLE */
+	ST_TERMINATE,  /* retired TERMINATE */
+	ST_UNIMPL,     /* not retired; not implemented */
+	ST_REP_PAUSED, /* a REP string instruction ran out of budget; it retired what it did */
+};
+
+/* The programmed-I/O interface a VM installs: every port, every device. Each returns 0, or -1
+ * for a port, width or direction that does not exist there (the CPU raises #GP(0)). */
+struct cpu_io {
+	void *opaque;
+	int (*in)(void *opaque, uint16_t port, unsigned size, uint32_t *val);
+	int (*out)(void *opaque, uint16_t port, unsigned size, uint32_t val);
+	/* REP OUTSB as one operation: n bytes already checked readable, in guest order. */
+	int (*out_bytes)(void *opaque, uint16_t port, const uint8_t *bytes, uint32_t n);
+};
+
+struct insn;
+
+struct cpu {
+	uint32_t r[GPRS];      /* EAX..EDI; byte/word registers alias the low bytes (LE host) */
+	uint32_t eip;          /* address of the next instruction to run */
+	uint32_t eflags;       /* OSZAPC, DF, AC, ID and bit 1; IF lives in page 0 (irq_enable) */
+	uint64_t instret;      /* instructions retired by this CPU, DVA-1 section 6 */
+	uint64_t stop_at;      /* cpu_run returns when instret reaches this */
+	bool leave_block;      /* set by a side effect (store to code or page 0): end the block */
+	uint8_t exit_status;   /* TERMINATE's status */
+	uint16_t unimpl;       /* ZydisMnemonic of the unimplemented instruction (CPU_EXIT_UNIMPL) */
+	struct guest_mem mem;  /* this VM's memory; mem.fault is the last exception */
+	struct code_cache cache; /* this CPU's decoded instructions */
+	struct cpu_io io;      /* ports */
+	FILE *trace;           /* --trace: one line per executed instruction, or NULL */
+};
+
+/* Set the architectural initial state of DVA-1 section 1 (EAX magic, ESP = mem_size, ...).
+ * mem must already be initialised. */
+void cpu_reset(struct cpu *c, uint32_t entry);
+/* Release the decoded-code cache. */
+void cpu_destroy(struct cpu *c);
+
+/* Run until budget instructions have retired or something needs the caller. */
+enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
+
+/* Raise exception vector with error code from a handler: records it, returns ST_FAULT. */
+int cpu_raise(struct cpu *c, uint32_t vector, uint32_t error);
+
+/* Human-readable name of a vector ("#PF page fault"), for diagnostics. */
+const char *cpu_vector_name(uint32_t vector);
+/* Write a multi-line dump of the registers and flags to f. */
+void cpu_dump_regs(const struct cpu *c, FILE *f);
+/* Disassemble the instruction at guest address eip into buf (bytes in hex, then Intel syntax).
+ * Never faults: unreadable bytes print as "??". */
+void cpu_disasm(struct cpu *c, uint32_t eip, char *buf, size_t size);
+
+#endif

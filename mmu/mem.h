@@ -1,0 +1,165 @@
+/* mem.h - one VM's guest-physical memory: a window of a shared host arena, checked on every access.
+ *
+ * A guest address a maps to host address base + a. Reads and writes of [0x1000, size) with no
+ * page flag take the inline fast path: one unsigned compare, one flag load for stores, one
+ * memcpy. Everything else (page 0, read-only bytes, pages holding decoded code, addresses at or
+ * beyond size) goes to the out-of-line slow path, whose result must be checked: a non-zero
+ * return means the access raised #PF and changed nothing; the fault is in m->fault.
+ */
+#ifndef DENALI_MEM_H
+#define DENALI_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "denali_arch/dva.h"
+
+#define MEM_CHECK __attribute__((warn_unused_result))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Per-page flags (one byte per 4 KiB page). A store to a page with any flag takes the slow path. */
+enum page_flag {
+	PG_RO = 0x01,   /* every byte of the page is read-only */
+	PG_RO_PART = 0x02, /* some bytes are read-only: consult the read-only ranges */
+	PG_CODE = 0x04, /* decoded instructions of this page are cached */
+};
+
+/* An exception, as DVA-1 section 5 records it in page 0. */
+struct dva_fault {
+	uint32_t vector; /* enum dva_vector */
+	uint32_t error;  /* error code, 0 where x86 pushes none */
+	uint32_t addr;   /* #PF only: lowest byte that was not allowed */
+};
+
+/* A read-only byte range [start, end) of guest memory (a PT_LOAD without PF_W). */
+struct ro_range {
+	uint32_t start, end;
+};
+
+/* Callbacks from memory to its owner (the VM): page 0 is the virtual-register page and a store
+ * to cached code must invalidate it. Each takes the opaque pointer given in mem_hooks.opaque. */
+struct mem_hooks {
+	void *opaque;
+	/* Refresh the dynamic page-0 fields (instret, time_ns) in page before a read of it. */
+	void (*page0_refresh)(void *opaque, uint8_t *page);
+	/* A write of n (1..8) bytes at off inside the writable window of page 0, value little-endian
+	 * in v; the owner applies its semantics (RW1C, 0/1, mask) to page. */
+	void (*page0_write)(void *opaque, uint8_t *page, uint32_t off, unsigned n, uint64_t v);
+	/* A store is about to change page pfn, which holds decoded code. */
+	void (*code_write)(void *opaque, uint32_t pfn);
+};
+
+/* Process-wide host address space from which every VM's window is carved (MAP_NORESERVE: pages
+ * cost host memory only once touched). Owned by whoever creates VMs; not a global. */
+struct mem_arena {
+	uint8_t *base;      /* reserved region */
+	size_t size;        /* bytes reserved */
+	size_t used;        /* bytes handed out by bump allocation */
+	struct arena_hole *holes; /* windows given back, reused first-fit */
+};
+
+struct guest_mem {
+	uint8_t *base;      /* host address of guest address 0 */
+	uint32_t size;      /* bytes, multiple of 4 KiB, DVA_MEM_MIN..DVA_MEM_MAX */
+	uint8_t *pflags;    /* one enum page_flag byte per page, size >> 12 entries */
+	struct ro_range *ro; /* read-only ranges, sorted, for PG_RO_PART pages */
+	unsigned nro;
+	struct mem_hooks hooks;
+	struct dva_fault fault; /* the last fault an access raised */
+	struct mem_arena *arena;
+	size_t span;        /* bytes of arena taken: window plus flags */
+};
+
+/* Arena set-up and teardown. Return 0 or -1 with errno set. */
+int mem_arena_init(struct mem_arena *a, size_t reserve_bytes);
+void mem_arena_destroy(struct mem_arena *a);
+
+/* Carve a zeroed window of size bytes for one VM; 0 or -1 (arena full). */
+int mem_init(struct guest_mem *m, struct mem_arena *a, uint32_t size) MEM_CHECK;
+/* Give the window back; its pages are returned to the host. */
+void mem_destroy(struct guest_mem *m);
+/* Host memory this VM's window holds now, in bytes (resident pages). */
+size_t mem_resident_bytes(const struct guest_mem *m);
+
+/* Mark [start, end) read-only for guest stores. 0, or -1 if out of memory. */
+int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end) MEM_CHECK;
+/* Whether byte a is writable by the guest (outside page 0). */
+bool mem_byte_writable(const struct guest_mem *m, uint32_t a);
+
+/* Slow paths: every case, including page 0 and faults. 0 or -1 with m->fault set (#PF). */
+int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out) MEM_CHECK;
+int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in) MEM_CHECK;
+/* Check that n bytes at a could be written now (read-modify-write, string ops), without writing
+ * and without side effects other than invalidating cached code that lies there. */
+int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n) MEM_CHECK;
+/* Check that n bytes at a can be read (no page-0 refresh). */
+int mem_check_read(struct guest_mem *m, uint32_t a, unsigned n) MEM_CHECK;
+/* Fetch up to n instruction bytes at a into out: returns how many bytes could be fetched before
+ * the first unfetchable one (page 0 or beyond size); never faults itself. */
+unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out);
+
+/* Record a #PF for an access of kind (DVA_PF_W and/or DVA_PF_I bits) at a. Returns -1. */
+int mem_fault(struct guest_mem *m, uint32_t a, uint32_t kind);
+
+/* Fast path: [a, a+n) lies in [0x1000, size). n is a small constant. */
+static inline bool mem_plain(const struct guest_mem *m, uint32_t a, unsigned n)
+{
+	return a - DVA_PAGE_SIZE <= m->size - DVA_PAGE_SIZE - n;
+}
+
+static inline int MEM_CHECK mem_read(struct guest_mem *m, uint32_t a, unsigned n, void *out)
+{
+	if (likely(mem_plain(m, a, n))) {
+		memcpy(out, m->base + a, n);
+		return 0;
+	}
+	return mem_read_slow(m, a, n, out);
+}
+
+static inline int MEM_CHECK mem_write(struct guest_mem *m, uint32_t a, unsigned n, const void *in)
+{
+	if (likely(mem_plain(m, a, n)) &&
+	    likely(!(m->pflags[a >> DVA_PAGE_SHIFT] | m->pflags[(a + n - 1) >> DVA_PAGE_SHIFT]))) {
+		memcpy(m->base + a, in, n);
+		return 0;
+	}
+	return mem_write_slow(m, a, n, in);
+}
+
+/* Sized helpers: values are zero-extended little-endian (hosts are little-endian). */
+static inline int MEM_CHECK mem_rd8(struct guest_mem *m, uint32_t a, uint32_t *v)
+{
+	uint8_t b;
+	if (mem_read(m, a, 1, &b))
+		return -1;
+	*v = b;
+	return 0;
+}
+static inline int MEM_CHECK mem_rd16(struct guest_mem *m, uint32_t a, uint32_t *v)
+{
+	uint16_t w;
+	if (mem_read(m, a, 2, &w))
+		return -1;
+	*v = w;
+	return 0;
+}
+static inline int MEM_CHECK mem_rd32(struct guest_mem *m, uint32_t a, uint32_t *v)
+{
+	return mem_read(m, a, 4, v);
+}
+/* Read n = 1, 2 or 4 bytes, zero-extended. */
+static inline int MEM_CHECK mem_rdn(struct guest_mem *m, uint32_t a, unsigned n, uint32_t *v)
+{
+	*v = 0;
+	return mem_read(m, a, n, v);
+}
+/* Write the low n = 1, 2 or 4 bytes of v. */
+static inline int MEM_CHECK mem_wrn(struct guest_mem *m, uint32_t a, unsigned n, uint32_t v)
+{
+	return mem_write(m, a, n, &v);
+}
+
+#endif

@@ -1,0 +1,2 @@
+# mmu/: guest memory.
+MMU_SRCS := mmu/mem.c
