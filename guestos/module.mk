@@ -1,0 +1,17 @@
+# guestos/: the library every DVA-1 guest links with (crt0, virtual instructions, console, printf).
+GUESTOS_SRCS := guestos/crt0.S guestos/start.c guestos/vinsn.c guestos/console.c \
+	guestos/printf.c guestos/string.c
+
+# guest_program: a recipe for a guest of your own, built outside the tables in examples/ and
+# tests/. Give the target its .c/.S sources and libguestos.a as prerequisites, e.g.
+#
+#   $(BUILD)/guests/mine.elf: mine/main.c mine/util.c $(BUILD)/libguestos.a guestos/denali.ld
+#   	$(guest_program)
+#
+# and run it with `build/denali run build/guests/mine.elf`. It compiles and links in one step with
+# the same flags as every other guest (no dependency files).
+define guest_program
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(filter-out -MMD -MP,$(GUEST_CFLAGS)) $(GUEST_LDFLAGS) -o $@ \
+		$(filter %.c %.S,$^) $(BUILD)/libguestos.a $(GUEST_LIBGCC)
+endef

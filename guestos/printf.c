@@ -1,0 +1,284 @@
+/* printf.c - dva_printf and dva_snprintf: a small formatter of our own (there is no libc). */
+#include <string.h>
+
+#include "denali.h"
+#include "guestos/param.h"
+
+/* Where formatted characters go. The console sink gathers them in buf and writes each full buffer
+ * with one REP OUTSB; a string sink stores what fits in the caller's array and counts the rest. */
+struct sink {
+	char *buf;    /* output area */
+	size_t cap;   /* characters buf can take (a string sink keeps one more byte for the NUL) */
+	size_t len;   /* characters in buf now */
+	size_t total; /* characters produced in all: the return value */
+	int console;  /* 1: flush buf to the console when full; 0: drop what does not fit */
+};
+
+/* One conversion specification: %[flags][width][.precision][length]conv. */
+struct spec {
+	int left;      /* '-': pad on the right */
+	int zero;      /* '0': pad numbers with zeros after the sign or 0x */
+	int width;     /* minimum field width, 0 for none */
+	int precision; /* integers: minimum digits; %s: maximum characters; -1 for none */
+	int length;    /* bytes of the argument: 1 (hh), 2 (h), 4 (none, l, z), 8 (ll) */
+};
+
+static void put(struct sink *s, char ch)
+{
+	s->total++;
+	if (s->len == s->cap) {
+		if (!s->console)
+			return;
+		dva_write(s->buf, s->len);
+		s->len = 0;
+	}
+	s->buf[s->len++] = ch;
+}
+
+static void put_repeat(struct sink *s, char ch, int n)
+{
+	for (; n > 0; n--)
+		put(s, ch);
+}
+
+static void put_chars(struct sink *s, const char *p, size_t n)
+{
+	for (; n > 0; n--)
+		put(s, *p++);
+}
+
+/* A string or character field: at most sp->precision characters of p, padded to the width. */
+static void put_field(struct sink *s, const char *p, size_t n, const struct spec *sp)
+{
+	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
+
+	if (!sp->left)
+		put_repeat(s, ' ', pad);
+	put_chars(s, p, n);
+	if (sp->left)
+		put_repeat(s, ' ', pad);
+}
+
+/* An integer field: sign or prefix, zeros up to the precision (or the width with '0'), digits. */
+static void put_number(struct sink *s, uint64_t v, const char *prefix, unsigned base, int upper,
+		       const struct spec *sp)
+{
+	const char *digit = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24]; /* 2^64 - 1 has 20 decimal digits */
+	int n = 0, zeros, pad, plen = (int)strlen(prefix);
+
+	/* 32-bit division whenever the value fits: 64-bit division is a libgcc call. */
+	if (v <= UINT32_MAX) {
+		for (uint32_t w = (uint32_t)v; w != 0; w /= base)
+			tmp[n++] = digit[w % base];
+	} else {
+		for (; v != 0; v /= base)
+			tmp[n++] = digit[v % base];
+	}
+	if (n == 0 && sp->precision != 0)
+		tmp[n++] = '0'; /* C: zero with precision 0 prints no digits */
+
+	zeros = sp->precision > n ? sp->precision - n : 0;
+	pad = sp->width - plen - zeros - n;
+	if (pad < 0)
+		pad = 0;
+	if (sp->zero && !sp->left && sp->precision < 0) {
+		zeros += pad;
+		pad = 0;
+	}
+	if (!sp->left)
+		put_repeat(s, ' ', pad);
+	put_chars(s, prefix, (size_t)plen);
+	put_repeat(s, '0', zeros);
+	while (n > 0)
+		put(s, tmp[--n]);
+	if (sp->left)
+		put_repeat(s, ' ', pad);
+}
+
+static uint64_t arg_unsigned(va_list *ap, int length)
+{
+	switch (length) {
+	case 8:
+		return va_arg(*ap, unsigned long long);
+	case 2:
+		return (uint16_t)va_arg(*ap, unsigned int);
+	case 1:
+		return (uint8_t)va_arg(*ap, unsigned int);
+	default:
+		return va_arg(*ap, unsigned int);
+	}
+}
+
+static int64_t arg_signed(va_list *ap, int length)
+{
+	switch (length) {
+	case 8:
+		return va_arg(*ap, long long);
+	case 2:
+		return (int16_t)va_arg(*ap, int);
+	case 1:
+		return (int8_t)va_arg(*ap, int);
+	default:
+		return va_arg(*ap, int);
+	}
+}
+
+/* Parse flags, width, precision and length at *fmt (just past the '%'), taking '*' values from ap. */
+static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
+{
+	*sp = (struct spec){ .precision = -1, .length = 4 };
+	for (;; fmt++) {
+		if (*fmt == '-')
+			sp->left = 1;
+		else if (*fmt == '0')
+			sp->zero = 1;
+		else
+			break;
+	}
+	if (*fmt == '*') {
+		sp->width = va_arg(*ap, int);
+		if (sp->width < 0) { /* C: a negative '*' width is '-' and its magnitude */
+			sp->left = 1;
+			sp->width = -sp->width;
+		}
+		fmt++;
+	} else {
+		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+			sp->width = sp->width * 10 + (*fmt - '0');
+	}
+	if (*fmt == '.') {
+		fmt++;
+		sp->precision = 0;
+		if (*fmt == '*') {
+			sp->precision = va_arg(*ap, int);
+			if (sp->precision < 0)
+				sp->precision = -1; /* C: a negative '*' precision is none */
+			fmt++;
+		} else {
+			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+				sp->precision = sp->precision * 10 + (*fmt - '0');
+		}
+	}
+	if (fmt[0] == 'h' && fmt[1] == 'h') {
+		sp->length = 1;
+		fmt += 2;
+	} else if (fmt[0] == 'l' && fmt[1] == 'l') {
+		sp->length = 8;
+		fmt += 2;
+	} else if (fmt[0] == 'h') {
+		sp->length = 2;
+		fmt++;
+	} else if (fmt[0] == 'l' || fmt[0] == 'z') {
+		sp->length = 4; /* long and size_t are 32 bits on DVA-1 */
+		fmt++;
+	}
+	return fmt;
+}
+
+/* Format fmt with ap into s; returns with everything produced counted in s->total. */
+static void format(struct sink *s, const char *fmt, va_list *ap)
+{
+	struct spec sp;
+
+	while (*fmt != '\0') {
+		if (*fmt != '%') {
+			put(s, *fmt++);
+			continue;
+		}
+		fmt = parse_spec(fmt + 1, &sp, ap);
+		switch (*fmt) {
+		case 'd':
+		case 'i': {
+			int64_t v = arg_signed(ap, sp.length);
+			/* The magnitude of INT64_MIN does not fit int64_t, so negate as unsigned. */
+			put_number(s, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0 ? "-" : "", 10, 0, &sp);
+			break;
+		}
+		case 'u':
+			put_number(s, arg_unsigned(ap, sp.length), "", 10, 0, &sp);
+			break;
+		case 'x':
+		case 'X':
+			put_number(s, arg_unsigned(ap, sp.length), "", 16, *fmt == 'X', &sp);
+			break;
+		case 'p':
+			sp.precision = 8; /* a DVA-1 address: always 8 hex digits */
+			put_number(s, (uintptr_t)va_arg(*ap, void *), "0x", 16, 0, &sp);
+			break;
+		case 'c': {
+			char ch = (char)va_arg(*ap, int);
+			put_field(s, &ch, 1, &sp);
+			break;
+		}
+		case 's': {
+			const char *str = va_arg(*ap, const char *);
+			size_t n = 0;
+			if (str == NULL)
+				str = "(null)";
+			while (str[n] != '\0' && (sp.precision < 0 || n < (size_t)sp.precision))
+				n++;
+			put_field(s, str, n, &sp);
+			break;
+		}
+		case '%':
+			put(s, '%');
+			break;
+		case '\0':
+			return; /* a lone '%' at the end: nothing to convert */
+		default:
+			put(s, '%'); /* unknown conversion: print it as written, for visibility */
+			put(s, *fmt);
+			break;
+		}
+		fmt++;
+	}
+}
+
+int dva_vprintf(const char *fmt, va_list ap)
+{
+	char buf[GUESTOS_PRINTF_BUF];
+	struct sink s = { .buf = buf, .cap = sizeof buf, .console = 1 };
+	va_list copy;
+
+	va_copy(copy, ap);
+	format(&s, fmt, &copy);
+	va_end(copy);
+	dva_write(buf, s.len);
+	return (int)s.total;
+}
+
+int dva_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = dva_vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int dva_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct sink s = { .buf = buf, .cap = size > 0 ? size - 1 : 0, .console = 0 };
+	va_list copy;
+
+	va_copy(copy, ap);
+	format(&s, fmt, &copy);
+	va_end(copy);
+	if (size > 0)
+		buf[s.len] = '\0';
+	return (int)s.total;
+}
+
+int dva_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = dva_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
