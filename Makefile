@@ -63,10 +63,10 @@ $(BUILD)/libdenali-san.a: $(CORE_SAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/denali: $(BUILD)/obj/denali_arch/main.o $(BUILD)/libdenali.a
+$(BUILD)/denali: $(BUILD)/obj/denali_arch/main.o $(CORE_OBJS)
 	$(CC) -o $@ $^ $(HOST_LDLIBS)
 
-$(BUILD)/denali-san: $(BUILD)/san/denali_arch/main.o $(BUILD)/libdenali-san.a
+$(BUILD)/denali-san: $(BUILD)/san/denali_arch/main.o $(CORE_SAN_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # --- guests --------------------------------------------------------------------------------

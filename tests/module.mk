@@ -5,10 +5,10 @@ UNIT_SAN_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/san/unit_%)
 HARNESS_OBJ := $(BUILD)/obj/tests/unit/harness.o
 HARNESS_SAN_OBJ := $(BUILD)/san/tests/unit/harness.o
 
-$(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/test_%.o $(HARNESS_OBJ) $(BUILD)/libdenali.a
+$(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/test_%.o $(HARNESS_OBJ) $(CORE_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(HOST_LDLIBS) -lcmocka
-$(BUILD)/tests/san/unit_%: $(BUILD)/san/tests/unit/test_%.o $(HARNESS_SAN_OBJ) $(BUILD)/libdenali-san.a
+$(BUILD)/tests/san/unit_%: $(BUILD)/san/tests/unit/test_%.o $(HARNESS_SAN_OBJ) $(CORE_SAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS) -lcmocka
 

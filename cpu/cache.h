@@ -1,0 +1,72 @@
+/* cache.h - the decoded-instruction cache: blocks of decoded instructions keyed by guest address.
+ *
+ * A block is a straight run of instructions that ends at a control transfer, at an instruction
+ * that must leave the run loop, at BLOCK_MAX instructions or where the next instruction would
+ * start on another page. Blocks live in a bump-allocated pool; a store to a page holding cached
+ * code unlinks every block that touches the page, and a full pool is flushed whole.
+ */
+#ifndef DENALI_CACHE_H
+#define DENALI_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <Zydis/Zydis.h>
+
+#define BLOCK_MAX 64          /* instructions per block */
+#define CACHE_BUCKETS 1024    /* hash chains; a power of two */
+#define CACHE_POOL_MIN (16u << 10)  /* first pool, bytes; doubles when flushed full */
+#define CACHE_POOL_MAX (4u << 20)
+
+struct insn;
+
+struct block {
+	uint32_t eip;        /* guest address of the first instruction */
+	uint32_t end;        /* guest address just past the last instruction's bytes */
+	uint32_t n;          /* instructions, 1..BLOCK_MAX */
+	struct block *next;  /* hash chain */
+	struct insn *in;     /* the n decoded instructions (in the pool, after the block) */
+};
+
+/* Counters a user can read in --stats; all are totals since the VM started. */
+struct cache_stats {
+	uint64_t lookups;       /* block look-ups by the run loop */
+	uint64_t misses;        /* look-ups that had to build a block */
+	uint64_t decodes;       /* instructions Zydis decoded */
+	uint64_t invalidations; /* blocks dropped because their code was written */
+	uint64_t flushes;       /* times the whole pool was emptied */
+};
+
+struct code_cache {
+	struct block **hash;  /* CACHE_BUCKETS chains, or NULL before the first block */
+	uint8_t *pool;        /* blocks and their instructions */
+	size_t pool_size, pool_used;
+	ZydisDecoder zydis;   /* 32-bit protected mode, 32-bit stack */
+	struct cache_stats stats;
+};
+
+void cache_init(struct code_cache *cc);
+void cache_destroy(struct code_cache *cc);
+
+/* The block starting at eip, or NULL. */
+static inline struct block *cache_lookup(struct code_cache *cc, uint32_t eip)
+{
+	cc->stats.lookups++;
+	if (!cc->hash)
+		return NULL;
+	struct block *b = cc->hash[(eip ^ (eip >> 10)) & (CACHE_BUCKETS - 1)];
+	while (b && b->eip != eip)
+		b = b->next;
+	return b;
+}
+
+/* Room for a block of up to BLOCK_MAX instructions at eip; never fails (flushes if full, which
+ * only happens between blocks). Fill b->in[0..n) and b->n, b->end, then cache_insert. */
+struct block *cache_new_block(struct code_cache *cc, uint32_t eip);
+void cache_insert(struct code_cache *cc, struct block *b);
+/* Drop every block with bytes on page pfn. */
+void cache_invalidate_page(struct code_cache *cc, uint32_t pfn);
+/* Drop every block. */
+void cache_flush(struct code_cache *cc);
+
+#endif

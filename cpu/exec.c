@@ -1,0 +1,138 @@
+/* exec.c - the execute loop: look up a block, run its handlers, count retirements, stop on a
+ * named reason. The traced variant runs one instruction at a time and writes --trace lines. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "cpu/decode.h"
+#include "cpu/insn.h"
+
+/* What the loop does after a handler that did not return ST_NEXT. Returns -1 to keep running
+ * (leave the block), or the enum cpu_exit to return. */
+static int after_insn(struct cpu *c, const struct insn *in, int st)
+{
+	switch (st) {
+	case ST_JUMP:
+		c->instret++;
+		return -1;
+	case ST_REP_PAUSED:
+		return -1;
+	case ST_IDLE:
+		c->eip += in->len;
+		c->instret++;
+		return CPU_EXIT_IDLE;
+	case ST_TERMINATE:
+		c->eip += in->len;
+		c->instret++;
+		return CPU_EXIT_TERMINATE;
+	case ST_UNIMPL:
+		c->unimpl = in->mnem;
+		return CPU_EXIT_UNIMPL;
+	case ST_FAULT:
+		return CPU_EXIT_FAULT;
+	default:
+		abort(); /* a handler returned something that is not an enum insn_status */
+	}
+}
+
+static enum cpu_exit run_traced(struct cpu *c);
+
+enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
+{
+	c->stop_at = c->instret + budget;
+	if (c->trace)
+		return run_traced(c);
+
+	while (c->instret < c->stop_at) {
+		struct block *b = cache_lookup(&c->cache, c->eip);
+		if (!b)
+			b = decode_block(c, c->eip);
+		uint64_t left = c->stop_at - c->instret;
+		const struct insn *in = b->in;
+		const struct insn *end = in + (b->n < left ? b->n : left);
+
+		c->leave_block = false;
+		for (; in < end; in++) {
+			int st = in->fn(c, in);
+			if (likely(st == ST_NEXT)) {
+				c->eip += in->len;
+				c->instret++;
+				if (unlikely(c->leave_block))
+					break;
+				continue;
+			}
+			int ex = after_insn(c, in, st);
+			if (ex >= 0)
+				return (enum cpu_exit)ex;
+			break;
+		}
+	}
+	return CPU_EXIT_BUDGET;
+}
+
+/* --trace: one line per executed instruction: EIP, bytes and disassembly, then the registers
+ * and flags it changed. Slow by design; the decoded form is still what runs. */
+static enum cpu_exit run_traced(struct cpu *c)
+{
+	static const char *const names[GPRS] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
+	while (c->instret < c->stop_at) {
+		struct block *b = cache_lookup(&c->cache, c->eip);
+		if (!b)
+			b = decode_block(c, c->eip);
+		const struct insn *in = &b->in[0];
+		uint32_t before[GPRS], fl = c->eflags, eip = c->eip;
+		char text[160];
+
+		memcpy(before, c->r, sizeof(before));
+		cpu_disasm(c, eip, text, sizeof(text));
+		c->leave_block = false;
+		int st = in->fn(c, in);
+		if (st == ST_NEXT) {
+			c->eip += in->len;
+			c->instret++;
+		}
+		fprintf(c->trace, "%08" PRIx32 "  %s", eip, text);
+		for (int i = 0; i < GPRS; i++)
+			if (c->r[i] != before[i])
+				fprintf(c->trace, " %s=%08" PRIx32, names[i], c->r[i]);
+		if (c->eflags != fl)
+			fprintf(c->trace, " eflags=%08" PRIx32, c->eflags);
+		if (st == ST_FAULT)
+			fprintf(c->trace, " fault=%" PRIu32, c->mem.fault.vector);
+		fputc('\n', c->trace);
+		if (st != ST_NEXT) {
+			int ex = after_insn(c, in, st);
+			if (ex >= 0)
+				return (enum cpu_exit)ex;
+		}
+	}
+	return CPU_EXIT_BUDGET;
+}
+
+void cpu_reset(struct cpu *c, uint32_t entry)
+{
+	memset(c->r, 0, sizeof(c->r));
+	c->r[REG_EAX] = DVA_MAGIC;
+	c->r[REG_ESP] = c->mem.size;
+	c->eip = entry;
+	c->eflags = DVA_INITIAL_EFLAGS;
+	c->instret = 0;
+	c->stop_at = 0;
+	c->leave_block = false;
+	c->exit_status = 0;
+	c->unimpl = 0;
+	cache_init(&c->cache);
+}
+
+void cpu_destroy(struct cpu *c)
+{
+	cache_destroy(&c->cache);
+}
+
+int cpu_raise(struct cpu *c, uint32_t vector, uint32_t error)
+{
+	c->mem.fault.vector = vector;
+	c->mem.fault.error = error;
+	return ST_FAULT;
+}

@@ -1,0 +1,63 @@
+/* vm.h - the VM object: everything one guest has, and the run's clock that all VMs share. */
+#ifndef DENALI_VM_H
+#define DENALI_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/cpu.h"
+#include "denali_arch/loader.h"
+#include "devices/console.h"
+#include "devices/device.h"
+
+/* The run's clock (DVA-1 section 6): time_ns = floor(N * 10^9 / cpu_hz) + S under the
+ * deterministic clock, the host's monotonic clock otherwise. */
+struct vm_clock {
+	bool deterministic;
+	uint32_t cpu_hz;        /* virtual instructions per virtual second */
+	uint64_t retired;       /* N before the running VM's current quantum */
+	uint64_t skipped_ns;    /* S: time jumped over while every VM idled */
+	uint64_t host_start_ns; /* host clock: CLOCK_MONOTONIC at time_ns = 0 */
+	uint64_t epoch_ns;      /* Unix time at time_ns = 0 */
+	uint64_t seed;          /* the run's seed; each VM's is derived from it */
+};
+
+enum vm_state { VM_RUNNABLE, VM_IDLE, VM_DONE };
+
+struct vm {
+	struct cpu cpu;         /* registers, memory, decoded-code cache, ports */
+	uint32_t id;            /* vm_id: creation order, from 0 */
+	enum vm_state state;
+	int status;             /* recorded exit status, valid when VM_DONE */
+	struct vm_clock *clock; /* the run's clock (not owned) */
+	uint64_t quantum_base;  /* cpu.instret when the current quantum began */
+	struct port_bus bus;    /* devices */
+	struct console *console;
+};
+
+struct vm_config {
+	uint32_t id;
+	uint32_t mem_size;      /* bytes, a multiple of 4 KiB in [DVA_MEM_MIN, DVA_MEM_MAX] */
+	const char *args;       /* argument string, at most DVA_ARGS_MAX bytes */
+	FILE *console_out;      /* where console output goes, or NULL */
+	FILE *trace;            /* --trace stream, or NULL */
+};
+
+/* Create a VM from a checked image. 0, or -1 with a one-line reason in err. */
+int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
+	      const struct vm_config *cfg, const struct image *img, char err[LOADER_ERR]);
+void vm_destroy(struct vm *vm);
+
+/* The current system time, as a read of time_ns by this VM would see it now. */
+uint64_t vm_time_ns(const struct vm *vm);
+
+/* Page 0 (vregs.c): initialise it, and the hooks memory calls. */
+void vregs_init(struct vm *vm, const struct vm_config *cfg);
+void vregs_refresh(void *vm, uint8_t *page);
+void vregs_write(void *vm, uint8_t *page, uint32_t off, unsigned n, uint64_t v);
+
+/* Print the diagnostic for a VM that ended on an exception or an unimplemented instruction. */
+void vm_report_fault(struct vm *vm, FILE *f);
+
+#endif

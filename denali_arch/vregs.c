@@ -1,0 +1,83 @@
+/* vregs.c - page 0, the virtual registers (DVA-1 section 3): contents and write semantics. */
+#include <stddef.h>
+#include <string.h>
+
+#include "denali_arch/vm.h"
+
+#define REG_AT(page, field) ((uint8_t *)(page) + offsetof(struct dva_regs, field))
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ull;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+void vregs_init(struct vm *vm, const struct vm_config *cfg)
+{
+	struct dva_regs *p = (struct dva_regs *)vm->cpu.mem.base;
+	memset(p, 0, sizeof(*p));
+	p->magic = DVA_MAGIC;
+	p->version = DVA_VERSION;
+	p->vm_id = vm->id;
+	p->mem_size = vm->cpu.mem.size;
+	p->cpu_hz = vm->clock->cpu_hz;
+	p->flags = vm->clock->deterministic ? 1u : 0u;
+	p->time_ns = vm_time_ns(vm);
+	/* A locally administered unicast address: 02:44:4E:xx:xx:xx with the vm_id. */
+	p->mac[0] = 0x02;
+	p->mac[1] = 0x44;
+	p->mac[2] = 0x4E;
+	p->mac[3] = (uint8_t)(vm->id >> 16);
+	p->mac[4] = (uint8_t)(vm->id >> 8);
+	p->mac[5] = (uint8_t)vm->id;
+	p->seed = splitmix64(vm->clock->seed ^ splitmix64(vm->id));
+	p->epoch_ns = vm->clock->epoch_ns;
+	p->devices = 1u << DVA_LINE_CONSOLE_IN;
+	if (cfg->args)
+		memcpy(p->args, cfg->args, strlen(cfg->args) + 1);
+}
+
+/* Bring the fields that change between instructions up to date before a read. */
+void vregs_refresh(void *opaque, uint8_t *page)
+{
+	struct vm *vm = opaque;
+	uint64_t t = vm_time_ns(vm), n = vm->cpu.instret;
+	memcpy(REG_AT(page, time_ns), &t, 8);
+	memcpy(REG_AT(page, instret), &n, 8);
+}
+
+/* A guest store of n bytes (all inside one register) at off. The bytes are merged into the
+ * register's old value first, so narrow and unaligned writes work like wide ones. */
+void vregs_write(void *opaque, uint8_t *page, uint32_t off, unsigned n, uint64_t v)
+{
+	struct vm *vm = opaque;
+	uint32_t reg = off & ~3u, shift = 8 * (off - reg), old, val;
+	uint32_t bits = (uint32_t)(n == 4 ? 0xFFFFFFFFu : ((1u << (8 * n)) - 1u)) << shift;
+	memcpy(&old, page + reg, 4);
+	val = (old & ~bits) | (((uint32_t)v << shift) & bits);
+
+	switch (reg) {
+	case offsetof(struct dva_regs, irq_enable):
+		val = val != 0;
+		if (!old && val)
+			vm->cpu.leave_block = true; /* a delivery point (DVA-1 section 5) */
+		break;
+	case offsetof(struct dva_regs, irq_pending):
+		val = old & ~(((uint32_t)v << shift) & bits); /* write 1 to clear */
+		break;
+	case offsetof(struct dva_regs, irq_mask):
+		val &= DVA_LINE_MASK;
+		{
+			uint32_t enabled;
+			memcpy(&enabled, REG_AT(page, irq_enable), 4);
+			if (enabled)
+				vm->cpu.leave_block = true; /* a delivery point */
+		}
+		break;
+	default: /* vector_base */
+		break;
+	}
+	memcpy(page + reg, &val, 4);
+}

@@ -1,0 +1,264 @@
+/* mem.c - guest memory: the arena of windows, the slow paths, read-only bytes and page 0. */
+#include "mmu/mem.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* A window given back to the arena, reused by the next VM that fits. */
+struct arena_hole {
+	size_t off, size;
+	struct arena_hole *next;
+};
+
+int mem_arena_init(struct mem_arena *a, size_t reserve_bytes)
+{
+	/* MAP_NORESERVE: no commit charge; a page costs host memory only once the guest touches
+	 * it, and untouched reads map the shared zero page. One mapping for every VM keeps us far
+	 * from the kernel's limit on mappings (vm.max_map_count) at 100,000 VMs. */
+	void *p = mmap(NULL, reserve_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	a->base = p;
+	a->size = reserve_bytes;
+	a->used = 0;
+	a->holes = NULL;
+	return 0;
+}
+
+void mem_arena_destroy(struct mem_arena *a)
+{
+	while (a->holes) {
+		struct arena_hole *h = a->holes;
+		a->holes = h->next;
+		free(h);
+	}
+	if (a->base)
+		munmap(a->base, a->size);
+	a->base = NULL;
+}
+
+static size_t page_round(size_t n)
+{
+	return (n + DVA_PAGE_SIZE - 1) & ~(size_t)(DVA_PAGE_SIZE - 1);
+}
+
+int mem_init(struct guest_mem *m, struct mem_arena *a, uint32_t size)
+{
+	/* The page flags live right after the window, in the same arena: untouched flag pages
+	 * read as zero and cost nothing. A guard page separates this span from the next. */
+	size_t span = (size_t)size + page_round(size >> DVA_PAGE_SHIFT) + DVA_PAGE_SIZE;
+	size_t off = 0;
+	bool found = false;
+
+	memset(m, 0, sizeof(*m));
+	for (struct arena_hole **hp = &a->holes; *hp; hp = &(*hp)->next) {
+		if ((*hp)->size == span) {
+			struct arena_hole *h = *hp;
+			off = h->off;
+			*hp = h->next;
+			free(h);
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		if (a->size - a->used < span) {
+			errno = ENOMEM;
+			return -1;
+		}
+		off = a->used;
+		a->used += span;
+	}
+	m->arena = a;
+	m->span = span;
+	m->base = a->base + off;
+	m->size = size;
+	m->pflags = m->base + size;
+	return 0;
+}
+
+void mem_destroy(struct guest_mem *m)
+{
+	if (!m->base)
+		return;
+	/* Give the pages back to the host; the range reads as zero when reused. */
+	madvise(m->base, m->span, MADV_DONTNEED);
+	struct arena_hole *h = malloc(sizeof(*h));
+	if (h) {
+		h->off = (size_t)(m->base - m->arena->base);
+		h->size = m->span;
+		h->next = m->arena->holes;
+		m->arena->holes = h;
+	}
+	free(m->ro);
+	m->ro = NULL;
+	m->base = NULL;
+}
+
+size_t mem_resident_bytes(const struct guest_mem *m)
+{
+	size_t pages = m->span / DVA_PAGE_SIZE, resident = 0;
+	unsigned char vec[256];
+	for (size_t i = 0; i < pages; i += sizeof(vec)) {
+		size_t n = pages - i < sizeof(vec) ? pages - i : sizeof(vec);
+		if (mincore(m->base + i * DVA_PAGE_SIZE, n * DVA_PAGE_SIZE, vec) != 0)
+			return 0;
+		for (size_t j = 0; j < n; j++)
+			resident += vec[j] & 1;
+	}
+	return resident * DVA_PAGE_SIZE;
+}
+
+int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end)
+{
+	if (start >= end)
+		return 0;
+	struct ro_range *r = realloc(m->ro, (m->nro + 1) * sizeof(*r));
+	if (!r)
+		return -1;
+	m->ro = r;
+	unsigned i = m->nro++;
+	while (i > 0 && r[i - 1].start > start) {
+		r[i] = r[i - 1];
+		i--;
+	}
+	r[i] = (struct ro_range){ start, end };
+	/* Whole pages inside the range are PG_RO; pages it covers in part are PG_RO_PART. */
+	for (uint32_t pfn = start >> DVA_PAGE_SHIFT; pfn <= (end - 1) >> DVA_PAGE_SHIFT; pfn++) {
+		uint32_t lo = pfn << DVA_PAGE_SHIFT;
+		bool whole = start <= lo && (uint64_t)end >= (uint64_t)lo + DVA_PAGE_SIZE;
+		m->pflags[pfn] |= whole ? PG_RO : PG_RO_PART;
+	}
+	return 0;
+}
+
+bool mem_byte_writable(const struct guest_mem *m, uint32_t a)
+{
+	if (a < DVA_PAGE_SIZE || a >= m->size)
+		return false;
+	uint8_t f = m->pflags[a >> DVA_PAGE_SHIFT];
+	if (f & PG_RO)
+		return false;
+	if (f & PG_RO_PART)
+		for (unsigned i = 0; i < m->nro; i++)
+			if (a >= m->ro[i].start && a < m->ro[i].end)
+				return false;
+	return true;
+}
+
+int mem_fault(struct guest_mem *m, uint32_t a, uint32_t kind)
+{
+	m->fault.vector = DVA_VEC_PF;
+	m->fault.addr = a;
+	m->fault.error = kind | DVA_PF_U | (a < m->size ? DVA_PF_P : 0);
+	return -1;
+}
+
+/* First byte of [a, a+n) that cannot be read, or -1 when all can (page 0 is readable). */
+static int64_t first_unreadable(const struct guest_mem *m, uint32_t a, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t b = a + i;
+		if (b >= m->size || b < a) /* beyond memory, or wrapped past 4 GiB */
+			return b;
+	}
+	return -1;
+}
+
+int mem_check_read(struct guest_mem *m, uint32_t a, unsigned n)
+{
+	int64_t bad = first_unreadable(m, a, n);
+	return bad < 0 ? 0 : mem_fault(m, (uint32_t)bad, 0);
+}
+
+int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out)
+{
+	if (mem_check_read(m, a, n))
+		return -1;
+	if (a < DVA_PAGE_SIZE && m->hooks.page0_refresh)
+		m->hooks.page0_refresh(m->hooks.opaque, m->base);
+	memcpy(out, m->base + a, n);
+	return 0;
+}
+
+/* Whether byte b of page 0 is one a guest may write (DVA-1 section 3). */
+static bool page0_writable(uint32_t b)
+{
+	return b >= DVA_RW_FIRST && b < DVA_RW_END && !(b >= 0x2C && b < 0x30); /* not irq_batch */
+}
+
+/* First byte of [a, a+n) that cannot be written, or -1. */
+static int64_t first_unwritable(const struct guest_mem *m, uint32_t a, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t b = a + i;
+		if (b >= m->size || b < a)
+			return b;
+		if (b < DVA_PAGE_SIZE ? !page0_writable(b) : !mem_byte_writable(m, b))
+			return b;
+	}
+	return -1;
+}
+
+/* Invalidate decoded code on the pages [a, a+n) touches. */
+static void touch_code(struct guest_mem *m, uint32_t a, unsigned n)
+{
+	uint32_t first = a >> DVA_PAGE_SHIFT, last = (a + n - 1) >> DVA_PAGE_SHIFT;
+	for (uint32_t pfn = first; pfn <= last; pfn++) {
+		if (m->pflags[pfn] & PG_CODE) {
+			m->pflags[pfn] &= (uint8_t)~PG_CODE;
+			if (m->hooks.code_write)
+				m->hooks.code_write(m->hooks.opaque, pfn);
+		}
+	}
+}
+
+int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n)
+{
+	int64_t bad = first_unwritable(m, a, n);
+	if (bad >= 0)
+		return mem_fault(m, (uint32_t)bad, DVA_PF_W);
+	if (a >= DVA_PAGE_SIZE)
+		touch_code(m, a, n);
+	return 0;
+}
+
+int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in)
+{
+	if (mem_check_write(m, a, n))
+		return -1;
+	if (a < DVA_PAGE_SIZE) {
+		/* Every byte lies in one of the writable registers; let the owner apply their
+		 * semantics one register at a time. */
+		const uint8_t *src = in;
+		uint32_t b = a, end = a + n;
+		while (b < end) {
+			uint32_t reg_end = (b & ~3u) + 4, k = (reg_end < end ? reg_end : end) - b;
+			uint64_t v = 0;
+			memcpy(&v, src + (b - a), k);
+			if (m->hooks.page0_write)
+				m->hooks.page0_write(m->hooks.opaque, m->base, b, k, v);
+			else
+				memcpy(m->base + b, src + (b - a), k);
+			b += k;
+		}
+		return 0;
+	}
+	memcpy(m->base + a, in, n);
+	return 0;
+}
+
+unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out)
+{
+	unsigned i = 0;
+	for (; i < n; i++) {
+		uint32_t b = a + i;
+		if (b < DVA_PAGE_SIZE || b >= m->size || b < a)
+			break;
+		out[i] = m->base[b];
+	}
+	return i;
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh - install the Debian packages the build needs, or say exactly how (make deps).
+# Packages: gcc-multilib (32-bit guests and the native half of the differential tests),
+# libzydis-dev (the decoder), libcmocka-dev (unit tests), libsdl2-dev (the optional display).
+set -e
+PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "denali: missing packages:$missing (install them with your system's package manager)" >&2
+	exit 1
+fi
+if [ "$(id -u)" = 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	SUDO="sudo"
+else
+	echo "denali: missing packages:$missing" >&2
+	echo "denali: run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "denali: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq$missing
