@@ -14,10 +14,29 @@ $(BUILD)/tests/san/unit_%: $(BUILD)/san/tests/unit/test_%.o $(HARNESS_SAN_OBJ) $
 
 # Self-checking guests: each prints and terminates; tests/guests/expect/NAME.out holds what it
 # must print, NAME.status its exit status.
-TEST_GUESTS :=
+TEST_GUESTS := t_entry t_console t_terminate t_terminate_nested t_page0 t_smc t_rodata t_rotext
+GUEST_SRCS_t_entry := tests/guests/t_entry.c tests/guests/check.c
+GUEST_SRCS_t_console := tests/guests/t_console.c tests/guests/check.c
+GUEST_SRCS_t_terminate := tests/guests/t_terminate.c
+GUEST_SRCS_t_terminate_nested := tests/guests/t_terminate_nested.c
+GUEST_SRCS_t_page0 := tests/guests/t_page0.c tests/guests/check.c
+GUEST_SRCS_t_smc := tests/guests/t_smc.c tests/guests/check.c
+GUEST_SRCS_t_rodata := tests/guests/t_rodata.c tests/guests/check.c
+GUEST_SRCS_t_rotext := tests/guests/t_rotext.c
 
+# Every unit binary runs plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
 unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 	@set -e; for t in $(UNIT_BINS) $(UNIT_SAN_BINS); do echo "== $$t"; $$t; done
 
+# The self-checking guests run on the plain and on the sanitizer build of the emulator.
+guest-tests: $(BUILD)/denali $(BUILD)/denali-san guests
+	sh tests/guests/run.sh $(BUILD) $(BUILD)/denali
+	sh tests/guests/run.sh $(BUILD) $(BUILD)/denali-san
+
+cli-tests: $(BUILD)/denali guests
+	sh tests/cli/run.sh $(BUILD)
+
 test: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit guest-tests cli-tests
+.PHONY: unit guest-tests cli-tests
