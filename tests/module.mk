@@ -14,7 +14,8 @@ $(BUILD)/tests/san/unit_%: $(BUILD)/san/tests/unit/test_%.o $(HARNESS_SAN_OBJ) $
 
 # Self-checking guests: each prints and terminates; tests/guests/expect/NAME.out holds what it
 # must print, NAME.status its exit status.
-TEST_GUESTS := t_entry t_console t_terminate t_terminate_nested t_page0 t_smc t_rodata t_rotext
+TEST_GUESTS := t_entry t_console t_terminate t_terminate_nested t_page0 t_smc t_rodata t_rotext \
+	t_checksum
 GUEST_SRCS_t_entry := tests/guests/t_entry.c tests/guests/check.c
 GUEST_SRCS_t_console := tests/guests/t_console.c tests/guests/check.c
 GUEST_SRCS_t_terminate := tests/guests/t_terminate.c
@@ -23,6 +24,8 @@ GUEST_SRCS_t_page0 := tests/guests/t_page0.c tests/guests/check.c
 GUEST_SRCS_t_smc := tests/guests/t_smc.c tests/guests/check.c
 GUEST_SRCS_t_rodata := tests/guests/t_rodata.c tests/guests/check.c
 GUEST_SRCS_t_rotext := tests/guests/t_rotext.c
+# The checksum example doubles as an end-to-end CPU test (expected values computed in Python).
+GUEST_SRCS_t_checksum := examples/checksum.c
 
 # Every unit binary runs plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
 unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
