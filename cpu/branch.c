@@ -1,0 +1,100 @@
+/* branch.c - control transfer: JMP Jcc CALL RET LOOP LOOPE LOOPNE JCXZ/JECXZ (near only; far
+ * forms are removed by DVA-1 section 2 and never reach here).
+ *
+ * Relative targets arrive as absolute addresses in in->imm, already masked to 16 bits under
+ * 0x66. A taken branch sets c->eip and returns ST_JUMP; a branch not taken returns ST_NEXT.
+ * LOOPcc and JCXZ count in CX instead of ECX under 0x67 (in->asz == 2).
+ */
+#include "cpu/flags.h"
+#include "cpu/insn.h"
+#include "cpu/optable.h"
+
+/* JMP rel8/rel16/rel32, or JMP r/m (the target is the operand, 16 bits under 0x66). */
+int op_jmp(struct cpu *c, const struct insn *in)
+{
+	uint32_t target;
+	if (opnd_get(c, in, 0, &target))
+		return ST_FAULT;
+	c->eip = target;
+	return ST_JUMP;
+}
+
+int op_jcc(struct cpu *c, const struct insn *in)
+{
+	if (!cond_holds(c->eflags, in->cc))
+		return ST_NEXT;
+	c->eip = in->imm;
+	return ST_JUMP;
+}
+
+/* CALL rel or r/m: the target is read before the push (CALL [ESP] uses the old ESP), then the
+ * address of the next instruction is pushed, 2 bytes of it under 0x66. */
+int op_call(struct cpu *c, const struct insn *in)
+{
+	unsigned n = in->sz[0] == 2 ? 2 : 4;
+	uint32_t target;
+	if (opnd_get(c, in, 0, &target) || cpu_push(c, n, c->eip + in->len))
+		return ST_FAULT;
+	c->eip = target;
+	return ST_JUMP;
+}
+
+/* RET's operand size. Plain RET has no operand and RET imm16's operand is an imm16 whatever
+ * the prefix, so 0x66 is not visible in the decoded form yet: RET pops 32 bits unless decode
+ * gives a no-operand RET sz[0] = 2. */
+static unsigned ret_width(const struct insn *in)
+{
+	return in->kind[0] == OPK_NONE && in->sz[0] == 2 ? 2 : 4;
+}
+
+/* RET, RET imm16: pop EIP (IP under 0x66), then release imm16 more bytes of stack. */
+int op_ret(struct cpu *c, const struct insn *in)
+{
+	uint32_t target;
+	if (cpu_pop(c, ret_width(in), &target))
+		return ST_FAULT;
+	if (in->kind[0] == OPK_IMM)
+		c->r[REG_ESP] += in->imm & 0xFFFF;
+	c->eip = target;
+	return ST_JUMP;
+}
+
+/* Decrement the count register (CX under 0x67) without touching the flags; return the new
+ * count. */
+static uint32_t loop_count(struct cpu *c, const struct insn *in)
+{
+	uint32_t am = addr_mask(in);
+	c->r[REG_ECX] = (c->r[REG_ECX] & ~am) | ((c->r[REG_ECX] - 1) & am);
+	return c->r[REG_ECX] & am;
+}
+
+static int branch_if(struct cpu *c, const struct insn *in, bool taken)
+{
+	if (!taken)
+		return ST_NEXT;
+	c->eip = in->imm;
+	return ST_JUMP;
+}
+
+int op_loop(struct cpu *c, const struct insn *in)
+{
+	return branch_if(c, in, loop_count(c, in) != 0);
+}
+
+int op_loope(struct cpu *c, const struct insn *in)
+{
+	bool more = loop_count(c, in) != 0;
+	return branch_if(c, in, more && (c->eflags & FL_ZF));
+}
+
+int op_loopne(struct cpu *c, const struct insn *in)
+{
+	bool more = loop_count(c, in) != 0;
+	return branch_if(c, in, more && !(c->eflags & FL_ZF));
+}
+
+/* JCXZ (0x67) and JECXZ. */
+int op_jcxz(struct cpu *c, const struct insn *in)
+{
+	return branch_if(c, in, (c->r[REG_ECX] & addr_mask(in)) == 0);
+}

@@ -1,0 +1,256 @@
+/* string.c - string instructions: MOVS CMPS SCAS LODS STOS INS OUTS, with REP/REPE/REPNE.
+ *
+ * The element size is in->sz[0] (1, 2, 4: the row is A_IMPLICIT); ESI/EDI/ECX step by it, down
+ * when DF = 1. Under a 0x67 prefix (in->asz == 2) the registers are SI/DI/CX: addresses and the
+ * count wrap within 64 KiB and the upper halves never change.
+ *
+ * REP loops inside the handler, one element per iteration, under the run loop's budget
+ * (c->stop_at - c->instret, at least 1). DVA-1 section 6: a REP instruction retires once per
+ * iteration executed, and once when the count is 0. Having done k iterations:
+ *   - finished (count 0, or the REPE/REPNE condition ended): add k - 1 to instret, ST_NEXT
+ *     (the loop counts the last one);
+ *   - budget spent first: add k, leave EIP at the instruction and the registers at the next
+ *     element, ST_REP_PAUSED;
+ *   - iteration k + 1 faults: add k, registers at the faulting element, ST_FAULT.
+ * Each element reads and checks everything before it changes anything, so a fault leaves that
+ * element undone (DVA-1 section 1).
+ *
+ * REP OUTSB to a port with an out_bytes handler (the console) is one operation (DVA-1 sections 6
+ * and 7): every byte is checked readable first, then the bytes go out in guest order, ESI steps
+ * by ECX, ECX becomes 0, and the instruction retires once.
+ */
+#include "cpu/flags.h"
+#include "cpu/insn.h"
+#include "cpu/optable.h"
+
+/* One instruction's addressing: element size, step, and the address-size mask. */
+struct strop {
+	unsigned n;   /* element size in bytes: 1, 2, 4 */
+	uint32_t am;  /* 0xFFFF under 0x67, else 0xFFFFFFFF */
+	uint32_t step; /* +n, or -n (mod 2^32) when DF = 1 */
+};
+
+/* Does one element; returns 0 or -1 with the fault recorded (nothing changed). */
+typedef int (*str_elem)(struct cpu *c, const struct strop *s);
+
+static uint32_t sreg(const struct cpu *c, int r, const struct strop *s)
+{
+	return c->r[r] & s->am;
+}
+
+/* reg += delta within the address size; the bits above it stay. */
+static void sreg_add(struct cpu *c, int r, uint32_t delta, uint32_t am)
+{
+	c->r[r] = (c->r[r] & ~am) | ((c->r[r] + delta) & am);
+}
+
+static int movs_elem(struct cpu *c, const struct strop *s)
+{
+	uint32_t v;
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v) ||
+	    mem_wrn(&c->mem, sreg(c, REG_EDI, s), s->n, v))
+		return -1;
+	sreg_add(c, REG_ESI, s->step, s->am);
+	sreg_add(c, REG_EDI, s->step, s->am);
+	return 0;
+}
+
+/* CMPS: flags of [ESI] - [EDI] (SDM: "SRC1 - SRC2", the source string first). */
+static int cmps_elem(struct cpu *c, const struct strop *s)
+{
+	uint32_t a, b;
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &a) ||
+	    mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b))
+		return -1;
+	set_flags(c, FL_OSZAPC, flags_sub(a, b, 0, s->n));
+	sreg_add(c, REG_ESI, s->step, s->am);
+	sreg_add(c, REG_EDI, s->step, s->am);
+	return 0;
+}
+
+/* SCAS: flags of AL/AX/EAX - [EDI]. */
+static int scas_elem(struct cpu *c, const struct strop *s)
+{
+	uint32_t b;
+	if (mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b))
+		return -1;
+	set_flags(c, FL_OSZAPC, flags_sub(c->r[REG_EAX], b, 0, s->n));
+	sreg_add(c, REG_EDI, s->step, s->am);
+	return 0;
+}
+
+static int lods_elem(struct cpu *c, const struct strop *s)
+{
+	uint32_t v;
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v))
+		return -1;
+	reg_put(c, REG_EAX * 4, s->n, v);
+	sreg_add(c, REG_ESI, s->step, s->am);
+	return 0;
+}
+
+static int stos_elem(struct cpu *c, const struct strop *s)
+{
+	if (mem_wrn(&c->mem, sreg(c, REG_EDI, s), s->n, c->r[REG_EAX]))
+		return -1;
+	sreg_add(c, REG_EDI, s->step, s->am);
+	return 0;
+}
+
+/* INS: the destination is checked before the port is read, so a fault loses no input. */
+static int ins_elem(struct cpu *c, const struct strop *s)
+{
+	uint32_t a = sreg(c, REG_EDI, s), v;
+	if (mem_check_write(&c->mem, a, s->n))
+		return -1;
+	if (!c->io.in || c->io.in(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, &v)) {
+		cpu_raise(c, DVA_VEC_GP, 0);
+		return -1;
+	}
+	if (mem_wrn(&c->mem, a, s->n, v))
+		return -1;
+	sreg_add(c, REG_EDI, s->step, s->am);
+	return 0;
+}
+
+static int outs_elem(struct cpu *c, const struct strop *s)
+{
+	uint32_t v;
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v))
+		return -1;
+	if (!c->io.out || c->io.out(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, v)) {
+		cpu_raise(c, DVA_VEC_GP, 0);
+		return -1;
+	}
+	sreg_add(c, REG_ESI, s->step, s->am);
+	return 0;
+}
+
+static struct strop strop_of(const struct cpu *c, const struct insn *in)
+{
+	struct strop s = { .n = in->sz[0], .am = addr_mask(in) };
+	s.step = c->eflags & FL_DF ? -(uint32_t)s.n : s.n;
+	return s;
+}
+
+/* Whether a REPE/REPNE loop goes on after an element: REPE while ZF = 1, REPNE while ZF = 0. */
+static bool rep_cond_holds(const struct cpu *c, const struct insn *in)
+{
+	bool zf = c->eflags & FL_ZF;
+	return in->pfx & PFX_REPNE ? !zf : zf;
+}
+
+/* Run one element, or the REP loop described at the top of the file. cond: CMPS/SCAS, where
+ * the prefix is REPE/REPNE. */
+static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool cond)
+{
+	struct strop s = strop_of(c, in);
+
+	if (!(in->pfx & (PFX_REP | PFX_REPNE)))
+		return elem(c, &s) ? ST_FAULT : ST_NEXT;
+
+	uint64_t budget = c->stop_at - c->instret, k = 0;
+	while (c->r[REG_ECX] & s.am) {
+		if (k == budget) {
+			c->instret += k;
+			return ST_REP_PAUSED;
+		}
+		if (elem(c, &s)) {
+			c->instret += k;
+			return ST_FAULT;
+		}
+		k++;
+		sreg_add(c, REG_ECX, (uint32_t)-1, s.am);
+		if (cond && !rep_cond_holds(c, in))
+			break;
+	}
+	if (k)
+		c->instret += k - 1;
+	return ST_NEXT;
+}
+
+int op_movs(struct cpu *c, const struct insn *in)
+{
+	return str_run(c, in, movs_elem, false);
+}
+
+int op_cmps(struct cpu *c, const struct insn *in)
+{
+	return str_run(c, in, cmps_elem, true);
+}
+
+int op_scas(struct cpu *c, const struct insn *in)
+{
+	return str_run(c, in, scas_elem, true);
+}
+
+int op_lods(struct cpu *c, const struct insn *in)
+{
+	return str_run(c, in, lods_elem, false);
+}
+
+int op_stos(struct cpu *c, const struct insn *in)
+{
+	return str_run(c, in, stos_elem, false);
+}
+
+int op_ins(struct cpu *c, const struct insn *in)
+{
+	return str_run(c, in, ins_elem, false);
+}
+
+/* Bytes a REP OUTSB chunk moves at most: the on-stack buffer that puts DF = 1 runs in guest
+ * order. */
+#define OUTS_CHUNK 256u
+
+/* The next contiguous run of a REP OUTSB starting at byte a, with left bytes to go: its length
+ * (at most cap) and its lowest address. Runs never cross the wrap of the address size. */
+static uint32_t outs_run(uint32_t a, uint32_t left, bool down, uint32_t am, uint32_t cap,
+			 uint32_t *lo)
+{
+	uint32_t room = down ? a + 1 : am - a + 1; /* bytes before the wrap; 0 means 2^32 */
+	uint32_t len = left < cap ? left : cap;
+	if (room && room < len)
+		len = room;
+	*lo = down ? a - (len - 1) : a;
+	return len;
+}
+
+/* REP OUTSB as one operation: check, then hand the bytes over in guest order. */
+static int outsb_bulk(struct cpu *c, const struct insn *in)
+{
+	struct strop s = strop_of(c, in);
+	bool down = c->eflags & FL_DF;
+	uint32_t count = c->r[REG_ECX] & s.am, si = sreg(c, REG_ESI, &s);
+	uint16_t port = (uint16_t)c->r[REG_EDX];
+	uint8_t buf[OUTS_CHUNK];
+	uint32_t a, left, len, lo;
+
+	for (a = si, left = count; left; left -= len, a = (down ? lo - 1 : lo + len) & s.am) {
+		len = outs_run(a, left, down, s.am, UINT32_MAX, &lo);
+		if (mem_check_read(&c->mem, lo, len))
+			return ST_FAULT;
+	}
+	for (a = si, left = count; left; left -= len, a = (down ? lo - 1 : lo + len) & s.am) {
+		len = outs_run(a, left, down, s.am, OUTS_CHUNK, &lo);
+		if (mem_read(&c->mem, lo, len, buf))
+			return ST_FAULT; /* cannot happen: checked above */
+		for (uint32_t i = 0; down && i < len / 2; i++) {
+			uint8_t t = buf[i];
+			buf[i] = buf[len - 1 - i];
+			buf[len - 1 - i] = t;
+		}
+		if (c->io.out_bytes(c->io.opaque, port, buf, len))
+			return cpu_raise(c, DVA_VEC_GP, 0); /* only the first chunk can: a missing port */
+	}
+	sreg_add(c, REG_ESI, s.step * count, s.am);
+	sreg_add(c, REG_ECX, -count, s.am);
+	return ST_NEXT;
+}
+
+int op_outs(struct cpu *c, const struct insn *in)
+{
+	if (in->sz[0] == 1 && (in->pfx & (PFX_REP | PFX_REPNE)) && c->io.out_bytes)
+		return outsb_bulk(c, in);
+	return str_run(c, in, outs_elem, false);
+}
