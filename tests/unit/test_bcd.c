@@ -36,7 +36,7 @@ static const struct row daa_rows[] = {
 	{ .name = "daa of 0xa0 adds 0x60 only",
 	  .code = "27", .r = { 0xffffffa0 }, .want_r = { 0xffffff00 },
 	  .want_fl = FL_ZF | FL_PF | FL_CF, .mask = FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF },
-	{ .name = "daa sets OF when the adjustment overflows 0x7a to 0x80 (undefined; as the host does)",
+	{ .name = "daa sets OF when adjusting 0x7a overflows to 0x80 (undefined; as the host)",
 	  .code = "27", .r = { 0x7a }, .want_r = { 0x80 }, .want_fl = FL_OF | FL_SF | FL_AF },
 	{ .name = "daa clears OF otherwise (undefined; as the host does)",
 	  .code = "27", .r = { 0x15 }, .fl = FL_OF, .want_r = { 0x15 } },
