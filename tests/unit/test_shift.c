@@ -13,7 +13,7 @@
 #include "denali_arch/dva.h"
 
 static const struct row shl_rows[] = {
-	{ .name = "shl al, cl a count of 0 changes nothing",
+	{ .name = "shl al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 e0", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "shl al, 1 (d0 /4) by 1",
@@ -52,7 +52,7 @@ static const struct row shl_rows[] = {
 	{ .name = "shl byte [0x8000], 1 works on memory",
 	  .code = "d0 25 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_AF | FL_CF, .want_m = { 0x11223302 } },
-	{ .name = "shl ax, cl a count of 0 changes nothing",
+	{ .name = "shl ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 e0", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "shl ax, 1 (d1 /4) by 1",
@@ -91,7 +91,7 @@ static const struct row shl_rows[] = {
 	{ .name = "shl word [0x8000], 1 works on memory",
 	  .code = "66 d1 25 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_AF | FL_CF, .want_m = { 0x11220002 } },
-	{ .name = "shl eax, cl a count of 0 changes nothing",
+	{ .name = "shl eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 e0", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "shl eax, 1 (d1 /4) by 1",
@@ -143,7 +143,7 @@ static void test_shl(void **state)
 }
 
 static const struct row shr_rows[] = {
-	{ .name = "shr al, cl a count of 0 changes nothing",
+	{ .name = "shr al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 e8", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "shr al, 1 (d0 /5) by 1",
@@ -182,7 +182,7 @@ static const struct row shr_rows[] = {
 	{ .name = "shr byte [0x8000], 1 works on memory",
 	  .code = "d0 2d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_AF | FL_CF, .want_m = { 0x11223340 } },
-	{ .name = "shr ax, cl a count of 0 changes nothing",
+	{ .name = "shr ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 e8", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "shr ax, 1 (d1 /5) by 1",
@@ -221,7 +221,7 @@ static const struct row shr_rows[] = {
 	{ .name = "shr word [0x8000], 1 works on memory",
 	  .code = "66 d1 2d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_AF | FL_PF | FL_CF, .want_m = { 0x11224000 } },
-	{ .name = "shr eax, cl a count of 0 changes nothing",
+	{ .name = "shr eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 e8", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "shr eax, 1 (d1 /5) by 1",
@@ -273,7 +273,7 @@ static void test_shr(void **state)
 }
 
 static const struct row sar_rows[] = {
-	{ .name = "sar al, cl a count of 0 changes nothing",
+	{ .name = "sar al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 f8", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "sar al, 1 (d0 /7) by 1",
@@ -312,7 +312,7 @@ static const struct row sar_rows[] = {
 	{ .name = "sar byte [0x8000], 1 works on memory",
 	  .code = "d0 3d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_SF | FL_AF | FL_PF | FL_CF, .want_m = { 0x112233c0 } },
-	{ .name = "sar ax, cl a count of 0 changes nothing",
+	{ .name = "sar ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 f8", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "sar ax, 1 (d1 /7) by 1",
@@ -351,7 +351,7 @@ static const struct row sar_rows[] = {
 	{ .name = "sar word [0x8000], 1 works on memory",
 	  .code = "66 d1 3d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_SF | FL_AF | FL_PF | FL_CF, .want_m = { 0x1122c000 } },
-	{ .name = "sar eax, cl a count of 0 changes nothing",
+	{ .name = "sar eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 f8", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "sar eax, 1 (d1 /7) by 1",
@@ -403,7 +403,7 @@ static void test_sar(void **state)
 }
 
 static const struct row rol_rows[] = {
-	{ .name = "rol al, cl a count of 0 changes nothing",
+	{ .name = "rol al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 c0", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rol al, 1 (d0 /0) by 1",
@@ -442,7 +442,7 @@ static const struct row rol_rows[] = {
 	{ .name = "rol byte [0x8000], 1 works on memory",
 	  .code = "d0 05 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_CF, .want_m = { 0x11223303 } },
-	{ .name = "rol ax, cl a count of 0 changes nothing",
+	{ .name = "rol ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 c0", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rol ax, 1 (d1 /0) by 1",
@@ -481,7 +481,7 @@ static const struct row rol_rows[] = {
 	{ .name = "rol word [0x8000], 1 works on memory",
 	  .code = "66 d1 05 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_CF, .want_m = { 0x11220003 } },
-	{ .name = "rol eax, cl a count of 0 changes nothing",
+	{ .name = "rol eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 c0", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rol eax, 1 (d1 /0) by 1",
@@ -533,7 +533,7 @@ static void test_rol(void **state)
 }
 
 static const struct row ror_rows[] = {
-	{ .name = "ror al, cl a count of 0 changes nothing",
+	{ .name = "ror al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 c8", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "ror al, 1 (d0 /1) by 1",
@@ -572,7 +572,7 @@ static const struct row ror_rows[] = {
 	{ .name = "ror byte [0x8000], 1 works on memory",
 	  .code = "d0 0d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_CF, .want_m = { 0x112233c0 } },
-	{ .name = "ror ax, cl a count of 0 changes nothing",
+	{ .name = "ror ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 c8", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "ror ax, 1 (d1 /1) by 1",
@@ -611,7 +611,7 @@ static const struct row ror_rows[] = {
 	{ .name = "ror word [0x8000], 1 works on memory",
 	  .code = "66 d1 0d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_CF, .want_m = { 0x1122c000 } },
-	{ .name = "ror eax, cl a count of 0 changes nothing",
+	{ .name = "ror eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 c8", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "ror eax, 1 (d1 /1) by 1",
@@ -663,7 +663,7 @@ static void test_ror(void **state)
 }
 
 static const struct row rcl_rows[] = {
-	{ .name = "rcl al, cl a count of 0 changes nothing",
+	{ .name = "rcl al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 d0", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rcl al, 1 (d0 /2) by 1",
@@ -702,7 +702,7 @@ static const struct row rcl_rows[] = {
 	{ .name = "rcl byte [0x8000], 1 works on memory",
 	  .code = "d0 15 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_CF, .want_m = { 0x11223302 } },
-	{ .name = "rcl ax, cl a count of 0 changes nothing",
+	{ .name = "rcl ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 d0", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rcl ax, 1 (d1 /2) by 1",
@@ -741,7 +741,7 @@ static const struct row rcl_rows[] = {
 	{ .name = "rcl word [0x8000], 1 works on memory",
 	  .code = "66 d1 15 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_CF, .want_m = { 0x11220002 } },
-	{ .name = "rcl eax, cl a count of 0 changes nothing",
+	{ .name = "rcl eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 d0", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rcl eax, 1 (d1 /2) by 1",
@@ -793,7 +793,7 @@ static void test_rcl(void **state)
 }
 
 static const struct row rcr_rows[] = {
-	{ .name = "rcr al, cl a count of 0 changes nothing",
+	{ .name = "rcr al, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d2 d8", .r = { 0x12345681, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12345681, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rcr al, 1 (d0 /3) by 1",
@@ -832,7 +832,7 @@ static const struct row rcr_rows[] = {
 	{ .name = "rcr byte [0x8000], 1 works on memory",
 	  .code = "d0 1d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11223381 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_CF, .want_m = { 0x11223340 } },
-	{ .name = "rcr ax, cl a count of 0 changes nothing",
+	{ .name = "rcr ax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 d3 d8", .r = { 0x12348001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x12348001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rcr ax, 1 (d1 /3) by 1",
@@ -871,7 +871,7 @@ static const struct row rcr_rows[] = {
 	{ .name = "rcr word [0x8000], 1 works on memory",
 	  .code = "66 d1 1d 00 80 00 00", .r = { 0 }, .fl = FL_OF, .m = { 0x11228001 },
 	  .want_r = { 0 }, .want_fl = FL_OF | FL_CF, .want_m = { 0x11224000 } },
-	{ .name = "rcr eax, cl a count of 0 changes nothing",
+	{ .name = "rcr eax, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "d3 d8", .r = { 0x80000001, 0xabcd0000 }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0xabcd0000 }, .want_fl = FL_OSZAPC },
 	{ .name = "rcr eax, 1 (d1 /3) by 1",
@@ -923,7 +923,7 @@ static void test_rcr(void **state)
 }
 
 static const struct row shld_rows[] = {
-	{ .name = "shld ax, bx, cl a count of 0 changes nothing",
+	{ .name = "shld ax, bx, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 0f a5 d8", .r = { 0xbeef8001, 0x100, 0, 0xffff }, .fl = FL_OSZAPC,
 	  .want_r = { 0xbeef8001, 0x100, 0, 0xffff }, .want_fl = FL_OSZAPC },
 	{ .name = "shld ax, bx, cl by 1",
@@ -962,7 +962,7 @@ static const struct row shld_rows[] = {
 	{ .name = "shld word [0x8000], bx, cl by 5 works on memory",
 	  .code = "66 0f a5 1d 00 80 00 00", .r = { 0, 0x5, 0, 0xa5a5f00f }, .m = { 0x12348001, 0x55 },
 	  .want_r = { 0, 0x5, 0, 0xa5a5f00f }, .want_fl = FL_AF, .want_m = { 0x1234003e, 0x55 } },
-	{ .name = "shld eax, ebx, cl a count of 0 changes nothing",
+	{ .name = "shld eax, ebx, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "0f a5 d8", .r = { 0x80000001, 0x100, 0, 0xffff }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0x100, 0, 0xffff }, .want_fl = FL_OSZAPC },
 	{ .name = "shld eax, ebx, cl by 1",
@@ -1005,7 +1005,7 @@ static void test_shld(void **state)
 }
 
 static const struct row shrd_rows[] = {
-	{ .name = "shrd ax, bx, cl a count of 0 changes nothing",
+	{ .name = "shrd ax, bx, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "66 0f ad d8", .r = { 0xbeef8001, 0x100, 0, 0xffff }, .fl = FL_OSZAPC,
 	  .want_r = { 0xbeef8001, 0x100, 0, 0xffff }, .want_fl = FL_OSZAPC },
 	{ .name = "shrd ax, bx, cl by 1",
@@ -1044,7 +1044,7 @@ static const struct row shrd_rows[] = {
 	{ .name = "shrd word [0x8000], bx, cl by 5 works on memory",
 	  .code = "66 0f ad 1d 00 80 00 00", .r = { 0, 0x5, 0, 0xa5a5f00f }, .m = { 0x12348001, 0x55 },
 	  .want_r = { 0, 0x5, 0, 0xa5a5f00f }, .want_fl = FL_OF | FL_AF | FL_PF, .want_m = { 0x12347c00, 0x55 } },
-	{ .name = "shrd eax, ebx, cl a count of 0 changes nothing",
+	{ .name = "shrd eax, ebx, cl with a count of 0 changes neither the operand nor the flags",
 	  .code = "0f ad d8", .r = { 0x80000001, 0x100, 0, 0xffff }, .fl = FL_OSZAPC,
 	  .want_r = { 0x80000001, 0x100, 0, 0xffff }, .want_fl = FL_OSZAPC },
 	{ .name = "shrd eax, ebx, cl by 1",
