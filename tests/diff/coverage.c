@@ -1,0 +1,227 @@
+/* coverage.c - diff-gen --coverage: every implemented integer instruction has a template, every form is reached. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/diff/gen.h"
+
+/* Implemented instructions the differential test leaves out on purpose, and why. A Linux process
+ * and a DVA-1 guest cannot agree on them, or they cannot run in a Linux process at all. */
+static const struct {
+	const char *name;
+	const char *why;
+} excluded[] = {
+	{ "in", "port I/O: #GP in a Linux process; DVA-1's ports are its devices" },
+	{ "out", "port I/O: #GP in a Linux process; DVA-1's ports are its devices" },
+	{ "insb", "port I/O" }, { "insw", "port I/O" }, { "insd", "port I/O" },
+	{ "outsb", "port I/O" }, { "outsw", "port I/O" }, { "outsd", "port I/O" },
+	{ "cpuid", "identifies the host processor; DVA-1 reports fixed values (section 2)" },
+	{ "rdtsc", "reads the host's time-stamp counter; DVA-1 returns instret (section 2)" },
+	{ "int", "a software interrupt: a signal natively, a vector-table entry on DVA-1" },
+	{ "int3", "a software interrupt" }, { "into", "a software interrupt when OF = 1" },
+	{ "bound", "raises #BR when out of range" },
+	{ "iret", "needs an interrupt frame" }, { "iretd", "needs an interrupt frame" },
+	{ "hlt", "privileged; removed in DVA-1" }, { "ud2", "always #UD" },
+};
+
+static const char *exclusion(const char *name)
+{
+	for (size_t i = 0; i < sizeof excluded / sizeof excluded[0]; i++)
+		if (!strcmp(excluded[i].name, name))
+			return excluded[i].why;
+	if (name[0] == 'f' || !strcmp(name, "wait"))
+		return "x87: not an integer instruction";
+	return NULL;
+}
+
+/* Rows whose handler is a machine operation rather than an instruction (the virtual
+ * instructions, the fault and not-implemented stubs). */
+static bool machine_row(const struct opdef *row)
+{
+	return row->fn == op_idle || row->fn == op_terminate || row->fn == op_fault || row->fn == op_unimpl;
+}
+
+/* Families whose operands carry the operation width (the others take it from the mnemonic). */
+static bool sized_family(enum fam f)
+{
+	switch (f) {
+	case F_GEN: case F_MUL1: case F_DIV: case F_SHIFT: case F_SHXD: case F_BT: case F_BS:
+	case F_CMPXCHG: case F_CX8: case F_PUSH: case F_POP: case F_JMP: case F_CALL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Mnemonics that lack some operand width on IA-32, with the widths they have (bytes as bits:
+ * 1, 2, 4, 8 -> 0x1, 0x2, 0x4, 0x8). Everything else sized must reach 8, 16 and 32 bits. */
+static unsigned expected_widths(const char *name)
+{
+	static const struct {
+		const char *prefix;
+		unsigned w;
+	} few[] = {
+		{ "cmov", 0x6 },      /* CMOVcc has no 8-bit form */
+		{ "set", 0x1 },       /* SETcc r/m8 only */
+		{ "bswap", 0x4 },     /* BSWAP r16 is undefined */
+		{ "bt", 0x6 }, { "bts", 0x6 }, { "btr", 0x6 }, { "btc", 0x6 },
+		{ "bsf", 0x6 }, { "bsr", 0x6 }, { "shld", 0x6 }, { "shrd", 0x6 },
+		{ "cmpxchg8b", 0x8 }, /* m64 only */
+		{ "push", 0x6 }, { "pop", 0x6 }, /* no 8-bit stack operations */
+		{ "jmp", 0x4 }, { "call", 0x4 }, /* 16-bit forms truncate EIP: left out */
+	};
+	for (size_t i = 0; i < sizeof few / sizeof few[0]; i++)
+		if (!strcmp(name, few[i].prefix) || (!strcmp(few[i].prefix, "cmov") && !strncmp(name, "cmov", 4)) ||
+		    (!strcmp(few[i].prefix, "set") && !strncmp(name, "set", 3)))
+			return few[i].w;
+	return 0x7;
+}
+
+static const char *zname(ZydisMnemonic m)
+{
+	const char *s = ZydisMnemonicGetString(m);
+	return s ? s : "?";
+}
+
+/* 1. The opcode table against the templates and the exclusion list. */
+static int check_table(const struct form *forms, int nforms)
+{
+	int bad = 0, rows = 0, covered = 0, skipped = 0;
+	for (int m = 1; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++) {
+		const struct opdef *row = optable_find((ZydisMnemonic)m);
+		if (!row || machine_row(row))
+			continue;
+		rows++;
+		bool found = false;
+		for (int i = 0; i < nforms && !found; i++)
+			found = forms[i].zm == (ZydisMnemonic)m;
+		if (found) {
+			covered++;
+		} else if (exclusion(zname((ZydisMnemonic)m))) {
+			skipped++;
+		} else {
+			printf("coverage: FAIL: %s is in the opcode table but has no template and no exclusion\n",
+			       zname((ZydisMnemonic)m));
+			bad++;
+		}
+	}
+	for (int i = 0; i < nforms; i++)
+		if (!forms[i].row && (i == 0 || forms[i - 1].zm != forms[i].zm))
+			printf("coverage: note: %s has templates but no row in the opcode table yet\n",
+			       zname(forms[i].zm));
+	printf("coverage: %d implemented mnemonics: %d with templates, %d excluded\n", rows, covered, skipped);
+	return bad;
+}
+
+/* 2. Each sized mnemonic reaches its widths, and register and memory forms of each operand. */
+static int check_widths(const struct form *forms, int nforms)
+{
+	int bad = 0;
+	for (int i = 0; i < nforms; i++) {
+		ZydisMnemonic m = forms[i].zm;
+		bool first = true;
+		for (int j = 0; j < i && first; j++)
+			first = forms[j].zm != m;
+		if (!first || !sized_family(forms[i].t->fam))
+			continue;
+		unsigned all = 0, regw[3] = { 0 }, memw[3] = { 0 };
+		for (int j = i; j < nforms; j++) {
+			if (forms[j].zm != m)
+				continue;
+			for (int k = 0; k < forms[j].nops; k++) {
+				const struct opnd *o = &forms[j].op[k];
+				unsigned w = o->size == 8 ? 0x8 : o->size;
+				if (o->cls == OC_REG || o->cls == OC_ACC)
+					regw[k] |= w;
+				else if (o->cls == OC_MEM || o->cls == OC_MEMLO)
+					memw[k] |= w;
+				else if (o->cls == OC_IMM && (forms[j].t->fam == F_PUSH))
+					continue;
+				else
+					continue;
+				all |= w;
+			}
+		}
+		const char *name = zname(m);
+		unsigned want = expected_widths(name);
+		if ((all & want) != want) {
+			printf("coverage: FAIL: %s reaches widths 0x%x, wants 0x%x\n", name, all, want);
+			bad++;
+		}
+		unsigned anyreg = regw[0] | regw[1] | regw[2], anymem = memw[0] | memw[1] | memw[2];
+		if (!anymem && strcmp(name, "bswap")) { /* BSWAP r32 only */
+			printf("coverage: FAIL: %s has no memory form\n", name);
+			bad++;
+		}
+		if (!anyreg && strcmp(name, "cmpxchg8b")) {
+			printf("coverage: FAIL: %s has no register form\n", name);
+			bad++;
+		}
+		for (int k = 0; k < 3; k++)
+			if (regw[k] && memw[k] && (regw[k] & ~memw[k])) {
+				printf("coverage: FAIL: %s operand %d: widths 0x%x as a register, 0x%x in memory\n",
+				       name, k, regw[k], memw[k]);
+				bad++;
+			}
+	}
+	return bad;
+}
+
+/* 3. A generated run reaches every form and the edge shift counts. */
+static int check_run(const struct form *forms, int nforms, int count, const uint32_t *seeds, int nseeds)
+{
+	int bad = 0;
+	struct gcase *cases = calloc((size_t)count, sizeof *cases);
+	int *used = calloc((size_t)nforms, sizeof *used);
+	/* shift counts seen per (form index): bit 0: 0, 1: 1, 2: width-1, 3: width, 4: > width */
+	unsigned *cnt = calloc((size_t)nforms, sizeof *cnt);
+	if (!cases || !used || !cnt)
+		return 1;
+	for (int s = 0; s < nseeds; s++) {
+		generate(forms, nforms, seeds[s], count, true, cases);
+		for (int n = 0; n < count; n++) {
+			int fi = (int)(cases[n].f - forms);
+			used[fi]++;
+			if (cases[n].f->t->fam == F_SHIFT || cases[n].f->t->fam == F_SHXD) {
+				uint32_t c = cases[n].count, w = 8 * cases[n].f->op[0].size;
+				cnt[fi] |= (c == 0) | (c == 1) << 1 | (c == w - 1) << 2 | (c == w) << 3 | (c > w) << 4;
+			}
+		}
+	}
+	for (int i = 0; i < nforms; i++) {
+		if (!used[i]) {
+			printf("coverage: FAIL: form %s %s never generated (raise the count)\n", forms[i].t->mn, forms[i].pat);
+			bad++;
+		}
+	}
+	/* the counts of a shift mnemonic and width, over its count-carrying forms (CL, imm8) */
+	for (int i = 0; i < nforms; i++) {
+		const struct form *f = &forms[i];
+		if ((f->t->fam != F_SHIFT && f->t->fam != F_SHXD) || f->op[f->nops - 1].cls == OC_ONE)
+			continue;
+		unsigned seen = 0;
+		for (int j = 0; j < nforms; j++)
+			if (forms[j].zm == f->zm && forms[j].op[0].size == f->op[0].size &&
+			    forms[j].op[forms[j].nops - 1].cls != OC_ONE)
+				seen |= cnt[j];
+		if (seen != 0x1F) {
+			printf("coverage: FAIL: %s %u-bit: shift counts 0/1/w-1/w/>w seen as 0x%x\n", f->t->mn,
+			       8u * f->op[0].size, seen);
+			bad++;
+		}
+	}
+	printf("coverage: %d forms, %d cases x %d seeds\n", nforms, count, nseeds);
+	free(cases);
+	free(used);
+	free(cnt);
+	return bad;
+}
+
+int coverage_check(const struct form *forms, int nforms, int count, const uint32_t *seeds, int nseeds)
+{
+	int bad = check_table(forms, nforms) + check_widths(forms, nforms);
+	if (count > 0 && nseeds > 0)
+		bad += check_run(forms, nforms, count, seeds, nseeds);
+	printf("coverage: %s\n", bad ? "FAILED" : "ok");
+	return bad;
+}

@@ -1,0 +1,220 @@
+/* driver.c - runs the generated differential cases, one output line each; built natively and as a guest. */
+
+/* Compiled twice from this one file: with -DDIFF_NATIVE as a 32-bit Linux program (stdout), and
+ * as a DVA-1 guest (the console). Both print with the same hand-written formatter below, so the
+ * two outputs can be compared byte for byte.
+ *
+ * Per case: fill the memory area with the case's pattern, write its memory items, load the
+ * registers (in + adj), run, subtract oadj from each register, apply the fix-ups to the memory
+ * the instruction pushed addresses or flags into, then print
+ *
+ *   c<N> <instruction> | <EAX> <ECX> <EDX> <EBX> <ESP> <EBP> <ESI> <EDI> f=<EFLAGS> p<path>
+ *        w=<shown word> h=<hash of the memory area>
+ *
+ * (one line), registers masked with rmask and EFLAGS with fmask. The last line is "end <N>".
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef DIFF_NATIVE
+#include <stdio.h>
+#include <sys/mman.h>
+#else
+#include <denali.h>
+#endif
+
+#include "tests/diff/case.h"
+
+/* From the generated cases.s. */
+extern const struct dcase diff_cases[];
+extern const uint32_t diff_ncases;
+/* From tramp.S. */
+extern uint32_t diff_out[9];
+extern volatile uint32_t diff_path;
+extern uint8_t diff_area[];
+void diff_run(const uint32_t *in, uint32_t code);
+
+#define LINE_MAX_CHARS 512
+
+/* A line being built: the same bytes on both sides. */
+struct line {
+	char buf[LINE_MAX_CHARS];
+	size_t n;
+};
+
+static void put_str(struct line *l, const char *s)
+{
+	while (*s && l->n < LINE_MAX_CHARS - 1)
+		l->buf[l->n++] = *s++;
+}
+
+static void put_hex(struct line *l, uint32_t v)
+{
+	for (int sh = 28; sh >= 0 && l->n < LINE_MAX_CHARS - 1; sh -= 4)
+		l->buf[l->n++] = "0123456789abcdef"[(v >> sh) & 0xF];
+}
+
+static void put_dec(struct line *l, uint32_t v)
+{
+	char tmp[10];
+	int k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k > 0 && l->n < LINE_MAX_CHARS - 1)
+		l->buf[l->n++] = tmp[--k];
+}
+
+static void emit(struct line *l)
+{
+	l->buf[l->n++] = '\n';
+#ifdef DIFF_NATIVE
+	fwrite(l->buf, 1, l->n, stdout);
+#else
+	dva_write(l->buf, l->n);
+#endif
+	l->n = 0;
+}
+
+/* The bytes an `at` field names: an offset in diff_area, or in the low window. */
+static uint8_t *where(uint32_t at)
+{
+	if (at & DIFF_IN_LOW)
+		return (uint8_t *)(uintptr_t)(DIFF_LOW_BASE + (at & 0xFFFF));
+	return diff_area + at;
+}
+
+static uint32_t load(const uint8_t *p, uint32_t size)
+{
+	uint32_t v = 0;
+
+	for (uint32_t i = 0; i < size; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
+static void store(uint8_t *p, uint32_t size, uint32_t v)
+{
+	for (uint32_t i = 0; i < size; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The case's memory pattern: a constant byte, or xorshift32 words from the seed. */
+static void fill(uint8_t *p, uint32_t n, const struct dcase *dc)
+{
+	uint32_t x = dc->fill | 1;
+
+	for (uint32_t i = 0; i < n; i += 4) {
+		if (dc->flags & DCF_CONST) {
+			x = (dc->fill & 0xFF) * 0x01010101u;
+		} else {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+		}
+		store(p + i, 4, x);
+	}
+}
+
+/* FNV-1a over n bytes. */
+static uint32_t hash(const uint8_t *p, uint32_t n, uint32_t h)
+{
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static void run_case(const struct dcase *dc, uint32_t num, struct line *l)
+{
+	static const char *const names[8] = { " a=", " c=", " d=", " b=", " sp=", " bp=", " si=", " di=" };
+	uint8_t *low = (uint8_t *)(uintptr_t)DIFF_LOW_BASE;
+	uint32_t in[9];
+
+	fill(diff_area, DIFF_AREA_SIZE, dc);
+	if (dc->flags & DCF_LOW)
+		fill(low, DIFF_LOW_SIZE, dc);
+	for (int k = 0; k < DIFF_ITEMS; k++)
+		if (dc->item[k].size)
+			store(where(dc->item[k].at), dc->item[k].size, dc->item[k].val + dc->item[k].adj);
+	for (int r = 0; r < 8; r++)
+		in[r] = dc->in[r] + dc->adj[r];
+	in[8] = dc->in[8];
+	diff_path = 0;
+
+	diff_run(in, dc->code);
+
+	for (int k = 0; k < DIFF_FIXES; k++) {
+		const struct dfix *f = &dc->fix[k];
+		if (f->size) {
+			uint8_t *p = where(f->at);
+			store(p, f->size, (load(p, f->size) - f->sub) & f->mask);
+		}
+	}
+	uint32_t h = hash(diff_area, DIFF_AREA_SIZE, 2166136261u);
+	if (dc->flags & DCF_LOW)
+		h = hash(low, DIFF_LOW_SIZE, h);
+
+	put_str(l, "c");
+	put_dec(l, num);
+	put_str(l, " ");
+	put_str(l, (const char *)(uintptr_t)dc->text);
+	put_str(l, " |");
+	for (int r = 0; r < 8; r++) {
+		put_str(l, names[r]);
+		put_hex(l, (diff_out[r] - dc->oadj[r]) & dc->rmask[r]);
+	}
+	put_str(l, " f=");
+	put_hex(l, diff_out[8] & dc->fmask);
+	put_str(l, " p");
+	put_dec(l, diff_path);
+	put_str(l, " w=");
+	put_hex(l, load(where(dc->show), 4));
+	put_str(l, " h=");
+	put_hex(l, h);
+	emit(l);
+}
+
+/* Whether any case needs the low window. */
+static int needs_low(void)
+{
+	for (uint32_t i = 0; i < diff_ncases; i++)
+		if (diff_cases[i].flags & DCF_LOW)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct line l;
+
+	(void)argc;
+	(void)argv;
+#ifdef DIFF_NATIVE
+	setvbuf(stdout, NULL, _IOLBF, 0); /* a case that crashes the host leaves the ones before it */
+	/* The guest has the window as ordinary memory (its image is linked above it); a Linux
+	 * process must map it, which vm.mmap_min_addr may forbid: exit 3 then, so run.sh can
+	 * regenerate the cases without 16-bit addressing. */
+	if (needs_low()) {
+		void *want = (void *)(uintptr_t)DIFF_LOW_BASE;
+		void *got = mmap(want, DIFF_LOW_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (got != want) {
+			fprintf(stderr, "difftest: cannot map the low window at 0x%x\n", DIFF_LOW_BASE);
+			return 3;
+		}
+	}
+#else
+	(void)needs_low;
+#endif
+	for (uint32_t i = 0; i < diff_ncases; i++)
+		run_case(&diff_cases[i], i, &l);
+	put_str(&l, "end ");
+	put_dec(&l, diff_ncases);
+	emit(&l);
+#ifdef DIFF_NATIVE
+	fflush(stdout);
+#endif
+	return 0;
+}

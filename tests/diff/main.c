@@ -1,0 +1,152 @@
+/* main.c - diff-gen's command line: orders the forms, builds the cases, writes cases.s. */
+
+/* Usage:  diff-gen SEED COUNT [--no-low] > cases.s
+ *         diff-gen --coverage COUNT SEED...
+ *
+ * cases.s holds, per case, its code (label .Lc<n>, ending with `jmp diff_exit`; branch targets
+ * .Lt<n>, return labels .Lr<n>) and its text, then the table diff_cases[] of struct dcase
+ * (tests/diff/case.h) as .long rows. The forms are visited in a seeded shuffled order, round
+ * after round, so a COUNT at least the number of forms reaches every form. --no-low leaves out
+ * the forms that need the low window (16-bit addressing), for hosts whose vm.mmap_min_addr
+ * forbids mapping it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/diff/gen.h"
+
+static uint32_t below(struct rng *g, uint32_t n)
+{
+	return rng_next(g) % n;
+}
+
+static const char *adj_expr(enum adj a, int n, char *buf, size_t cap)
+{
+	switch (a) {
+	case ADJ_AREA: return "diff_area";
+	case ADJ_T: snprintf(buf, cap, ".Lt%d", n); return buf;
+	case ADJ_R: snprintf(buf, cap, ".Lr%d", n); return buf;
+	default: return "0";
+	}
+}
+
+static void write_case_code(const struct gcase *gc, int n)
+{
+	printf("\t.text\n.Lc%d:\n%s\tjmp diff_exit\n%s", n, gc->code, gc->tail);
+	printf("\t.section .rodata\n.Ls%d:\t.asciz \"%s\"\n", n, gc->text);
+}
+
+/* One struct dcase as .long rows (tests/diff/case.h has the field order). */
+static void write_case_record(const struct gcase *gc, int n)
+{
+	char b[32];
+	printf("\t.long 0x%" PRIx32, gc->in[0]);
+	for (int r = 1; r < 9; r++)
+		printf(", 0x%" PRIx32, gc->in[r]);
+	printf("\n\t.long %s", adj_expr(gc->adj[0], n, b, sizeof b));
+	for (int r = 1; r < 8; r++)
+		printf(", %s", adj_expr(gc->adj[r], n, b, sizeof b));
+	printf("\n\t.long %s", adj_expr(gc->oadj[0], n, b, sizeof b));
+	for (int r = 1; r < 8; r++)
+		printf(", %s", adj_expr(gc->oadj[r], n, b, sizeof b));
+	printf("\n\t.long 0x%" PRIx32, gc->rmask[0]);
+	for (int r = 1; r < 8; r++)
+		printf(", 0x%" PRIx32, gc->rmask[r]);
+	printf("\n\t.long 0x%" PRIx32 ", .Lc%d, .Ls%d, 0x%" PRIx32 ", 0x%" PRIx32 ", 0x%" PRIx32 "\n",
+	       gc->fmask, n, n, gc->flags, gc->fill, gc->show);
+	for (int k = 0; k < DIFF_ITEMS; k++)
+		printf("\t.long 0x%" PRIx32 ", %" PRIu32 ", 0x%" PRIx32 ", %s\n", gc->item[k].at, gc->item[k].size,
+		       gc->item[k].val, adj_expr(gc->item[k].adj, n, b, sizeof b));
+	for (int k = 0; k < DIFF_FIXES; k++)
+		printf("\t.long 0x%" PRIx32 ", %" PRIu32 ", %s, 0x%" PRIx32 "\n", gc->fix[k].at, gc->fix[k].size,
+		       adj_expr(gc->fix[k].sub, n, b, sizeof b), gc->fix[k].mask);
+}
+
+/* Whether a form needs the low window. */
+static bool form_low(const struct form *f)
+{
+	for (int k = 0; k < f->nops; k++)
+		if (f->op[k].cls == OC_MEMLO || (f->op[k].cls == OC_VAR && f->op[k].attr == OV_REP67) ||
+		    (f->t->fam == F_XLAT && f->op[k].cls == OC_VAR && f->op[k].attr == OV_A16))
+			return true;
+	return false;
+}
+
+/* The order cases visit forms: a seeded shuffle per round. */
+static void shuffle(struct rng *g, int *perm, int n)
+{
+	for (int i = 0; i < n; i++)
+		perm[i] = i;
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)below(g, (uint32_t)i + 1), t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+}
+
+/* Generate count cases for seed into cases[] (the forms in a seeded order). */
+void generate(const struct form *forms, int nforms, uint32_t seed, int count, bool low_ok,
+		     struct gcase *cases)
+{
+	struct rng g = { 0x9E3779B97F4A7C15ULL ^ ((uint64_t)seed << 1) };
+	int perm[MAX_FORMS], usable[MAX_FORMS], nusable = 0;
+	unsigned visits[MAX_FORMS] = { 0 };
+
+	for (int i = 0; i < 4; i++)
+		rng_next(&g);
+	for (int i = 0; i < nforms; i++)
+		if (low_ok || !form_low(&forms[i]))
+			usable[nusable++] = i;
+	for (int n = 0; n < count; n++) {
+		if (n % nusable == 0)
+			shuffle(&g, perm, nusable);
+		int fi = usable[perm[n % nusable]];
+		gen_case(&g, &forms[fi], n, (unsigned)fi + 4 * (visits[fi]++ + seed), &cases[n]);
+	}
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: diff-gen SEED COUNT [--no-low] > cases.s\n"
+			"       diff-gen --coverage COUNT SEED...\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static struct form forms[MAX_FORMS];
+	int nforms = forms_build(forms, MAX_FORMS);
+	if (nforms <= 0)
+		return 1;
+
+	if (argc >= 3 && !strcmp(argv[1], "--coverage")) {
+		uint32_t seeds[64];
+		int nseeds = 0;
+		for (int i = 3; i < argc && nseeds < 64; i++)
+			seeds[nseeds++] = (uint32_t)strtoul(argv[i], NULL, 0);
+		return coverage_check(forms, nforms, atoi(argv[2]), seeds, nseeds) ? 1 : 0;
+	}
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--no-low")))
+		return usage();
+	uint32_t seed = (uint32_t)strtoul(argv[1], NULL, 0);
+	int count = atoi(argv[2]);
+	if (count <= 0)
+		return usage();
+	struct gcase *cases = calloc((size_t)count, sizeof *cases);
+	if (!cases)
+		return 1;
+	generate(forms, nforms, seed, count, argc != 4, cases);
+
+	printf("# cases.s - generated by diff-gen %" PRIu32 " %d: do not edit\n", seed, count);
+	printf("\t.intel_syntax noprefix\n");
+	for (int n = 0; n < count; n++)
+		write_case_code(&cases[n], n);
+	printf("\t.data\n\t.balign 4\n\t.globl diff_cases, diff_ncases\ndiff_ncases:\t.long %d\ndiff_cases:\n", count);
+	for (int n = 0; n < count; n++)
+		write_case_record(&cases[n], n);
+	printf("\t.section .note.GNU-stack, \"\", @progbits\n");
+	free(cases);
+	return 0;
+}
