@@ -40,12 +40,13 @@ include denali_arch/module.mk
 include devices/module.mk
 include guestos/module.mk
 include examples/module.mk
-include tests/module.mk
 
 # The emulator core as a library, so the CLI and the tests link the same objects.
 CORE_SRCS := $(MMU_SRCS) $(CPU_SRCS) $(ARCH_SRCS) $(DEVICE_SRCS)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_SAN_OBJS := $(CORE_SRCS:%.c=$(BUILD)/san/%.o)
+
+include tests/module.mk
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -200,6 +200,12 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	in->mnem = (uint16_t)zi.mnemonic;
 	in->base = in->index = NOREG;
 
+	/* Opcodes that exist only to be invalid, and SALC, which x86 leaves undocumented. */
+	if (zi.mnemonic == M(UD0) || zi.mnemonic == M(UD1) || zi.mnemonic == M(UD2) ||
+	    zi.mnemonic == M(SALC)) {
+		fault_entry(in, DVA_VEC_UD, 0, 0, zi.length);
+		return -1;
+	}
 	const struct opdef *row = optable_find(zi.mnemonic);
 	if (!row) {
 		in->fn = op_unimpl;
