@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cpu/cache.h"
+#include "cpu/fpu.h"
 #include "mmu/mem.h"
 
 /* General-purpose registers in x86 encoding order: r[REG_EAX] .. r[REG_EDI]. */
@@ -81,6 +82,7 @@ struct cpu {
 	struct guest_mem mem;  /* this VM's memory; mem.fault is the last exception */
 	struct code_cache cache; /* this CPU's decoded instructions */
 	struct cpu_io io;      /* ports */
+	struct fpu fpu;        /* x87 state */
 	FILE *trace;           /* --trace: one line per executed instruction, or NULL */
 };
 

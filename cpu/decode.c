@@ -78,6 +78,11 @@ static enum operands_result fill_operands(struct insn *in, const ZydisDecodedIns
 		case ZYDIS_OPERAND_TYPE_REGISTER: {
 			bool high;
 			int g = gpr_number(o->reg.value, &high);
+			if (g < 0 && ZydisRegisterGetClass(o->reg.value) == ZYDIS_REGCLASS_X87) {
+				in->kind[k] = OPK_ST;
+				in->reg[k] = (uint8_t)(o->reg.value - ZYDIS_REGISTER_ST0);
+				break;
+			}
 			if (g < 0) {
 				ZydisRegisterClass rc = ZydisRegisterGetClass(o->reg.value);
 				/* Segment, control and debug registers: DVA-1 removed their moves. */

@@ -122,6 +122,10 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 	c->leave_block = false;
 	c->exit_status = 0;
 	c->unimpl = 0;
+	/* The FNINIT state (DVA-1 section 1): every register +0.0 and tagged empty. */
+	memset(&c->fpu, 0, sizeof(c->fpu));
+	c->fpu.fcw = 0x037F;
+	c->fpu.ftw = 0xFFFF;
 	cache_init(&c->cache);
 }
 

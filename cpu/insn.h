@@ -30,6 +30,7 @@ enum opk {
 	OPK_REG, /* reg[k] = byte offset of the register in cpu.r (AL 0, AH 1, ECX 4, ...) */
 	OPK_MEM, /* address from base, index, scale, disp (asz) */
 	OPK_IMM, /* reg[k] = 0: value in imm, 1: value in imm2 */
+	OPK_ST,  /* x87 register ST(reg[k]) */
 };
 
 #define NOREG 0xFF
