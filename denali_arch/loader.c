@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int refuse(char err[LOADER_ERR], const char *fmt, ...)
 {
@@ -19,11 +20,15 @@ static int refuse(char err[LOADER_ERR], const char *fmt, ...)
 
 static int read_file(struct image *img, const char *path, char err[LOADER_ERR])
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return refuse(err, "is a directory");
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return refuse(err, "cannot open: %s", strerror(errno));
 	size_t cap = 1 << 16, n = 0;
 	uint8_t *buf = malloc(cap);
+	errno = 0;
 	while (buf) {
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
@@ -38,13 +43,13 @@ static int read_file(struct image *img, const char *path, char err[LOADER_ERR])
 		buf = bigger;
 		cap *= 2;
 	}
-	int failed = ferror(f);
+	int read_errno = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
 	if (!buf)
 		return refuse(err, "too large to load");
-	if (failed) {
+	if (read_errno) {
 		free(buf);
-		return refuse(err, "cannot read: %s", strerror(EIO));
+		return refuse(err, "cannot read: %s", strerror(read_errno));
 	}
 	img->data = buf;
 	img->size = n;
@@ -69,14 +74,14 @@ int image_open(struct image *img, const char *path, char err[LOADER_ERR])
 	img->path = strdup(path);
 
 	Elf32_Ehdr eh;
-	if (img->size < EI_NIDENT || memcmp(img->data, ELFMAG, SELFMAG) != 0)
+	if (img->size < SELFMAG || memcmp(img->data, ELFMAG, SELFMAG) != 0)
 		goto bad_magic;
+	if (img->size < sizeof(eh))
+		return image_close(img), refuse(err, "truncated: the ELF header is incomplete");
 	if (img->data[EI_CLASS] != ELFCLASS32)
 		return image_close(img), refuse(err, "not a 32-bit ELF file (ELFCLASS32)");
 	if (img->data[EI_DATA] != ELFDATA2LSB)
 		return image_close(img), refuse(err, "not little-endian (ELFDATA2LSB)");
-	if (img->size < sizeof(eh))
-		return image_close(img), refuse(err, "truncated: the ELF header is incomplete");
 	memcpy(&eh, img->data, sizeof(eh));
 	if (eh.e_machine != EM_386)
 		return image_close(img), refuse(err, "not an i386 image (e_machine %u, want EM_386)", eh.e_machine);
@@ -93,10 +98,12 @@ int image_open(struct image *img, const char *path, char err[LOADER_ERR])
 		const char *why = ptype_refused(ph.p_type);
 		if (why)
 			return image_close(img), refuse(err, "%s", why);
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+		if (ph.p_type != PT_LOAD)
 			continue;
 		if (ph.p_filesz > ph.p_memsz)
 			return image_close(img), refuse(err, "PT_LOAD at 0x%x has p_filesz > p_memsz", ph.p_vaddr);
+		if (ph.p_memsz == 0)
+			continue;
 		if ((uint64_t)ph.p_offset + ph.p_filesz > img->size)
 			return image_close(img), refuse(err, "truncated: PT_LOAD at 0x%x runs past the end of the file", ph.p_vaddr);
 		if (img->nseg == IMAGE_SEGMENTS_MAX)

@@ -3,29 +3,35 @@
  * it with a scheduler; the rules it follows are DVA-1 sections 4 to 6. */
 #include "denali_arch/run.h"
 
-#include <fcntl.h>
+#include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "denali_arch/param.h"
 
-/* Move host stdin to the console without blocking, once the guest has looked at its input. */
-static void feed_console(struct console *con)
+/* Move host stdin to the console once the guest has shown interest in input (it read a
+ * console port or unmasked line 1). Without block, never waits; with block, waits for at least
+ * one byte or the end of input. */
+static void feed_console(struct console *con, uint32_t irq_mask, bool block)
 {
-	if (!con->in_used || con->in_ended)
+	if ((!con->in_used && !(irq_mask & (1u << DVA_LINE_CONSOLE_IN))) || con->in_ended)
 		return;
 	unsigned char buf[256];
 	unsigned room = CONSOLE_IN_BUF - con->ilen;
 	if (room == 0)
 		return;
-	int fl = fcntl(STDIN_FILENO, F_GETFL);
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK);
+	if (!block) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		if (poll(&pfd, 1, 0) <= 0)
+			return;
+	}
 	ssize_t n = read(STDIN_FILENO, buf, room < sizeof(buf) ? room : sizeof(buf));
 	if (n > 0)
 		console_feed(con, buf, (unsigned)n);
-	else if (n == 0)
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 		console_end_input(con);
 }
 
@@ -52,7 +58,7 @@ int run_single(struct vm *vm, uint32_t quantum, uint64_t max_insns)
 			if (max_insns - c->instret < budget)
 				budget = max_insns - c->instret;
 		}
-		feed_console(vm->console);
+		feed_console(vm->console, p0->irq_mask, false);
 		vm->quantum_base = c->instret;
 		enum cpu_exit ex = cpu_run(c, budget);
 		vm->clock->retired += c->instret - vm->quantum_base;
@@ -88,20 +94,20 @@ int run_single(struct vm *vm, uint32_t quantum, uint64_t max_insns)
 				break;
 			}
 			if (timeout == DVA_IDLE_FOREVER) {
-				feed_console(vm->console);
-				if (vm->console->in_used && !vm->console->in_ended) {
-					/* Input may still come: wait for it in the host (blocking). */
-					int fl = fcntl(STDIN_FILENO, F_GETFL);
-					if (fl >= 0)
-						fcntl(STDIN_FILENO, F_SETFL, fl & ~O_NONBLOCK);
-					feed_console(vm->console);
-					c->r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
-					break;
+				/* Only host input could wake it: wait for that, or stop if none can come. */
+				bool wants_input = vm->console->in_used ||
+						   (p0->irq_mask & (1u << DVA_LINE_CONSOLE_IN));
+				if (wants_input)
+					feed_console(vm->console, p0->irq_mask, true);
+				if (!(p0->irq_pending & p0->irq_mask) &&
+				    (!wants_input || vm->console->in_ended)) {
+					console_flush(vm->console);
+					fprintf(stderr, "denali: 1 VM stuck: vm %" PRIu32
+						" idles with no timeout and nothing that could wake it\n", vm->id);
+					return EXIT_STUCK;
 				}
-				console_flush(vm->console);
-				fprintf(stderr, "denali: 1 VM stuck: vm %" PRIu32
-					" idles with no timeout and nothing that could wake it\n", vm->id);
-				return EXIT_STUCK;
+				c->r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
+				break;
 			}
 			if (vm->clock->deterministic)
 				vm->clock->skipped_ns += (uint64_t)timeout * 1000u;

@@ -16,6 +16,17 @@ static void code_written(void *opaque, uint32_t pfn)
 	vm->cpu.leave_block = true;
 }
 
+void vm_raise(struct vm *vm, unsigned line)
+{
+	struct dva_regs *p0 = (struct dva_regs *)vm->cpu.mem.base;
+	p0->irq_pending |= 1u << line;
+}
+
+static void console_raise(void *owner, unsigned line)
+{
+	vm_raise(owner, line);
+}
+
 uint64_t vm_time_ns(const struct vm *vm)
 {
 	const struct vm_clock *k = vm->clock;
@@ -60,6 +71,10 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 		.code_write = code_written,
 	};
 	vm->console = console_new(cfg->console_out);
+	if (vm->console) {
+		vm->console->owner = vm;
+		vm->console->raise = console_raise;
+	}
 	if (!vm->console || port_bus_attach(&vm->bus, &vm->console->dev)) {
 		mem_destroy(&vm->cpu.mem);
 		snprintf(err, LOADER_ERR, "out of host memory");

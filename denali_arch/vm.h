@@ -49,6 +49,10 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	      const struct vm_config *cfg, const struct image *img, char err[LOADER_ERR]);
 void vm_destroy(struct vm *vm);
 
+/* Raise virtual interrupt line (enum dva_line) for vm: it stays pending until delivered or
+ * cleared by the guest (DVA-1 section 5). */
+void vm_raise(struct vm *vm, unsigned line);
+
 /* The current system time, as a read of time_ns by this VM would see it now. */
 uint64_t vm_time_ns(const struct vm *vm);
 
