@@ -126,7 +126,22 @@ static uint32_t hash(const uint8_t *p, uint32_t n, uint32_t h)
 	return h;
 }
 
-static void run_case(const struct dcase *dc, uint32_t num, struct line *l)
+/* With the argument "dump" (native: argv[1]; guest: --args dump), each case's line is followed
+ * by the memory area in hex, 32 bytes a line, for finding which bytes differ. */
+static void dump_area(struct line *l)
+{
+	for (uint32_t i = 0; i < DIFF_AREA_SIZE; i += 32) {
+		put_str(l, "  ");
+		put_hex(l, i);
+		for (uint32_t j = 0; j < 32; j += 4) {
+			put_str(l, " ");
+			put_hex(l, load(diff_area + i + j, 4));
+		}
+		emit(l);
+	}
+}
+
+static void run_case(const struct dcase *dc, uint32_t num, struct line *l, int dump)
 {
 	static const char *const names[8] = { " a=", " c=", " d=", " b=", " sp=", " bp=", " si=", " di=" };
 	uint8_t *low = (uint8_t *)(uintptr_t)DIFF_LOW_BASE;
@@ -174,6 +189,8 @@ static void run_case(const struct dcase *dc, uint32_t num, struct line *l)
 	put_str(l, " h=");
 	put_hex(l, h);
 	emit(l);
+	if (dump)
+		dump_area(l);
 }
 
 /* Whether any case needs the low window. */
@@ -189,8 +206,7 @@ int main(int argc, char **argv)
 {
 	static struct line l;
 
-	(void)argc;
-	(void)argv;
+	int dump = argc > 1 && argv[1][0] == 'd';
 #ifdef DIFF_NATIVE
 	setvbuf(stdout, NULL, _IOLBF, 0); /* a case that crashes the host leaves the ones before it */
 	/* The guest has the window as ordinary memory (its image is linked above it); a Linux
@@ -209,7 +225,7 @@ int main(int argc, char **argv)
 	(void)needs_low;
 #endif
 	for (uint32_t i = 0; i < diff_ncases; i++)
-		run_case(&diff_cases[i], i, &l);
+		run_case(&diff_cases[i], i, &l, dump);
 	put_str(&l, "end ");
 	put_dec(&l, diff_ncases);
 	emit(&l);

@@ -787,7 +787,7 @@ static bool fam_enter(struct build *b, const struct form *f)
 	uint32_t size = below(b->g, 4) ? sizes[below(b->g, 7)] : below(b->g, 0x10000);
 	uint32_t level = levels[below(b->g, 10)];
 	stack_start(b);
-	uint32_t sp = b->stack_sp, bp = 800 + below(b->g, 180);
+	uint32_t sp = b->stack_sp, bp = 904 + below(b->g, 80); /* copies stay above the pushes */
 	gc->in[EBP] = bp;
 	gc->adj[EBP] = gc->oadj[EBP] = ADJ_AREA;
 	gc->show = sp - 8;

@@ -14,7 +14,7 @@ DIFF_GEN_SRCS := tests/diff/main.c tests/diff/gen.c tests/diff/forms.c tests/dif
 DIFF_GEN_OBJS := $(DIFF_GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 DIFF_DRIVER := tests/diff/driver.c tests/diff/tramp.S tests/diff/case.h
 SEEDS ?= 1 2 3 4 5 6 7 8
-DIFF_CI_SEEDS ?= 1 2
+DIFF_CI_SEEDS ?= 1 2 3 4
 DIFF_COUNT ?= 800
 DIFF_NATIVE_CC ?= gcc
 DIFF_NATIVE_CFLAGS := -m32 -march=i686 -mno-sse -mno-mmx -O2 -fno-pie -no-pie -std=c11 \
