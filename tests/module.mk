@@ -39,7 +39,9 @@ guest-tests: $(BUILD)/denali $(BUILD)/denali-san guests
 cli-tests: $(BUILD)/denali guests
 	sh tests/cli/run.sh $(BUILD)
 
+include tests/diff/module.mk
+
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit guest-tests cli-tests
+	@$(MAKE) --no-print-directory unit guest-tests cli-tests difftest-ci
 .PHONY: unit guest-tests cli-tests
