@@ -242,6 +242,8 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 		in->pfx |= PFX_REPNE;
 	if ((row->attr & A_RMW) && in->kind[0] == OPK_MEM)
 		in->pfx |= PFX_RMW;
+	if (zi.operand_width == 16)
+		in->pfx |= PFX_O16;
 	in->cc = row->cc;
 	in->fn = row->fn;
 
