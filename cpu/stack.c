@@ -117,9 +117,11 @@ static unsigned enter_width(const struct insn *in)
 /* ENTER imm16, imm8 (SDM Vol. 2, ENTER, 32-bit stack): push EBP; FrameTemp = ESP; for a
  * nesting level L > 0 push L - 1 frame pointers read from EBP - n, EBP - 2n, ... and then
  * FrameTemp; EBP = FrameTemp; ESP -= size. The level is taken mod 32. Every read and write is
- * checked first, in the order the instruction makes them, so the first fault is the one the
- * hardware would take and nothing has changed; then the steps run in order (a frame-pointer read
- * may see a value this ENTER has just pushed). A 16-bit ENTER writes BP only. */
+ * checked first, in the order the instruction makes them, then the final stack top, so the
+ * first fault is the one the hardware would take and nothing has changed (the host, by
+ * contrast, has already pushed EBP when the final check faults); then the steps run in order (a
+ * frame-pointer read may see a value this ENTER has just pushed). A 16-bit ENTER writes BP only:
+ * its frame-pointer reads still go through the whole EBP, as on the host. */
 int op_enter(struct cpu *c, const struct insn *in)
 {
 	unsigned n = enter_width(in);
@@ -135,6 +137,11 @@ int op_enter(struct cpu *c, const struct insn *in)
 			return ST_FAULT;
 	if (level && mem_check_write(&c->mem, esp - (level + 1) * n, n))
 		return ST_FAULT;
+	/* SDM ENTER, #PF: "if a write using the final value of the stack pointer ... would cause a
+	 * page fault"; the host probes it too. */
+	uint32_t final = esp - (level ? level + 1 : 1) * n - size;
+	if (size && mem_check_write(&c->mem, final, n))
+		return ST_FAULT;
 
 	sp = esp - n;
 	if (mem_wrn(&c->mem, sp, n, ebp))
@@ -149,7 +156,7 @@ int op_enter(struct cpu *c, const struct insn *in)
 		if (mem_wrn(&c->mem, sp, n, frame))
 			return ST_FAULT;
 	}
-	c->r[REG_ESP] = sp - size;
+	c->r[REG_ESP] = final;
 	reg_put(c, REG_EBP * 4, n, frame);
 	return ST_NEXT;
 }
