@@ -56,6 +56,7 @@ enum insn_status {
 	ST_TERMINATE,  /* retired TERMINATE */
 	ST_UNIMPL,     /* not retired; not implemented */
 	ST_REP_PAUSED, /* a REP string instruction ran out of budget; it retired what it did */
+	ST_SOFTINT,    /* retired INT n / INT3 / INTO: enter vector cpu.soft_vector as a trap */
 };
 
 /* The programmed-I/O interface a VM installs: every port, every device. Each returns 0, or -1
@@ -77,6 +78,9 @@ struct cpu {
 	uint64_t instret;      /* instructions retired by this CPU, DVA-1 section 6 */
 	uint64_t stop_at;      /* cpu_run returns when instret reaches this */
 	bool leave_block;      /* set by a side effect (store to code or page 0): end the block */
+	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */
+	uint8_t soft_vector;   /* with ST_SOFTINT: the vector */
+	const char *no_handler; /* why the last exception could not be delivered, or NULL */
 	uint8_t exit_status;   /* TERMINATE's status */
 	uint16_t unimpl;       /* ZydisMnemonic of the unimplemented instruction (CPU_EXIT_UNIMPL) */
 	struct guest_mem mem;  /* this VM's memory; mem.fault is the last exception */
@@ -97,6 +101,21 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
 
 /* Raise exception vector with error code from a handler: records it, returns ST_FAULT. */
 int cpu_raise(struct cpu *c, uint32_t vector, uint32_t error);
+
+/* The register page, for the CPU's own reads and writes (no guest access rules). */
+static inline struct dva_regs *cpu_page0(const struct cpu *c)
+{
+	return (struct dva_regs *)c->mem.base;
+}
+
+/* Exceptions and interrupts (exception.c), DVA-1 section 5. Each returns 0 when the handler was
+ * entered, or -1 when it could not be (the VM ends; cpu.no_handler says why). */
+/* The fault in cpu.mem.fault, raised by the instruction at cpu.eip: fault_* are written. */
+int cpu_deliver_fault(struct cpu *c);
+/* A software interrupt (trap): return to ret_eip, no error code, page 0 unchanged but irq_enable. */
+int cpu_deliver_soft(struct cpu *c, uint32_t vector, uint32_t ret_eip);
+/* At a delivery point: an upcall (vector 32) if irq_enable = 1 and irq_pending & irq_mask != 0. */
+int cpu_deliver_irqs(struct cpu *c);
 
 /* Human-readable name of a vector ("#PF page fault"), for diagnostics. */
 const char *cpu_vector_name(uint32_t vector);

@@ -193,7 +193,10 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 		fault_entry(in, DVA_VEC_UD, DVA_UD_REMOVED, 0, zi.length);
 		return -1;
 	}
-	if (zi.meta.isa_ext != ZYDIS_ISA_EXT_BASE && zi.meta.isa_ext != ZYDIS_ISA_EXT_X87 &&
+	/* 0F 19 to 0F 1F are the P6's hint NOPs (SDM Vol. 2, NOP): later processors gave some of
+	 * them meanings (ENDBR32, which Debian's libgcc carries, RDSSPD, ...) that a P6 ignores. */
+	bool hint_nop = zi.opcode_map == ZYDIS_OPCODE_MAP_0F && zi.opcode >= 0x19 && zi.opcode <= 0x1F;
+	if (!hint_nop && zi.meta.isa_ext != ZYDIS_ISA_EXT_BASE && zi.meta.isa_ext != ZYDIS_ISA_EXT_X87 &&
 	    zi.meta.isa_ext != ZYDIS_ISA_EXT_PAUSE) { /* MMX, SSE and later: not in DVA-1 */
 		fault_entry(in, DVA_VEC_UD, 0, 0, zi.length);
 		return -1;
@@ -211,7 +214,7 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 		fault_entry(in, DVA_VEC_UD, 0, 0, zi.length);
 		return -1;
 	}
-	const struct opdef *row = optable_find(zi.mnemonic);
+	const struct opdef *row = optable_find(hint_nop ? M(NOP) : zi.mnemonic);
 	if (!row) {
 		in->fn = op_unimpl;
 		return A_END;

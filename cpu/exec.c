@@ -30,10 +30,31 @@ static int after_insn(struct cpu *c, const struct insn *in, int st)
 		c->unimpl = in->mnem;
 		return CPU_EXIT_UNIMPL;
 	case ST_FAULT:
-		return CPU_EXIT_FAULT;
+		/* A fault: the instruction did not retire and restarts after the handler. */
+		return cpu_deliver_fault(c) ? CPU_EXIT_FAULT : -1;
+	case ST_SOFTINT:
+		/* A trap: INT n retired; its handler returns to the next instruction. */
+		c->instret++;
+		if (cpu_deliver_soft(c, c->soft_vector, c->eip + in->len)) {
+			c->mem.fault.vector = c->soft_vector;
+			c->mem.fault.error = 0;
+			return CPU_EXIT_FAULT;
+		}
+		return -1;
 	default:
 		abort(); /* a handler returned something that is not an enum insn_status */
 	}
+}
+
+/* At a delivery point: enter the upcall if one is due. -1 to keep running, or an exit. */
+static int irq_point(struct cpu *c)
+{
+	c->irq_point = false;
+	if (!cpu_deliver_irqs(c))
+		return -1;
+	c->mem.fault.vector = DVA_VEC_UPCALL;
+	c->mem.fault.error = 0;
+	return CPU_EXIT_FAULT;
 }
 
 static enum cpu_exit run_traced(struct cpu *c);
@@ -41,10 +62,17 @@ static enum cpu_exit run_traced(struct cpu *c);
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 {
 	c->stop_at = c->instret + budget;
+	/* Each call is a quantum, and the start of a quantum is a delivery point. */
+	c->irq_point = true;
 	if (c->trace)
 		return run_traced(c);
 
 	while (c->instret < c->stop_at) {
+		if (c->irq_point) {
+			int ex = irq_point(c);
+			if (ex >= 0)
+				return (enum cpu_exit)ex;
+		}
 		struct block *b = cache_lookup(&c->cache, c->eip);
 		if (!b)
 			b = decode_block(c, c->eip);
@@ -77,6 +105,11 @@ static enum cpu_exit run_traced(struct cpu *c)
 {
 	static const char *const names[GPRS] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
 	while (c->instret < c->stop_at) {
+		if (c->irq_point) {
+			int ex = irq_point(c);
+			if (ex >= 0)
+				return (enum cpu_exit)ex;
+		}
 		struct block *b = cache_lookup(&c->cache, c->eip);
 		if (!b)
 			b = decode_block(c, c->eip);
@@ -122,6 +155,8 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 	c->leave_block = false;
 	c->exit_status = 0;
 	c->unimpl = 0;
+	c->irq_point = false;
+	c->no_handler = NULL;
 	/* The FNINIT state (DVA-1 section 1): every register +0.0 and tagged empty. */
 	memset(&c->fpu, 0, sizeof(c->fpu));
 	c->fpu.fcw = 0x037F;

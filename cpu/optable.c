@@ -182,6 +182,14 @@ const struct opdef optable[ZYDIS_MNEMONIC_MAX_VALUE + 1] = {
 	[M(IN)] = { op_in, 0, 0, 0, 0 },
 	[M(OUT)] = { op_out, 0, 0, 0, 0 },
 	[M(CPUID)] = { op_cpuid, A_IMPLICIT, 0, 0, 0 },
+
+	/* Software interrupts, BOUND and IRET (interrupt.c) */
+	[M(INT)] = { op_int, A_END, 0, 0, 0 },
+	[M(INT3)] = { op_int3, A_END | A_IMPLICIT, 0, 0, 0 },
+	[M(INTO)] = { op_into, A_END | A_IMPLICIT, 0, 0, 0 },
+	[M(BOUND)] = { op_bound, 0, 0, 0, 0 },
+	[M(IRET)] = { op_iret, A_END | A_IMPLICIT, 0, FL_POPF_MASK, 0 },
+	[M(IRETD)] = { op_iret, A_END | A_IMPLICIT, 0, FL_POPF_MASK, 0 },
 	[M(RDTSC)] = { op_rdtsc, A_IMPLICIT, 0, 0, 0 },
 };
 

@@ -71,6 +71,8 @@ HANDLER(op_popf); HANDLER(op_enter); HANDLER(op_leave);
 /* branch.c */
 HANDLER(op_jmp); HANDLER(op_jcc); HANDLER(op_call); HANDLER(op_ret); HANDLER(op_loop);
 HANDLER(op_loope); HANDLER(op_loopne); HANDLER(op_jcxz);
+/* interrupt.c */
+HANDLER(op_int); HANDLER(op_int3); HANDLER(op_into); HANDLER(op_bound); HANDLER(op_iret);
 /* system.c */
 HANDLER(op_in); HANDLER(op_out); HANDLER(op_cpuid); HANDLER(op_rdtsc);
 HANDLER(op_idle); HANDLER(op_terminate); HANDLER(op_fault); HANDLER(op_unimpl);

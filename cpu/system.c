@@ -57,11 +57,18 @@ int op_rdtsc(struct cpu *c, const struct insn *in)
 	return ST_NEXT;
 }
 
-/* IDLE (0F 3F 01): the scheduler decides; EAX holds the timeout in microseconds. */
+/* IDLE (0F 3F 01): with a line already pending and enabled in irq_mask it returns at once with
+ * EAX = 0, a delivery point (DVA-1 sections 4, 5); otherwise the scheduler decides, EAX holding
+ * the timeout in microseconds. */
 int op_idle(struct cpu *c, const struct insn *in)
 {
-	(void)c;
 	(void)in;
+	const struct dva_regs *p0 = cpu_page0(c);
+	if (p0->irq_pending & p0->irq_mask) {
+		c->r[REG_EAX] = 0;
+		c->irq_point = c->leave_block = true;
+		return ST_NEXT;
+	}
 	return ST_IDLE;
 }
 

@@ -116,7 +116,7 @@ void vm_report_fault(struct vm *vm, FILE *f)
 			fprintf(f, ", address 0x%08" PRIx32 ", error code 0x%" PRIx32, ft->addr, ft->error);
 		else if (ft->vector == DVA_VEC_GP || ft->vector == DVA_VEC_UD)
 			fprintf(f, ", error code %" PRIu32, ft->error);
-		fprintf(f, ", no handler\n");
+		fprintf(f, ", not delivered: %s\n", c->no_handler ? c->no_handler : "no handler");
 	}
 	fprintf(f, "  %s\n", text);
 	cpu_dump_regs(c, f);

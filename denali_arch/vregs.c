@@ -61,8 +61,8 @@ void vregs_write(void *opaque, uint8_t *page, uint32_t off, unsigned n, uint64_t
 	switch (reg) {
 	case offsetof(struct dva_regs, irq_enable):
 		val = val != 0;
-		if (!old && val)
-			vm->cpu.leave_block = true; /* a delivery point (DVA-1 section 5) */
+		if (!old && val) /* a delivery point (DVA-1 section 5) */
+			vm->cpu.leave_block = vm->cpu.irq_point = true;
 		break;
 	case offsetof(struct dva_regs, irq_pending):
 		val = old & ~(((uint32_t)v << shift) & bits); /* write 1 to clear */
@@ -72,8 +72,8 @@ void vregs_write(void *opaque, uint8_t *page, uint32_t off, unsigned n, uint64_t
 		{
 			uint32_t enabled;
 			memcpy(&enabled, REG_AT(page, irq_enable), 4);
-			if (enabled)
-				vm->cpu.leave_block = true; /* a delivery point */
+			if (enabled) /* a delivery point */
+				vm->cpu.leave_block = vm->cpu.irq_point = true;
 		}
 		break;
 	default: /* vector_base */

@@ -1,0 +1,77 @@
+/* exception.c - entering guest handlers: faults, software interrupts and the batched upcall
+ * (DVA-1 section 5). There is one way in: check the table entry and the whole stack frame,
+ * then push EFLAGS image, 0, EIP [, error code], clear irq_enable and jump. */
+#include "cpu/cpu.h"
+#include "cpu/insn.h"
+
+/* Enter handler `vector` returning to ret_eip. */
+static int enter_vector(struct cpu *c, uint32_t vector, uint32_t ret_eip, bool has_error, uint32_t error)
+{
+	struct dva_regs *p0 = cpu_page0(c);
+	struct guest_mem *m = &c->mem;
+	uint32_t base = p0->vector_base, entry_addr = base + 4 * vector, handler;
+	struct dva_fault saved = m->fault; /* the checks below must not disturb the fault record */
+
+	c->no_handler = NULL;
+	if (base == 0)
+		c->no_handler = "no vector table (vector_base is 0)";
+	else if (mem_check_read(m, entry_addr, 4) || entry_addr < base)
+		c->no_handler = "its vector-table entry lies outside memory";
+	else {
+		memcpy(&handler, m->base + entry_addr, 4);
+		if (handler == 0)
+			c->no_handler = "its vector-table entry is 0";
+		else if (handler < DVA_PAGE_SIZE || handler >= m->size)
+			c->no_handler = "its vector-table entry points into page 0 or outside memory";
+	}
+	unsigned frame = has_error ? 16 : 12;
+	uint32_t sp = c->r[REG_ESP] - frame;
+	if (!c->no_handler && (mem_check_write(m, sp, frame) || sp > c->r[REG_ESP]))
+		c->no_handler = "pushing its frame would fault (ESP is outside writable memory)";
+	m->fault = saved;
+	if (c->no_handler)
+		return -1;
+
+	/* The frame, lowest address first: [error,] EIP, 0, EFLAGS image with IF = irq_enable. */
+	uint32_t words[4], *w = words;
+	if (has_error)
+		*w++ = error;
+	*w++ = ret_eip;
+	*w++ = 0;
+	*w++ = (c->eflags & FL_POPF_MASK) | FL_FIXED1 | (p0->irq_enable ? FL_IF : 0);
+	memcpy(m->base + sp, words, frame);
+	c->r[REG_ESP] = sp;
+	p0->irq_enable = 0;
+	c->eip = handler;
+	c->leave_block = true;
+	return 0;
+}
+
+int cpu_deliver_fault(struct cpu *c)
+{
+	struct dva_regs *p0 = cpu_page0(c);
+	const struct dva_fault *f = &c->mem.fault;
+	p0->fault_vector = f->vector;
+	p0->fault_error = f->error;
+	p0->fault_eip = c->eip;
+	if (f->vector == DVA_VEC_PF)
+		p0->fault_addr = f->addr;
+	bool has_error = f->vector == DVA_VEC_GP || f->vector == DVA_VEC_PF;
+	return enter_vector(c, f->vector, c->eip, has_error, f->error);
+}
+
+int cpu_deliver_soft(struct cpu *c, uint32_t vector, uint32_t ret_eip)
+{
+	return enter_vector(c, vector, ret_eip, false, 0);
+}
+
+int cpu_deliver_irqs(struct cpu *c)
+{
+	struct dva_regs *p0 = cpu_page0(c);
+	uint32_t ready = p0->irq_pending & p0->irq_mask;
+	if (!p0->irq_enable || !ready)
+		return 0;
+	p0->irq_batch = ready;
+	p0->irq_pending &= ~ready;
+	return enter_vector(c, DVA_VEC_UPCALL, c->eip, false, 0);
+}
