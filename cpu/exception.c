@@ -9,7 +9,7 @@ static int enter_vector(struct cpu *c, uint32_t vector, uint32_t ret_eip, bool h
 {
 	struct dva_regs *p0 = cpu_page0(c);
 	struct guest_mem *m = &c->mem;
-	uint32_t base = p0->vector_base, entry_addr = base + 4 * vector, handler;
+	uint32_t base = p0->vector_base, entry_addr = base + 4 * vector, handler = 0;
 	struct dva_fault saved = m->fault; /* the checks below must not disturb the fault record */
 
 	c->no_handler = NULL;
