@@ -9,6 +9,13 @@
 #include "cpu/insn.h"
 #include "cpu/optable.h"
 
+/* Bytes CALL pushes and RET pops: 2 under 0x66 (PFX_O16: RET's operand, when it has one, is an
+ * imm16 whatever the prefix), else 4. */
+static unsigned stack_width(const struct insn *in)
+{
+	return in->pfx & PFX_O16 ? 2 : 4;
+}
+
 /* JMP rel8/rel16/rel32, or JMP r/m (the target is the operand, 16 bits under 0x66). */
 int op_jmp(struct cpu *c, const struct insn *in)
 {
@@ -31,27 +38,18 @@ int op_jcc(struct cpu *c, const struct insn *in)
  * address of the next instruction is pushed, 2 bytes of it under 0x66. */
 int op_call(struct cpu *c, const struct insn *in)
 {
-	unsigned n = in->sz[0] == 2 ? 2 : 4;
 	uint32_t target;
-	if (opnd_get(c, in, 0, &target) || cpu_push(c, n, c->eip + in->len))
+	if (opnd_get(c, in, 0, &target) || cpu_push(c, stack_width(in), c->eip + in->len))
 		return ST_FAULT;
 	c->eip = target;
 	return ST_JUMP;
-}
-
-/* RET's operand size. Plain RET has no operand and RET imm16's operand is an imm16 whatever
- * the prefix, so 0x66 is not visible in the decoded form yet: RET pops 32 bits unless decode
- * gives a no-operand RET sz[0] = 2. */
-static unsigned ret_width(const struct insn *in)
-{
-	return in->kind[0] == OPK_NONE && in->sz[0] == 2 ? 2 : 4;
 }
 
 /* RET, RET imm16: pop EIP (IP under 0x66), then release imm16 more bytes of stack. */
 int op_ret(struct cpu *c, const struct insn *in)
 {
 	uint32_t target;
-	if (cpu_pop(c, ret_width(in), &target))
+	if (cpu_pop(c, stack_width(in), &target))
 		return ST_FAULT;
 	if (in->kind[0] == OPK_IMM)
 		c->r[REG_ESP] += in->imm & 0xFFFF;

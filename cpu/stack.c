@@ -11,12 +11,11 @@
 #include "cpu/optable.h"
 #include "denali_arch/dva.h"
 
-/* Bytes per push or pop: 2 under 0x66, else 4. Decode gives PUSH imm8 (6A) the immediate's
- * size, 1, which means the default 4 here; the operand size of ENTER, whose operand 0 is always
- * an imm16, is not in the decoded form yet, so ENTER is 32-bit (see enter_width). */
+/* Bytes per push or pop: 2 under 0x66, else 4. The decoded form records the operand size in
+ * PFX_O16 because the operands do not always carry it (PUSH imm8, ENTER's two immediates). */
 static unsigned stack_width(const struct insn *in)
 {
-	return in->sz[0] == 2 ? 2 : 4;
+	return in->pfx & PFX_O16 ? 2 : 4;
 }
 
 /* PUSH r/m, reg, imm: the value is read first, so PUSH ESP pushes ESP as it was and PUSH [ESP]
@@ -106,14 +105,6 @@ int op_popf(struct cpu *c, const struct insn *in)
 	return ST_NEXT;
 }
 
-/* ENTER's operand size. Its operand 0 is an imm16 whatever the prefix, so sz[0] says nothing
- * about 0x66; until decode records the operand size, ENTER runs as 32-bit. */
-static unsigned enter_width(const struct insn *in)
-{
-	(void)in;
-	return 4;
-}
-
 /* ENTER imm16, imm8 (SDM Vol. 2, ENTER, 32-bit stack): push EBP; FrameTemp = ESP; for a
  * nesting level L > 0 push L - 1 frame pointers read from EBP - n, EBP - 2n, ... and then
  * FrameTemp; EBP = FrameTemp; ESP -= size. The level is taken mod 32. Every read and write is
@@ -124,7 +115,7 @@ static unsigned enter_width(const struct insn *in)
  * its frame-pointer reads still go through the whole EBP, as on the host. */
 int op_enter(struct cpu *c, const struct insn *in)
 {
-	unsigned n = enter_width(in);
+	unsigned n = stack_width(in);
 	uint32_t size = in->imm & 0xFFFF, level = in->imm2 & 31;
 	uint32_t esp = c->r[REG_ESP], ebp = c->r[REG_EBP];
 	uint32_t frame = esp - n, sp, v;

@@ -5,9 +5,6 @@
  * row's registers, single-stepped with TF); most rows put ESP inside the data words so that
  * what is pushed can be seen. PUSHF and POPF rows follow DVA-1 section 2 instead (IF is page 0's
  * irq_enable; POPF changes only CF PF AF ZF SF OF DF AC ID).
- *
- * Not covered yet: the 0x66 forms whose operand size the decoded instruction does not carry
- * (PUSH imm8 under 0x66, ENTER under 0x66); see stack.c.
  */
 #include "tests/unit/harness.h"
 
@@ -60,6 +57,11 @@ static const struct row push_rows[] = {
 	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
 	  .want_r = { 0, 0, 0, 0, 0x800e },
 	  .want_m = { 0x11112222, 0x33334444, 0x55556666, 0x12348888 } },
+	{ .name = "push imm8 (66 6a) pushes 2 bytes of the sign-extended byte",
+	  .code = "66 6a 80", .r = { 0, 0, 0, 0, 0x8010 },
+	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
+	  .want_r = { 0, 0, 0, 0, 0x800e },
+	  .want_m = { 0x11112222, 0x33334444, 0x55556666, 0xff808888 } },
 	{ .name = "push dword [0x8000] pushes a memory operand",
 	  .code = "ff 35 00 80 00 00", .r = { 0, 0, 0, 0, 0x8010 },
 	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
@@ -275,6 +277,21 @@ static const struct row enter_rows[] = {
 	  .code = "c8 00 00 03", .r = { 0, 0, 0, 0, 0x8010, 0x8010 },
 	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
 	  .want_r = { 0, 0, 0, 0, 0x8000, 0x800c }, .want_m = { 0x800c, 0x8010, 0x8010, 0x8010 } },
+	{ .name = "enter 8, 0 (66 c8) pushes bp, writes bp only and reserves 8 bytes",
+	  .code = "66 c8 08 00 00", .r = { 0, 0, 0, 0, 0x8010, 0xabcd1234 },
+	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
+	  .want_r = { 0, 0, 0, 0, 0x8006, 0xabcd800e },
+	  .want_m = { 0x11112222, 0x33334444, 0x55556666, 0x12348888 } },
+	{ .name = "enter 2, 1 (66 c8) pushes bp and the 16-bit frame pointer",
+	  .code = "66 c8 02 00 01", .r = { 0, 0, 0, 0, 0x8010, 0x1234 },
+	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
+	  .want_r = { 0, 0, 0, 0, 0x800a, 0x800e },
+	  .want_m = { 0x11112222, 0x33334444, 0x55556666, 0x1234800e } },
+	{ .name = "enter 0, 3 (66 c8) copies two 16-bit frame pointers from below ebp",
+	  .code = "66 c8 00 00 03", .r = { 0, 0, 0, 0, 0x8010, 0x800a },
+	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
+	  .want_r = { 0, 0, 0, 0, 0x8008, 0x800e },
+	  .want_m = { 0x11112222, 0x33334444, 0x3333800e, 0x800a6666 } },
 	{ .name = "enter 0, 33 takes the level mod 32",
 	  .code = "c8 00 00 21", .r = { 0, 0, 0, 0, 0x8010, 0xabcd },
 	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
@@ -311,6 +328,12 @@ static const struct row leave_rows[] = {
 	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
 	  .want_r = { 0, 0, 0, 0, 0x800a, 0x6666 },
 	  .want_m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 } },
+	{ .name = "leave (66 c9) then ret (66 c3) unwind a 16-bit frame",
+	  .code = "66 c9 66 c3", .r = { 0, 0, 0, 0, 0x9000, 0x8008 },
+	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
+	  .want_r = { 0, 0, 0, 0, 0x800c, 0x6666 },
+	  .want_m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 }, .want_eip = 0x5555,
+	  .insns = 2 },
 	{ .name = "enter 0x10, 0 then leave restores esp and ebp",
 	  .code = "c8 10 00 00 c9", .r = { 0, 0, 0, 0, 0x8010, 0x1357 },
 	  .m = { 0x11112222, 0x33334444, 0x55556666, 0x77778888 },
