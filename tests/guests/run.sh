@@ -5,8 +5,9 @@
 #   sh tests/guests/run.sh BUILD_DIR DENALI_BINARY [NAME...]
 #
 # Without NAMEs it runs every BUILD_DIR/guests/t_*.elf. An optional expect/NAME.opts holds extra
-# `denali run` options, in shell quoting (e.g. --mem 1M --args 'a b'). Prints one line per guest,
-# then "N passed, M failed"; exits 1 if any guest failed.
+# `denali run` options, in shell quoting (e.g. --mem 1M --args 'a b'); an optional expect/NAME.in
+# is the guest's console input (otherwise /dev/null). Prints one line per guest, then
+# "N passed, M failed"; exits 1 if any guest failed.
 set -u
 
 if [ $# -lt 2 ]; then
@@ -46,7 +47,9 @@ run_one() {
 	if [ -f "$expect/$name.opts" ]; then
 		eval "set -- $(cat "$expect/$name.opts")"
 	fi
-	"$denali" run --max-insns "$max_insns" "$@" "$elf" >"$tmp/out" 2>"$tmp/err" </dev/null
+	input=/dev/null
+	[ -f "$expect/$name.in" ] && input=$expect/$name.in
+	"$denali" run --max-insns "$max_insns" "$@" "$elf" >"$tmp/out" 2>"$tmp/err" <"$input"
 	echo $? >"$tmp/status"
 	why=
 	if [ ! -f "$expect/$name.out" ] || [ ! -f "$expect/$name.status" ]; then
