@@ -15,6 +15,9 @@
  * Each element reads and checks everything before it changes anything, so a fault leaves that
  * element undone (DVA-1 section 1).
  *
+ * REP MOVS and STOS whose bytes all lie in plain memory run as one memmove or fill of as many
+ * elements as the budget allows, with the same result and the same retirement count.
+ *
  * REP OUTSB to a port with an out_bytes handler (the console) is one operation (DVA-1 sections 6
  * and 7): every byte is checked readable first, then the bytes go out in guest order, ESI steps
  * by ECX, ECX becomes 0, and the instruction retires once.
@@ -140,9 +143,69 @@ static bool rep_cond_holds(const struct cpu *c, const struct insn *in)
 	return in->pfx & PFX_REPNE ? !zf : zf;
 }
 
+/* REP MOVS and STOS also have a bulk path (below) that does many elements at once. */
+enum str_bulk { BULK_NONE, BULK_MOVS, BULK_STOS };
+
+/* The lowest address of len bytes of elements starting at a and stepping up (or down from a,
+ * the highest element, when down), if all of them lie in [0x1000, size) without wrapping. */
+static bool bulk_range(const struct guest_mem *m, uint32_t a, uint64_t len, unsigned n, bool down,
+		       uint32_t *lo)
+{
+	if (down && (uint64_t)a + n < len)
+		return false;
+	uint64_t start = down ? (uint64_t)a + n - len : a;
+	if (start < DVA_PAGE_SIZE || start + len > m->size)
+		return false;
+	*lo = (uint32_t)start;
+	return true;
+}
+
+/* Whether the pages of [lo, lo + len) have no flag: no read-only byte, no decoded code. */
+static bool bulk_pages_plain(const struct guest_mem *m, uint32_t lo, uint64_t len)
+{
+	for (uint32_t pfn = lo >> DVA_PAGE_SHIFT; pfn <= (lo + len - 1) >> DVA_PAGE_SHIFT; pfn++)
+		if (m->pflags[pfn])
+			return false;
+	return true;
+}
+
+/* k iterations of REP MOVS/STOS at once, when every byte lies in plain memory (destination
+ * pages without flags) and, for MOVS, any overlap copies as memmove does (the destination is
+ * below the source going up, or above it going down); the element-wise result is then the
+ * same. Returns false, having changed nothing, when the element loop must run instead. */
+static bool rep_bulk(struct cpu *c, const struct strop *s, enum str_bulk kind, uint32_t k)
+{
+	struct guest_mem *m = &c->mem;
+	bool down = c->eflags & FL_DF;
+	uint64_t len = (uint64_t)k * s->n;
+	uint32_t dlo, slo = 0;
+
+	if (s->am != 0xFFFFFFFFu || !bulk_range(m, c->r[REG_EDI], len, s->n, down, &dlo) ||
+	    !bulk_pages_plain(m, dlo, len))
+		return false;
+	if (kind == BULK_MOVS) {
+		if (!bulk_range(m, c->r[REG_ESI], len, s->n, down, &slo))
+			return false;
+		bool overlap = slo < dlo + len && dlo < slo + len;
+		if (overlap && (down ? dlo < slo : dlo > slo))
+			return false;
+		memmove(m->base + dlo, m->base + slo, len);
+		c->r[REG_ESI] += s->step * k;
+	} else if (s->n == 1) {
+		memset(m->base + dlo, (int)(c->r[REG_EAX] & 0xFF), len);
+	} else {
+		for (uint64_t i = 0; i < len; i += s->n)
+			memcpy(m->base + dlo + i, &c->r[REG_EAX], s->n);
+	}
+	c->r[REG_EDI] += s->step * k;
+	c->r[REG_ECX] -= k;
+	return true;
+}
+
 /* Run one element, or the REP loop described at the top of the file. cond: CMPS/SCAS, where
  * the prefix is REPE/REPNE. */
-static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool cond)
+static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool cond,
+		   enum str_bulk bulk)
 {
 	struct strop s = strop_of(c, in);
 
@@ -150,6 +213,14 @@ static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool con
 		return elem(c, &s) ? ST_FAULT : ST_NEXT;
 
 	uint64_t budget = c->stop_at - c->instret, k = 0;
+	uint32_t count = c->r[REG_ECX] & s.am;
+	if (bulk != BULK_NONE && count) {
+		uint32_t n = budget < count ? (uint32_t)budget : count;
+		if (rep_bulk(c, &s, bulk, n)) {
+			c->instret += n == count ? n - 1 : n;
+			return n == count ? ST_NEXT : ST_REP_PAUSED;
+		}
+	}
 	while (c->r[REG_ECX] & s.am) {
 		if (k == budget) {
 			c->instret += k;
@@ -171,32 +242,32 @@ static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool con
 
 int op_movs(struct cpu *c, const struct insn *in)
 {
-	return str_run(c, in, movs_elem, false);
+	return str_run(c, in, movs_elem, false, BULK_MOVS);
 }
 
 int op_cmps(struct cpu *c, const struct insn *in)
 {
-	return str_run(c, in, cmps_elem, true);
+	return str_run(c, in, cmps_elem, true, BULK_NONE);
 }
 
 int op_scas(struct cpu *c, const struct insn *in)
 {
-	return str_run(c, in, scas_elem, true);
+	return str_run(c, in, scas_elem, true, BULK_NONE);
 }
 
 int op_lods(struct cpu *c, const struct insn *in)
 {
-	return str_run(c, in, lods_elem, false);
+	return str_run(c, in, lods_elem, false, BULK_NONE);
 }
 
 int op_stos(struct cpu *c, const struct insn *in)
 {
-	return str_run(c, in, stos_elem, false);
+	return str_run(c, in, stos_elem, false, BULK_STOS);
 }
 
 int op_ins(struct cpu *c, const struct insn *in)
 {
-	return str_run(c, in, ins_elem, false);
+	return str_run(c, in, ins_elem, false, BULK_NONE);
 }
 
 /* Bytes a REP OUTSB chunk moves at most: the on-stack buffer that puts DF = 1 runs in guest
@@ -252,5 +323,5 @@ int op_outs(struct cpu *c, const struct insn *in)
 {
 	if (in->sz[0] == 1 && (in->pfx & (PFX_REP | PFX_REPNE)) && c->io.out_bytes)
 		return outsb_bulk(c, in);
-	return str_run(c, in, outs_elem, false);
+	return str_run(c, in, outs_elem, false, BULK_NONE);
 }

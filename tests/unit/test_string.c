@@ -690,6 +690,80 @@ static void test_rep_outsb_long(void **state)
 	}
 }
 
+/* The SDM's element-by-element REP MOVSB, as a reference for long copies. */
+static void ref_movsb(uint8_t *mem, uint32_t si, uint32_t di, uint32_t count, bool down)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		mem[di] = mem[si];
+		si += down ? (uint32_t)-1 : 1;
+		di += down ? (uint32_t)-1 : 1;
+	}
+}
+
+/* Long REP MOVSB in both directions, overlapping either way, and stopped by the budget part-way
+ * (a budget of N ends exactly at the end of the copy): memory, registers and retirements as the
+ * element-by-element definition gives them. */
+static void test_rep_movsb_long(void **state)
+{
+	(void)state;
+	enum { BASE = 0x10000, SPAN = 0x8000, N = 10000 };
+	static const struct { int32_t dst_off; bool down; uint32_t budget; } cases[] = {
+		{ 0x4000, false, N }, { -0x3000, false, N }, { 3, false, N }, { -3, false, N },
+		{ 3, true, N }, { -3, true, N }, { 0x4000, true, N }, { 1, false, 4321 },
+		{ -1, true, 4321 }, { 0x5000, false, 777 }, { -0x5000, true, 777 },
+	};
+	static uint8_t want[SPAN * 2], got[SPAN * 2];
+	for (size_t ci = 0; ci < sizeof(cases) / sizeof(cases[0]); ci++) {
+		struct tvm *t = tvm_new();
+		struct cpu *c = tvm_cpu(t);
+		uint8_t code[4];
+		size_t len = tvm_hex("f3 a4", code, sizeof(code));
+		bool down = cases[ci].down;
+		uint32_t si = BASE + (down ? 0xa000 : 0x4000);
+		uint32_t di = si + (uint32_t)cases[ci].dst_off;
+		uint32_t done = cases[ci].budget < N ? cases[ci].budget : N;
+
+		for (int i = 0; i < SPAN * 2; i++)
+			want[i] = (uint8_t)(i * 31 + (i >> 8));
+		tvm_poke(t, TVM_CODE, code, len);
+		tvm_poke(t, BASE, want, sizeof(want));
+		c->r[REG_ECX] = N;
+		c->r[REG_ESI] = si;
+		c->r[REG_EDI] = di;
+		c->eflags |= down ? FL_DF : 0;
+		assert_int_equal(tvm_run(t, cases[ci].budget), CPU_EXIT_BUDGET);
+		/* want[] stands for guest memory from BASE. */
+		ref_movsb(want, si - BASE, di - BASE, done, down);
+		tvm_peek(t, BASE, got, sizeof(got));
+		assert_memory_equal(got, want, sizeof(want));
+		uint32_t step = down ? (uint32_t)-done : done;
+		assert_int_equal(c->r[REG_ECX], N - done);
+		assert_int_equal(c->r[REG_ESI], si + step);
+		assert_int_equal(c->r[REG_EDI], di + step);
+		assert_int_equal(c->eip, done == N ? TVM_CODE + len : TVM_CODE);
+		assert_int_equal(c->instret, done);
+		tvm_free(t);
+	}
+}
+
+/* A REP STOSB that overwrites the instructions after it: they run as rewritten (40 = INC EAX). */
+static void test_rep_stosb_rewrites_code(void **state)
+{
+	(void)state;
+	struct tvm *t = tvm_new();
+	struct cpu *c = tvm_cpu(t);
+	uint8_t code[16];
+	size_t len = tvm_hex("f3 aa 90 90 90 " TERMINATE, code, sizeof(code));
+	tvm_poke(t, TVM_CODE, code, len);
+	c->r[REG_EAX] = 0x40;
+	c->r[REG_ECX] = 3;
+	c->r[REG_EDI] = TVM_CODE + 2;
+	assert_int_equal(tvm_run(t, 100), CPU_EXIT_TERMINATE);
+	assert_int_equal(c->r[REG_EAX], 0x43);
+	assert_int_equal(c->instret, 3 + 3 + 1);
+	tvm_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +777,8 @@ int main(void)
 		cmocka_unit_test(test_ins),
 		cmocka_unit_test(test_rep_resumes_after_a_pause),
 		cmocka_unit_test(test_rep_outsb_long),
+		cmocka_unit_test(test_rep_movsb_long),
+		cmocka_unit_test(test_rep_stosb_rewrites_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
