@@ -109,4 +109,7 @@ help:
 clean:
 	rm -rf $(BUILD)
 
+# Object files are never intermediates to delete.
+.SECONDARY:
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

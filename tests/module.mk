@@ -41,7 +41,10 @@ cli-tests: $(BUILD)/denali guests
 
 include tests/diff/module.mk
 
+# Everything `make test` runs is built first, then tests/run.sh runs the suites in order and
+# ends with one total line.
 test: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit guest-tests cli-tests difftest-ci
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN_BINS) $(BUILD)/denali-san \
+		$(BUILD)/tests/diff-gen
+	@sh tests/run.sh $(BUILD)
 .PHONY: unit guest-tests cli-tests

@@ -1,0 +1,46 @@
+#!/bin/sh
+# run.sh - `make test`'s runner: every suite in turn, each suite's own report, then one total.
+#
+#   sh tests/run.sh BUILD_DIR
+#
+# Suites: the cmocka unit binaries (plain, then under ASan/UBSan), the self-checking guests on
+# both emulator builds, the command line, and the differential tests against the host CPU. The
+# last line is "N passed, M failed" over every test case run; the exit status is non-zero when
+# any suite failed.
+set -u
+build=$1
+passed=0
+failed=0
+bad_suites=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Run one suite; add up the counts it reports ("N passed, M failed", or cmocka's summary).
+suite() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p; s/^\([0-9]*\) passed, [0-9]* failed.*$/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:$/\1/p; s/^[0-9]* passed, \([0-9]*\) failed.*$/\1/p' "$log" | tail -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ]; then
+		bad_suites="$bad_suites $name"
+		[ "${f:-0}" -eq 0 ] && failed=$((failed + 1)) # a crash counts as a failure
+	fi
+}
+
+for t in "$build"/tests/unit_* "$build"/tests/san/unit_*; do
+	[ -x "$t" ] && suite "${t#"$build"/}" "$t"
+done
+suite "guests (denali)" sh tests/guests/run.sh "$build" "$build/denali"
+suite "guests (denali-san)" sh tests/guests/run.sh "$build" "$build/denali-san"
+suite "cli" sh tests/cli/run.sh "$build"
+suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
+
+[ -n "$bad_suites" ] && echo "failed suites:$bad_suites"
+echo "$passed passed, $failed failed"
+[ -z "$bad_suites" ]
