@@ -14,8 +14,8 @@
 #include <Zydis/Zydis.h>
 
 #define BLOCK_MAX 64          /* instructions per block */
-#define CACHE_BUCKETS 1024    /* hash chains; a power of two */
-#define CACHE_POOL_MIN (16u << 10)  /* first pool, bytes; doubles when flushed full */
+#define CACHE_BUCKETS 256     /* hash chains; a power of two */
+#define CACHE_POOL_MIN (8u << 10)  /* first pool, bytes; doubles when flushed full */
 #define CACHE_POOL_MAX (4u << 20)
 
 struct insn;

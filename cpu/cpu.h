@@ -81,6 +81,8 @@ struct cpu {
 	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */
 	uint8_t soft_vector;   /* with ST_SOFTINT: the vector */
 	const char *no_handler; /* why the last exception could not be delivered, or NULL */
+	uint64_t upcalls;      /* upcalls entered (vector 32 at delivery points) */
+	uint64_t upcall_lines; /* lines they carried, in all */
 	uint8_t exit_status;   /* TERMINATE's status */
 	uint16_t unimpl;       /* ZydisMnemonic of the unimplemented instruction (CPU_EXIT_UNIMPL) */
 	struct guest_mem mem;  /* this VM's memory; mem.fault is the last exception */

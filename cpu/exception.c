@@ -73,5 +73,7 @@ int cpu_deliver_irqs(struct cpu *c)
 		return 0;
 	p0->irq_batch = ready;
 	p0->irq_pending &= ~ready;
+	c->upcalls++;
+	c->upcall_lines += (uint64_t)__builtin_popcount(ready);
 	return enter_vector(c, DVA_VEC_UPCALL, c->eip, false, 0);
 }

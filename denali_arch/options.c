@@ -1,147 +1,198 @@
-/* options.c - parsing and checking `denali run`'s options; every refusal names the option. */
+/* options.c - `denali run`'s options: each maps to a key of the run configuration (config.c),
+ * so the command line, scenario files and -o overrides are checked by the same code. */
 #include "denali_arch/options.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "denali_arch/dva.h"
 #include "denali_arch/param.h"
 
 void options_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: denali run [options] IMAGE\n"
+		"       denali run [options] SCENARIO.ini\n"
 		"\n"
-		"Run a DVA-1 guest image (a static ELF32 i386 executable) on the Denali virtual machine.\n"
+		"Run DVA-1 guest images (static ELF32 i386 executables) on Denali virtual machines.\n"
 		"\n"
-		"options:\n"
-		"  --mem SIZE        guest memory, K/M/G suffixes (default 16M; 64K to 3G, 4K multiple)\n"
-		"  --args STRING     the guest's argument string (page 0, at most 255 bytes)\n"
-		"  --max-insns N     stop after N instructions retired\n"
-		"  --quantum N       instructions per scheduling quantum (default %u)\n"
-		"  --trace FILE      write one line per executed instruction to FILE ('-' = stderr)\n"
-		"  -h, --help        show this help\n"
-		"  --version         show the version\n"
+		"one image:\n"
+		"  --vms N             run N copies (default 1)\n"
+		"  --mem SIZE          guest memory each, K/M/G suffixes (default 16M; 64K to 3G, 4K multiple)\n"
+		"  --args STRING       argument string (page 0, at most 255 bytes; {id} becomes the vm_id)\n"
+		"the run (also [run] keys of a scenario; -o run.KEY=VALUE sets any of them):\n"
+		"  --quantum N         instructions per scheduling quantum (default %u)\n"
+		"  --cpu-hz N          virtual instructions per virtual second (default %u)\n"
+		"  --clock MODE        virtual (deterministic, the default) or host\n"
+		"  --irq-mode MODE     batched (default) or sync (switch to a VM when its line rises)\n"
+		"  --max-insns N       stop after N instructions retired in all\n"
+		"  --max-active N      admit at most N VMs at once (the rest wait, in order)\n"
+		"  --mem-budget SIZE   admit VMs while their guest memory stays under SIZE\n"
+		"  --console MODE      prefix ([vm N] per line), files:DIR, none, raw (default: raw for\n"
+		"                      one VM, prefix for more)\n"
+		"  --stats DIR         write DIR/summary.json and DIR/vms.csv\n"
+		"  --seed N            the run's seed (each VM's page-0 seed derives from it)\n"
+		"  --trace FILE        one line per executed instruction ('-' = stderr; one-VM runs)\n"
+		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
+		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
+		"  -h, --help          show this help\n"
+		"  --version           show the version\n"
 		"\n"
-		"exit status: the guest's TERMINATE status; 128 + vector when the guest ends on an\n"
-		"exception it has no handler for (255 for vectors 128-255; 134 for an instruction\n"
-		"the emulator does not implement); %d when --max-insns ran out; %d when the guest\n"
-		"idles with nothing that could wake it; %d for a refused image; %d for a bad option.\n",
-		PARAM_QUANTUM, EXIT_LIMIT, EXIT_STUCK, EXIT_REFUSED, EXIT_USAGE);
+		"exit status: one VM: its TERMINATE status, or 128 + vector when it ends on an exception\n"
+		"it has no handler for (255 for vectors 128-255; 134 for an instruction not implemented);\n"
+		"several VMs: 0 when every VM terminated with status 0, else 1. Either way: %d when\n"
+		"--max-insns ran out, %d when every VM idles with nothing that could wake it, %d for a\n"
+		"refused image or scenario, %d for a bad option.\n",
+		PARAM_QUANTUM, PARAM_CPU_HZ, EXIT_LIMIT, EXIT_STUCK, EXIT_REFUSED, EXIT_USAGE);
 }
 
-int parse_size(const char *s, uint64_t *out)
+static enum options_result bad(const char *opt, const char *why)
 {
-	char *end;
-	if (!*s || *s == '-')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	uint64_t mult = 1;
-	switch (*end) {
-	case 'k': case 'K': mult = 1ull << 10; end++; break;
-	case 'm': case 'M': mult = 1ull << 20; end++; break;
-	case 'g': case 'G': mult = 1ull << 30; end++; break;
-	default: break;
-	}
-	if (*end == 'i' || *end == 'B')
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > UINT64_MAX / mult)
-		return -1;
-	*out = v * mult;
-	return 0;
-}
-
-static int parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	if (!*s || *s == '-')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int bad(const char *opt, const char *fmt, const char *val)
-{
-	fprintf(stderr, "denali: %s: ", opt);
-	fprintf(stderr, fmt, val);
-	fputc('\n', stderr);
+	fprintf(stderr, "denali: %s: %s\n", opt, why);
 	options_usage(stderr);
-	return -1;
+	return OPTIONS_BAD;
 }
 
-int options_parse(struct run_options *o, int argc, char **argv)
-{
-	memset(o, 0, sizeof(*o));
-	o->mem_size = DVA_MEM_DEFAULT;
-	o->quantum = PARAM_QUANTUM;
+/* Options that set a [run] key: the option and its key. */
+static const struct { const char *opt, *key; } run_keys[] = {
+	{ "--quantum", "quantum" }, { "--cpu-hz", "cpu_hz" }, { "--clock", "clock" },
+	{ "--irq-mode", "irq_mode" }, { "--max-insns", "max_insns" },
+	{ "--max-active", "max_active" }, { "--mem-budget", "mem_budget" },
+	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
+	{ "--trace", "trace" },
+};
+/* Options of a one-image run: the key of its group. */
+static const struct { const char *opt, *key; } image_keys[] = {
+	{ "--vms", "count" }, { "--mem", "mem" }, { "--args", "args" },
+};
 
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			o->help = true;
-			return 0;
-		}
-		if (!strcmp(a, "--version")) {
-			o->version = true;
-			return 0;
-		}
-		if (a[0] != '-' || !strcmp(a, "-")) {
-			if (o->image)
-				return bad(a, "%s", "only one IMAGE may be given");
-			o->image = a;
-			continue;
-		}
-		/* Options with a value: "--opt VALUE" or "--opt=VALUE". */
-		static const char *const valued[] = { "--mem", "--args", "--max-insns", "--trace", "--quantum" };
-		const char *name = NULL;
-		for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
-			size_t n = strlen(valued[k]);
-			if (!strncmp(a, valued[k], n) && (a[n] == '\0' || a[n] == '=')) {
-				name = valued[k];
-				val = a[n] == '=' ? a + n + 1 : NULL;
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Apply the [run] options collected from the command line; they win over a scenario file. */
+static enum options_result apply_run(struct run_config *rc, const char *const *names,
+				     const char *const *vals, unsigned n)
+{
+	char err[CONFIG_ERR];
+	for (unsigned i = 0; i < n; i++) {
+		for (size_t k = 0; k < sizeof(run_keys) / sizeof(run_keys[0]); k++) {
+			if (strcmp(names[i], run_keys[k].opt))
+				continue;
+			if (config_set(rc, "run", run_keys[k].key, vals[i], err)) {
+				const char *why = strchr(err, ':'); /* "key: why": name the option */
+				return bad(names[i], why ? why + 2 : err);
 			}
 		}
-		if (!name)
-			return bad(a, "%s", "unknown option");
-		if (!val) {
+	}
+	return OPTIONS_RUN;
+}
+
+enum options_result options_parse(struct run_config *rc, int argc, char **argv)
+{
+	const char *target = NULL;
+	const char *image_vals[3] = { NULL, NULL, NULL };
+	const char *overrides[64], *run_names[64] = { NULL }, *run_vals[64] = { NULL };
+	unsigned noverrides = 0, nrun = 0;
+	int progress = -1;
+	char err[CONFIG_ERR];
+
+	config_init(rc);
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *name = NULL;
+		bool is_run = false;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return OPTIONS_HELP;
+		if (!strcmp(a, "--version"))
+			return OPTIONS_VERSION;
+		if (!strcmp(a, "--progress") || !strcmp(a, "--no-progress")) {
+			progress = a[2] == 'p';
+			continue;
+		}
+		if (a[0] != '-' || !strcmp(a, "-")) {
+			if (target)
+				return bad(a, "only one IMAGE or SCENARIO may be given");
+			target = a;
+			continue;
+		}
+		if (!strcmp(a, "-o")) {
 			if (i + 1 >= argc)
-				return bad(name, "%s", "needs a value");
+				return bad(a, "needs section.key=value");
+			if (noverrides == sizeof(overrides) / sizeof(overrides[0]))
+				return bad(a, "too many -o overrides");
+			overrides[noverrides++] = argv[++i];
+			continue;
+		}
+		size_t eq = strcspn(a, "=");
+		for (size_t k = 0; k < sizeof(run_keys) / sizeof(run_keys[0]) && !name; k++)
+			if (strlen(run_keys[k].opt) == eq && !strncmp(a, run_keys[k].opt, eq))
+				name = run_keys[k].opt, is_run = true;
+		for (size_t k = 0; k < sizeof(image_keys) / sizeof(image_keys[0]) && !name; k++)
+			if (strlen(image_keys[k].opt) == eq && !strncmp(a, image_keys[k].opt, eq))
+				name = image_keys[k].opt;
+		if (!name)
+			return bad(a, "unknown option");
+		if (a[eq] == '=') {
+			val = a + eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				return bad(name, "needs a value");
 			val = argv[++i];
 		}
-		if (!strcmp(name, "--mem")) {
-			uint64_t v;
-			if (parse_size(val, &v))
-				return bad(name, "'%s' is not a size (use e.g. 16M, 512K, 1G)", val);
-			if (v % DVA_PAGE_SIZE || v < DVA_MEM_MIN || v > DVA_MEM_MAX)
-				return bad(name, "'%s' must be a multiple of 4K between 64K and 3G", val);
-			o->mem_size = (uint32_t)v;
-		} else if (!strcmp(name, "--args")) {
-			if (strlen(val) > DVA_ARGS_MAX)
-				return bad(name, "%s", "the argument string is longer than 255 bytes");
-			o->args = val;
-		} else if (!strcmp(name, "--max-insns")) {
-			if (parse_count(val, &o->max_insns) || o->max_insns == 0)
-				return bad(name, "'%s' is not a positive whole number", val);
-		} else if (!strcmp(name, "--quantum")) {
-			uint64_t q;
-			if (parse_count(val, &q) || q == 0 || q > UINT32_MAX)
-				return bad(name, "'%s' is not a whole number from 1 to 4294967295", val);
-			o->quantum = (uint32_t)q;
-		} else {
-			o->trace = val;
+		if (is_run) {
+			if (nrun == sizeof(run_names) / sizeof(run_names[0]))
+				return bad(name, "too many options");
+			run_names[nrun] = name;
+			run_vals[nrun++] = val;
+		}
+		for (size_t k = 0; k < sizeof(image_keys) / sizeof(image_keys[0]); k++)
+			if (!strcmp(name, image_keys[k].opt))
+				image_vals[k] = val;
+	}
+	/* Check the run options before anything else, so a bad one is named first. */
+	if (apply_run(rc, run_names, run_vals, nrun) != OPTIONS_RUN)
+		return OPTIONS_BAD;
+	if (!target)
+		return bad("run", "no IMAGE or SCENARIO given");
+
+	if (ends_with(target, ".ini")) {
+		for (size_t k = 0; k < 3; k++)
+			if (image_vals[k])
+				return bad(image_keys[k].opt, "applies to an IMAGE run; in a scenario use -o GROUP.KEY=VALUE");
+		config_free(rc);
+		config_init(rc);
+		if (scenario_load(rc, target, err)) {
+			fprintf(stderr, "%s\n", err);
+			return OPTIONS_BAD;
+		}
+		if (apply_run(rc, run_names, run_vals, nrun) != OPTIONS_RUN)
+			return OPTIONS_BAD;
+	} else {
+		if (config_add_group(rc, "main", 0, err) || config_set(rc, "main", "image", target, err))
+			return bad(target, err);
+		for (size_t k = 0; k < 3; k++) {
+			if (image_vals[k] && config_set(rc, "main", image_keys[k].key, image_vals[k], err)) {
+				const char *why = strchr(err, ':');
+				return bad(image_keys[k].opt, why ? why + 2 : err);
+			}
 		}
 	}
-	if (!o->image)
-		return bad("run", "%s", "no IMAGE given");
-	return 0;
+	for (unsigned i = 0; i < noverrides; i++) {
+		if (config_override(rc, overrides[i], err)) {
+			fprintf(stderr, "denali: -o %s: %s\n", overrides[i], err);
+			return OPTIONS_BAD;
+		}
+	}
+	if (config_check(rc, err)) {
+		if (rc->source)
+			fprintf(stderr, "%s: %s\n", rc->source, err);
+		else
+			fprintf(stderr, "denali: %s\n", err);
+		return OPTIONS_BAD;
+	}
+	if (rc->trace && config_vm_count(rc) > 1)
+		return bad("--trace", "traces a run of one VM only");
+	rc->progress = progress < 0 ? isatty(STDERR_FILENO) : progress;
+	return OPTIONS_RUN;
 }

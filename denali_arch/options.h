@@ -1,26 +1,18 @@
-/* options.h - the command line of `denali run`, parsed and checked before anything runs. */
+/* options.h - the command line of `denali run`, turned into a run configuration. */
 #ifndef DENALI_OPTIONS_H
 #define DENALI_OPTIONS_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 
-struct run_options {
-	const char *image;     /* IMAGE */
-	uint32_t mem_size;     /* --mem, bytes */
-	const char *args;      /* --args, or NULL */
-	uint64_t max_insns;    /* --max-insns, 0 = no limit */
-	const char *trace;     /* --trace FILE, or NULL */
-	uint32_t quantum;      /* --quantum, instructions */
-	bool help, version;
-};
+#include "denali_arch/config.h"
 
-/* Parse argv (argv[0] is the program, argv[1] "run"). 0, or -1 after printing one line naming
- * the option and the reason, then the usage line, to stderr. */
-int options_parse(struct run_options *o, int argc, char **argv);
-/* Parse a size with an optional K/M/G suffix. 0, or -1. */
-int parse_size(const char *s, uint64_t *out);
+enum options_result { OPTIONS_RUN, OPTIONS_HELP, OPTIONS_VERSION, OPTIONS_BAD };
+
+/* Parse argv (argv[1] is "run") into rc: IMAGE gives one group of --vms copies; a file ending
+ * in .ini is a scenario, read with its errors as FILE:LINE: reason. On OPTIONS_BAD one line
+ * naming the option (and, for option errors, the usage) has been printed to stderr. */
+enum options_result options_parse(struct run_config *rc, int argc, char **argv);
 void options_usage(FILE *f);
 
 #endif

@@ -7,7 +7,9 @@
 
 #include <Zydis/Zydis.h>
 
+#include "denali_arch/kernel.h"
 #include "denali_arch/param.h"
+#include <stdlib.h>
 
 static void code_written(void *opaque, uint32_t pfn)
 {
@@ -18,13 +20,28 @@ static void code_written(void *opaque, uint32_t pfn)
 
 void vm_raise(struct vm *vm, unsigned line)
 {
-	struct dva_regs *p0 = (struct dva_regs *)vm->cpu.mem.base;
+	struct dva_regs *p0 = cpu_page0(&vm->cpu);
 	p0->irq_pending |= 1u << line;
+	vm->stats.irqs_raised++;
+	if (vm->kernel)
+		kernel_line_raised(vm->kernel, vm);
 }
 
 static void console_raise(void *owner, unsigned line)
 {
 	vm_raise(owner, line);
+}
+
+static uint64_t timer_now(void *owner)
+{
+	return vm_time_ns(owner);
+}
+
+static void timer_changed(void *owner)
+{
+	struct vm *vm = owner;
+	if (vm->kernel)
+		kernel_events_changed(vm->kernel, vm);
 }
 
 uint64_t vm_time_ns(const struct vm *vm)
@@ -46,7 +63,13 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->id = cfg->id;
+	vm->group = cfg->group;
 	vm->clock = clock;
+	vm->kernel = cfg->kernel;
+	vm->heap_pos = -1;
+	vm->event_at = TIMER_NEVER;
+	vm->idle_deadline = TIMER_NEVER;
+	vm->stats.fault = -1;
 	if (cfg->args && strlen(cfg->args) > DVA_ARGS_MAX) {
 		snprintf(err, LOADER_ERR, "argument string is %zu bytes, at most %u fit in page 0",
 			 strlen(cfg->args), DVA_ARGS_MAX);
@@ -70,15 +93,36 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 		.page0_write = vregs_write,
 		.code_write = code_written,
 	};
-	vm->console = console_new(cfg->console_out);
-	if (vm->console) {
-		vm->console->owner = vm;
-		vm->console->raise = console_raise;
-	}
-	if (!vm->console || port_bus_attach(&vm->bus, &vm->console->dev)) {
+	vm->console = console_new(NULL);
+	vm->timer = timer_new(vm, timer_now, timer_changed);
+	if (!vm->console || !vm->timer || port_bus_attach(&vm->bus, &vm->console->dev) ||
+	    port_bus_attach(&vm->bus, &vm->timer->dev)) {
+		if (vm->console)
+			free(vm->console);
+		free(vm->timer);
 		mem_destroy(&vm->cpu.mem);
 		snprintf(err, LOADER_ERR, "out of host memory");
 		return -1;
+	}
+	vm->console->owner = vm;
+	vm->console->raise = console_raise;
+	switch (cfg->sink) {
+	case SINK_RAW:
+		vm->console->sink = SINK_RAW;
+		vm->console->out = cfg->console_out;
+		break;
+	case SINK_PREFIX:
+		console_set_prefix(vm->console, cfg->console_out, cfg->id);
+		break;
+	case SINK_FILE: {
+		char *path = strdup(cfg->console_path);
+		if (path)
+			console_set_file(vm->console, path);
+		break;
+	}
+	case SINK_NONE:
+		vm->console->sink = SINK_NONE;
+		break;
 	}
 	vm->cpu.io = (struct cpu_io){
 		.opaque = &vm->bus,
@@ -93,9 +137,13 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	return 0;
 }
 
-void vm_destroy(struct vm *vm)
+void vm_release(struct vm *vm)
 {
-	port_bus_destroy(&vm->bus);
+	if (!vm->cpu.mem.base)
+		return;
+	port_bus_destroy(&vm->bus); /* flushes the console */
+	vm->console = NULL;
+	vm->timer = NULL;
 	cpu_destroy(&vm->cpu);
 	mem_destroy(&vm->cpu.mem);
 }

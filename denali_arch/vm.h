@@ -10,6 +10,7 @@
 #include "denali_arch/loader.h"
 #include "devices/console.h"
 #include "devices/device.h"
+#include "devices/timer.h"
 
 /* The run's clock (DVA-1 section 6): time_ns = floor(N * 10^9 / cpu_hz) + S under the
  * deterministic clock, the host's monotonic clock otherwise. */
@@ -23,31 +24,61 @@ struct vm_clock {
 	uint64_t seed;          /* the run's seed; each VM's is derived from it */
 };
 
-enum vm_state { VM_RUNNABLE, VM_IDLE, VM_DONE };
+enum vm_state {
+	VM_RUNNABLE, /* in the run queue (or running) */
+	VM_IDLE,     /* executed IDLE: off the run queue until a deadline or an enabled line */
+	VM_DONE,     /* terminated or ended on an exception; only its statistics remain */
+};
+
+/* What a user sees per VM in --stats (vms.csv). */
+struct vm_stats {
+	uint64_t quanta;        /* quanta it was given */
+	uint64_t switches;      /* times it was switched in from another VM */
+	uint64_t irqs_raised;   /* lines raised for it (each raise of a line counts) */
+	uint64_t idle_ns;       /* system time spent in IDLE */
+	int32_t fault;          /* the vector it ended on, or -1 */
+};
+
+struct kernel;
 
 struct vm {
 	struct cpu cpu;         /* registers, memory, decoded-code cache, ports */
 	uint32_t id;            /* vm_id: creation order, from 0 */
+	uint16_t group;         /* index of its group in the run's configuration */
 	enum vm_state state;
+	bool yielded;           /* IDLE 0: EAX is decided when it is next scheduled */
 	int status;             /* recorded exit status, valid when VM_DONE */
 	struct vm_clock *clock; /* the run's clock (not owned) */
 	uint64_t quantum_base;  /* cpu.instret when the current quantum began */
 	struct port_bus bus;    /* devices */
 	struct console *console;
+	struct timer *timer;
+	/* The kernel's bookkeeping. */
+	struct kernel *kernel;  /* owner, for device events; NULL for a bare VM */
+	uint64_t idle_deadline; /* VM_IDLE: system time its IDLE times out, or TIMER_NEVER */
+	uint64_t idle_since;    /* VM_IDLE: when it went idle */
+	uint64_t event_at;      /* key in the kernel's event heap: min(idle deadline, timer) */
+	int32_t heap_pos;       /* its index in that heap, -1 when absent */
+	struct vm_stats stats;
 };
 
 struct vm_config {
 	uint32_t id;
+	uint16_t group;
 	uint32_t mem_size;      /* bytes, a multiple of 4 KiB in [DVA_MEM_MIN, DVA_MEM_MAX] */
 	const char *args;       /* argument string, at most DVA_ARGS_MAX bytes */
-	FILE *console_out;      /* where console output goes, or NULL */
+	enum console_sink sink; /* how console output reaches the host */
+	FILE *console_out;      /* SINK_RAW, SINK_PREFIX */
+	const char *console_path; /* SINK_FILE */
 	FILE *trace;            /* --trace stream, or NULL */
+	struct kernel *kernel;  /* told of timer changes and raised lines, or NULL */
 };
 
 /* Create a VM from a checked image. 0, or -1 with a one-line reason in err. */
 int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	      const struct vm_config *cfg, const struct image *img, char err[LOADER_ERR]);
-void vm_destroy(struct vm *vm);
+/* Release everything but the statistics (memory, decoded code, devices). Idempotent. */
+void vm_release(struct vm *vm);
 
 /* Raise virtual interrupt line (enum dva_line) for vm: it stays pending until delivered or
  * cleared by the guest (DVA-1 section 5). */

@@ -2,22 +2,67 @@
 #include "devices/console.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "denali_arch/dva.h"
 
-void console_flush(struct console *con)
+/* Write n bytes of a prefixed line (the newline included if there is one). */
+static void write_prefixed(struct console *con, const unsigned char *b, unsigned n, bool add_newline)
 {
-	if (con->olen && con->out) {
-		fwrite(con->obuf, 1, con->olen, con->out);
-		fflush(con->out);
+	fprintf(con->out, "[vm %u] ", (unsigned)con->vm_id);
+	fwrite(b, 1, n, con->out);
+	if (add_newline)
+		fputc('\n', con->out);
+}
+
+void console_flush(struct console *con, bool final)
+{
+	unsigned done = con->olen;
+	switch (con->sink) {
+	case SINK_RAW:
+		if (con->out && con->olen) {
+			fwrite(con->obuf, 1, con->olen, con->out);
+			fflush(con->out);
+		}
+		break;
+	case SINK_PREFIX: {
+		unsigned start = 0;
+		for (unsigned i = 0; i < con->olen; i++) {
+			if (con->obuf[i] == '\n') {
+				write_prefixed(con, con->obuf + start, i + 1 - start, false);
+				start = i + 1;
+			}
+		}
+		/* A partial line waits for its end, unless the buffer is full or this is the last. */
+		if (start < con->olen && (final || (start == 0 && con->olen == sizeof(con->obuf)))) {
+			write_prefixed(con, con->obuf + start, con->olen - start, true);
+			start = con->olen;
+		}
+		done = start;
+		if (con->olen)
+			fflush(con->out);
+		break;
 	}
-	con->olen = 0;
+	case SINK_FILE:
+		if (con->olen) {
+			FILE *f = fopen(con->path, "ab");
+			if (f) {
+				fwrite(con->obuf, 1, con->olen, f);
+				fclose(f);
+			}
+		}
+		break;
+	case SINK_NONE:
+		break;
+	}
+	memmove(con->obuf, con->obuf + done, con->olen - done);
+	con->olen -= done;
 }
 
 static void put_byte(struct console *con, uint8_t b)
 {
 	if (con->olen == sizeof(con->obuf))
-		console_flush(con);
+		console_flush(con, false);
 	con->obuf[con->olen++] = b;
 }
 
@@ -65,7 +110,8 @@ static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 static void con_destroy(struct device *d)
 {
 	struct console *con = (struct console *)d;
-	console_flush(con);
+	console_flush(con, true);
+	free(con->path);
 	free(con);
 }
 
@@ -86,7 +132,22 @@ struct console *console_new(FILE *out)
 	con->dev.port_first = DVA_PORT_CONSOLE;
 	con->dev.port_last = DVA_PORT_CONSOLE_STATUS;
 	con->out = out;
+	con->sink = out ? SINK_RAW : SINK_NONE;
 	return con;
+}
+
+void console_set_prefix(struct console *con, FILE *out, uint32_t id)
+{
+	con->sink = SINK_PREFIX;
+	con->out = out;
+	con->vm_id = id;
+}
+
+void console_set_file(struct console *con, char *path)
+{
+	con->sink = SINK_FILE;
+	free(con->path);
+	con->path = path;
 }
 
 unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n)

@@ -10,9 +10,16 @@
 #define CONSOLE_OUT_BUF 512 /* bytes buffered before a write to the host */
 #define CONSOLE_IN_BUF 256  /* input bytes waiting for the guest */
 
+/* How output reaches the host: raw bytes to a stream (one VM), whole lines with a "[vm N] "
+ * prefix (many VMs sharing stdout), appended to a file of its own, or nowhere. */
+enum console_sink { SINK_RAW, SINK_PREFIX, SINK_FILE, SINK_NONE };
+
 struct console {
 	struct device dev;     /* first: the bus sees a struct device */
-	FILE *out;             /* where output goes (stdout for a single VM), or NULL to drop */
+	enum console_sink sink;
+	FILE *out;             /* SINK_RAW, SINK_PREFIX: the stream */
+	char *path;            /* SINK_FILE: the file, opened for each flush (no fd per VM) */
+	uint32_t vm_id;        /* SINK_PREFIX: the N of "[vm N] " */
 	unsigned char obuf[CONSOLE_OUT_BUF];
 	unsigned olen;
 	unsigned char ibuf[CONSOLE_IN_BUF]; /* ring of input bytes */
@@ -23,13 +30,18 @@ struct console {
 	void (*raise)(void *owner, unsigned line);
 };
 
-/* Create a console writing to out (NULL: output discarded). */
+/* Create a console writing raw bytes to out (NULL: output discarded). */
 struct console *console_new(FILE *out);
+/* Write whole lines to out, each prefixed "[vm id] ". */
+void console_set_prefix(struct console *con, FILE *out, uint32_t id);
+/* Append output to the file at path (taken over; freed with the console). */
+void console_set_file(struct console *con, char *path);
 /* Add host input; raises line 1. Returns the bytes taken (the rest waits). */
 unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n);
 /* Mark the host input as ended (status bit 31 once nothing waits). */
 void console_end_input(struct console *con);
-/* Write buffered output to the host. */
-void console_flush(struct console *con);
+/* Write buffered output to the host; in prefix mode only whole lines unless final, when a
+ * last partial line is ended with a newline. */
+void console_flush(struct console *con, bool final);
 
 #endif

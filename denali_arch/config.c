@@ -1,0 +1,360 @@
+/* config.c - the run's settings: one table of keys, each with its parser and its checks. */
+#include "denali_arch/config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "denali_arch/dva.h"
+#include "denali_arch/param.h"
+
+static int fail(char err[CONFIG_ERR], const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, CONFIG_ERR, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void config_init(struct run_config *rc)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->quantum = PARAM_QUANTUM;
+	rc->cpu_hz = PARAM_CPU_HZ;
+	rc->seed = PARAM_SEED;
+	rc->epoch_ns = PARAM_EPOCH_NS;
+	rc->console = CONSOLE_AUTO;
+	rc->progress = false;
+}
+
+void config_free(struct run_config *rc)
+{
+	for (unsigned i = 0; i < rc->ngroups; i++) {
+		free(rc->groups[i].image);
+		free(rc->groups[i].args);
+	}
+	free(rc->console_dir);
+	free(rc->stats_dir);
+	free(rc->trace);
+	rc->ngroups = 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	uint64_t mult = 1;
+	switch (*end) {
+	case 'k': case 'K': mult = 1ull << 10; end++; break;
+	case 'm': case 'M': mult = 1ull << 20; end++; break;
+	case 'g': case 'G': mult = 1ull << 30; end++; break;
+	case 't': case 'T': mult = 1ull << 40; end++; break;
+	default: break;
+	}
+	if (*end || v > UINT64_MAX / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+int parse_count(const char *s, uint64_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort(); /* out of host memory while reading options: nothing sensible to do */
+	return d;
+}
+
+/* A setter parses value into rc (or group g) and says why not. */
+typedef int (*setter)(struct run_config *rc, struct group_config *g, const char *v, char *err);
+
+static int u32_in(const char *v, uint64_t lo, uint64_t hi, uint32_t *out, char *err)
+{
+	uint64_t n;
+	if (parse_count(v, &n) || n < lo || n > hi)
+		return fail(err, "'%s' is not a whole number from %" PRIu64 " to %" PRIu64, v, lo, hi);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int set_quantum(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return u32_in(v, 1, UINT32_MAX, &rc->quantum, err);
+}
+static int set_cpu_hz(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return u32_in(v, 1000, UINT32_MAX, &rc->cpu_hz, err);
+}
+static int set_clock(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "virtual"))
+		rc->host_clock = false;
+	else if (!strcmp(v, "host"))
+		rc->host_clock = true;
+	else
+		return fail(err, "'%s' is not a clock (virtual or host)", v);
+	return 0;
+}
+static int set_irq_mode(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "batched"))
+		rc->irq_mode = IRQ_BATCHED;
+	else if (!strcmp(v, "sync"))
+		rc->irq_mode = IRQ_SYNC;
+	else
+		return fail(err, "'%s' is not an interrupt mode (batched or sync)", v);
+	return 0;
+}
+static int set_max_insns(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (parse_count(v, &rc->max_insns) || rc->max_insns == 0)
+		return fail(err, "'%s' is not a positive whole number", v);
+	return 0;
+}
+static int set_max_active(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return u32_in(v, 1, UINT32_MAX, &rc->max_active, err);
+}
+static int set_mem_budget(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (parse_size(v, &rc->mem_budget) || rc->mem_budget == 0)
+		return fail(err, "'%s' is not a size (e.g. 8G, 512M)", v);
+	return 0;
+}
+static int set_seed(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (!*v || *v == '-' || errno || *end)
+		return fail(err, "'%s' is not a whole number (decimal or 0x hex)", v);
+	rc->seed = n;
+	return 0;
+}
+static int set_epoch(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (parse_count(v, &rc->epoch_ns))
+		return fail(err, "'%s' is not a whole number of nanoseconds since 1970", v);
+	return 0;
+}
+static int set_console(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "auto"))
+		rc->console = CONSOLE_AUTO;
+	else if (!strcmp(v, "raw"))
+		rc->console = CONSOLE_RAW;
+	else if (!strcmp(v, "prefix"))
+		rc->console = CONSOLE_PREFIX;
+	else if (!strcmp(v, "none"))
+		rc->console = CONSOLE_NONE;
+	else if (!strncmp(v, "files:", 6) && v[6]) {
+		rc->console = CONSOLE_FILES;
+		free(rc->console_dir);
+		rc->console_dir = dup_or_null(v + 6);
+	} else
+		return fail(err, "'%s' is not a console mode (prefix, files:DIR, none, raw, auto)", v);
+	return 0;
+}
+static int set_stats(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!*v)
+		return fail(err, "needs a directory");
+	free(rc->stats_dir);
+	rc->stats_dir = dup_or_null(v);
+	return 0;
+}
+static int set_trace(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!*v)
+		return fail(err, "needs a file name ('-' for stderr)");
+	free(rc->trace);
+	rc->trace = dup_or_null(v);
+	return 0;
+}
+static int set_progress(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		rc->progress = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		rc->progress = false;
+	else
+		return fail(err, "'%s' is not yes or no", v);
+	return 0;
+}
+
+static int set_image(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	if (!*v)
+		return fail(err, "needs a file name");
+	free(g->image);
+	g->image = dup_or_null(v);
+	return 0;
+}
+static int set_count(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	return u32_in(v, 1, 10000000, &g->count, err);
+}
+static int set_mem(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	uint64_t n;
+	if (parse_size(v, &n))
+		return fail(err, "'%s' is not a size (use e.g. 16M, 512K, 1G)", v);
+	if (n % DVA_PAGE_SIZE || n < DVA_MEM_MIN || n > DVA_MEM_MAX)
+		return fail(err, "'%s' must be a multiple of 4K between 64K and 3G", v);
+	g->mem_size = (uint32_t)n;
+	return 0;
+}
+static int set_args(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	/* "{id}" grows to at most 10 digits; the result must fit page 0 (checked per VM too). */
+	if (strlen(v) > DVA_ARGS_MAX)
+		return fail(err, "the argument string is longer than %u bytes", DVA_ARGS_MAX);
+	free(g->args);
+	g->args = dup_or_null(v);
+	return 0;
+}
+
+static const struct key {
+	const char *name;
+	bool group;   /* a key of [group NAME], else of [run] */
+	setter set;
+} keys[] = {
+	{ "quantum", false, set_quantum },
+	{ "cpu_hz", false, set_cpu_hz },
+	{ "clock", false, set_clock },
+	{ "irq_mode", false, set_irq_mode },
+	{ "max_insns", false, set_max_insns },
+	{ "max_active", false, set_max_active },
+	{ "mem_budget", false, set_mem_budget },
+	{ "seed", false, set_seed },
+	{ "epoch_ns", false, set_epoch },
+	{ "console", false, set_console },
+	{ "stats", false, set_stats },
+	{ "trace", false, set_trace },
+	{ "progress", false, set_progress },
+	{ "image", true, set_image },
+	{ "count", true, set_count },
+	{ "mem", true, set_mem },
+	{ "args", true, set_args },
+};
+
+static struct group_config *find_group(struct run_config *rc, const char *name)
+{
+	for (unsigned i = 0; i < rc->ngroups; i++)
+		if (!strcmp(rc->groups[i].name, name))
+			return &rc->groups[i];
+	return NULL;
+}
+
+int config_add_group(struct run_config *rc, const char *name, unsigned line, char err[CONFIG_ERR])
+{
+	if (!*name || strlen(name) >= sizeof(rc->groups[0].name) || !strcmp(name, "run"))
+		return fail(err, "'%s' is not a group name (1 to 31 characters, not 'run')", name);
+	if (find_group(rc, name))
+		return fail(err, "group '%s' is defined twice", name);
+	if (rc->ngroups == CONFIG_GROUPS_MAX)
+		return fail(err, "more than %d groups", CONFIG_GROUPS_MAX);
+	struct group_config *g = &rc->groups[rc->ngroups++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	g->count = 1;
+	g->mem_size = DVA_MEM_DEFAULT;
+	g->line = line;
+	return 0;
+}
+
+int config_set(struct run_config *rc, const char *section, const char *key, const char *value,
+	       char err[CONFIG_ERR])
+{
+	bool is_run = !strcmp(section, "run");
+	struct group_config *g = is_run ? NULL : find_group(rc, section);
+	if (!is_run && !g)
+		return fail(err, "no group named '%s'", section);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].name, key))
+			continue;
+		if (keys[i].group == is_run)
+			return fail(err, "'%s' belongs in %s", key, keys[i].group ? "a [group NAME] section" : "[run]");
+		char why[CONFIG_ERR];
+		if (keys[i].set(rc, g, value, why))
+			return fail(err, "%s: %s", key, why);
+		return 0;
+	}
+	return fail(err, "unknown key '%s' in [%s%s]", key, is_run ? "" : "group ", section);
+}
+
+int config_override(struct run_config *rc, const char *assignment, char err[CONFIG_ERR])
+{
+	const char *eq = strchr(assignment, '=');
+	const char *dot = eq ? memchr(assignment, '.', (size_t)(eq - assignment)) : NULL;
+	if (!eq || !dot || dot == assignment)
+		return fail(err, "'%s' is not section.key=value", assignment);
+	char section[64], key[64];
+	size_t ns = (size_t)(dot - assignment), nk = (size_t)(eq - dot - 1);
+	if (ns >= sizeof(section) || nk >= sizeof(key) || nk == 0)
+		return fail(err, "'%s' is not section.key=value", assignment);
+	memcpy(section, assignment, ns);
+	section[ns] = '\0';
+	memcpy(key, dot + 1, nk);
+	key[nk] = '\0';
+	return config_set(rc, section, key, eq + 1, err);
+}
+
+int config_check(const struct run_config *rc, char err[CONFIG_ERR])
+{
+	if (rc->ngroups == 0)
+		return fail(err, "no [group NAME] section: nothing to run");
+	for (unsigned i = 0; i < rc->ngroups; i++)
+		if (!rc->groups[i].image)
+			return fail(err, "group '%s' has no image", rc->groups[i].name);
+	if (config_vm_count(rc) > 10000000)
+		return fail(err, "more than 10,000,000 VMs in all");
+	return 0;
+}
+
+uint64_t config_vm_count(const struct run_config *rc)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < rc->ngroups; i++)
+		n += rc->groups[i].count;
+	return n;
+}

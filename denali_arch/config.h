@@ -1,0 +1,70 @@
+/* config.h - everything a run is told: groups of VMs and the run's settings. The command line,
+ * scenario files (INI) and `-o section.key=value` overrides all go through config_set(), one
+ * table of keys, so each setting is parsed and checked in exactly one place. */
+#ifndef DENALI_CONFIG_H
+#define DENALI_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONFIG_ERR 256 /* room for one line of error */
+#define CONFIG_GROUPS_MAX 64
+
+/* A group of identical VMs: count copies of one image. */
+struct group_config {
+	char name[32];        /* the section's name, [group NAME] */
+	char *image;          /* path of the ELF image */
+	uint32_t count;       /* VMs in the group, >= 1 */
+	uint32_t mem_size;    /* bytes per VM */
+	char *args;           /* argument string; "{id}" is replaced by each VM's vm_id */
+	unsigned line;        /* where the group was defined, for errors (0: command line) */
+};
+
+enum console_mode { CONSOLE_AUTO, CONSOLE_RAW, CONSOLE_PREFIX, CONSOLE_FILES, CONSOLE_NONE };
+enum irq_mode { IRQ_BATCHED, IRQ_SYNC };
+
+struct run_config {
+	uint32_t quantum;       /* Q, instructions */
+	uint32_t cpu_hz;        /* virtual instructions per virtual second */
+	bool host_clock;        /* --clock host (else the deterministic clock) */
+	enum irq_mode irq_mode;
+	uint64_t max_insns;     /* stop after this many instructions in all, 0 = none */
+	uint32_t max_active;    /* gatekeeper: admitted VMs at most, 0 = no limit */
+	uint64_t mem_budget;    /* gatekeeper: guest memory of admitted VMs at most, bytes, 0 = none */
+	uint64_t seed;          /* the run's seed */
+	uint64_t epoch_ns;      /* Unix time at time_ns = 0 under the deterministic clock */
+	enum console_mode console;
+	char *console_dir;      /* with CONSOLE_FILES */
+	char *stats_dir;        /* --stats DIR, or NULL */
+	char *trace;            /* --trace FILE (one-VM runs), or NULL */
+	bool progress;          /* a progress line on stderr (default: when stderr is a terminal) */
+	struct group_config groups[CONFIG_GROUPS_MAX];
+	unsigned ngroups;
+	const char *source;     /* the scenario file, or NULL for a command-line run */
+};
+
+/* Defaults (denali_arch/param.h). */
+void config_init(struct run_config *rc);
+void config_free(struct run_config *rc);
+
+/* Set section.key = value. section is "run" or a group name ("group NAME" in a file). Returns
+ * 0, or -1 with a one-line reason in err (without file or line). */
+int config_set(struct run_config *rc, const char *section, const char *key, const char *value,
+	       char err[CONFIG_ERR]);
+/* Start a group named name (at line, for errors); 0, or -1 (duplicate, too many). */
+int config_add_group(struct run_config *rc, const char *name, unsigned line, char err[CONFIG_ERR]);
+/* Check what no single key can: every group has an image, ... 0 or -1 with err. */
+int config_check(const struct run_config *rc, char err[CONFIG_ERR]);
+/* Read a scenario file into rc. Errors are "FILE:LINE: reason" in err. */
+int scenario_load(struct run_config *rc, const char *path, char err[CONFIG_ERR]);
+/* Apply "section.key=value" (a -o override). */
+int config_override(struct run_config *rc, const char *assignment, char err[CONFIG_ERR]);
+
+/* Total VMs over every group. */
+uint64_t config_vm_count(const struct run_config *rc);
+
+/* Parse helpers shared with the command line: sizes with K/M/G, counts, durations. */
+int parse_size(const char *s, uint64_t *out);
+int parse_count(const char *s, uint64_t *out);
+
+#endif

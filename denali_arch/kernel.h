@@ -1,0 +1,75 @@
+/* kernel.h - the isolation kernel: many VMs in one process, a FIFO gatekeeper, a round-robin
+ * scheduler with wake-up priority, batched virtual interrupts, the timer, the run's clock. */
+#ifndef DENALI_KERNEL_H
+#define DENALI_KERNEL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "denali_arch/config.h"
+#include "denali_arch/loader.h"
+#include "denali_arch/vm.h"
+
+/* The run queue: a ring of VMs, woken ones pushed at the front, others at the back. */
+struct runq {
+	struct vm **slot;
+	uint32_t cap, head, len;
+};
+
+/* VMs with a pending timer expiry or IDLE deadline, by (event_at, vm_id): a binary min-heap. */
+struct event_heap {
+	struct vm **v;
+	uint32_t len, cap;
+};
+
+/* A VM woken at this boundary, with the system time it woke at. */
+struct woken {
+	uint64_t when;
+	struct vm *v;
+};
+
+struct kernel {
+	const struct run_config *cfg;
+	struct mem_arena arena;
+	struct vm_clock clock;
+	struct image *images;     /* one per group, opened once */
+	struct vm **vms;          /* every VM created, by vm_id */
+	uint32_t created;         /* VMs created (admitted) so far */
+	uint64_t total;           /* VMs the run will create */
+	uint32_t next_group;      /* the gatekeeper's position: group and index in it */
+	uint32_t next_in_group;
+	uint32_t active;          /* admitted VMs not yet done */
+	uint64_t active_mem;      /* their guest memory, bytes */
+	uint32_t done;
+	struct runq runq;
+	struct event_heap events;
+	struct vm *running;       /* the VM in its quantum, or NULL */
+	struct vm *last;          /* the VM that ran the previous quantum */
+	struct woken *woken;      /* VMs woken since the run queue was last ordered */
+	uint32_t nwoken, woken_cap;
+	uint64_t raise_time;      /* the system time a line raised now counts as raised at */
+	uint64_t switches;        /* context switches in all */
+	FILE *trace;
+	uint64_t wall_start_ns;   /* host monotonic time at the start of the run */
+	uint64_t wall_ns;         /* the run's wall time, when it has ended */
+	uint64_t progress_at_ns;  /* next progress-line update */
+};
+
+/* Open the images, reserve memory, set the clock. 0, or the process exit status (EXIT_REFUSED,
+ * EXIT_USAGE) after printing one line ("denali: FILE: reason" or "FILE:LINE: reason"). */
+int kernel_init(struct kernel *k, const struct run_config *cfg);
+/* Run every VM to its end. Returns the process exit status. */
+int kernel_run(struct kernel *k);
+void kernel_destroy(struct kernel *k);
+
+/* Device events, called from a VM's devices: a line was raised; its timer moved. */
+void kernel_line_raised(struct kernel *k, struct vm *vm);
+void kernel_events_changed(struct kernel *k, struct vm *vm);
+
+/* The system time between quanta (DVA-1 section 6). */
+uint64_t kernel_now(const struct kernel *k);
+
+/* Statistics (stats.c): write summary.json and vms.csv into cfg->stats_dir. 0 or -1. */
+int stats_write(const struct kernel *k, int exit_status);
+
+#endif

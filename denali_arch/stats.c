@@ -1,0 +1,139 @@
+/* stats.c - the statistics of a run (--stats DIR): summary.json and vms.csv.
+ *
+ * vms.csv and everything in summary.json outside its "host" object are a function of the
+ * configuration and the guests alone under the deterministic clock: two runs give the same
+ * bytes. The "host" object holds what the host machine decides (wall time, memory, rates). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "denali_arch/kernel.h"
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static const char *console_name(enum console_mode m)
+{
+	static const char *const names[] = { "auto", "raw", "prefix", "files", "none" };
+	return names[m];
+}
+
+static int write_summary(const struct kernel *k, FILE *f, int exit_status)
+{
+	const struct run_config *cfg = k->cfg;
+	uint64_t upcalls = 0, lines = 0, raised = 0, idle = 0;
+	uint32_t ok = 0;
+	for (uint32_t i = 0; i < k->created; i++) {
+		const struct vm *v = k->vms[i];
+		upcalls += v->cpu.upcalls;
+		lines += v->cpu.upcall_lines;
+		raised += v->stats.irqs_raised;
+		idle += v->stats.idle_ns;
+		ok += v->state == VM_DONE && v->status == 0;
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double wall = (double)k->wall_ns / 1e9;
+
+	fprintf(f, "{\n  \"config\": {\n");
+	fprintf(f, "    \"quantum\": %" PRIu32 ",\n    \"cpu_hz\": %" PRIu32 ",\n", cfg->quantum, cfg->cpu_hz);
+	fprintf(f, "    \"clock\": \"%s\",\n    \"irq_mode\": \"%s\",\n", cfg->host_clock ? "host" : "virtual",
+		cfg->irq_mode == IRQ_SYNC ? "sync" : "batched");
+	fprintf(f, "    \"max_insns\": %" PRIu64 ",\n    \"max_active\": %" PRIu32 ",\n", cfg->max_insns, cfg->max_active);
+	fprintf(f, "    \"mem_budget\": %" PRIu64 ",\n    \"seed\": %" PRIu64 ",\n", cfg->mem_budget, cfg->seed);
+	fprintf(f, "    \"epoch_ns\": %" PRIu64 ",\n    \"console\": \"%s\",\n", k->clock.epoch_ns * !cfg->host_clock,
+		console_name(cfg->console));
+	fprintf(f, "    \"groups\": [");
+	for (unsigned i = 0; i < cfg->ngroups; i++) {
+		const struct group_config *g = &cfg->groups[i];
+		fprintf(f, "%s\n      { \"name\": ", i ? "," : "");
+		json_str(f, g->name);
+		fprintf(f, ", \"image\": ");
+		json_str(f, g->image);
+		fprintf(f, ", \"count\": %" PRIu32 ", \"mem\": %" PRIu32 ", \"args\": ", g->count, g->mem_size);
+		json_str(f, g->args ? g->args : "");
+		fprintf(f, " }");
+	}
+	fprintf(f, "\n    ]\n  },\n");
+	fprintf(f, "  \"vms\": %" PRIu64 ",\n  \"vms_done\": %" PRIu32 ",\n  \"vms_status_0\": %" PRIu32 ",\n",
+		k->total, k->done, ok);
+	fprintf(f, "  \"exit_status\": %d,\n", exit_status);
+	fprintf(f, "  \"instructions\": %" PRIu64 ",\n", k->clock.retired);
+	fprintf(f, "  \"system_time_ns\": %" PRIu64 ",\n", k->clock.deterministic ? kernel_now(k) : 0);
+	fprintf(f, "  \"skipped_ns\": %" PRIu64 ",\n", k->clock.skipped_ns);
+	fprintf(f, "  \"context_switches\": %" PRIu64 ",\n", k->switches);
+	fprintf(f, "  \"irqs_raised\": %" PRIu64 ",\n  \"upcalls\": %" PRIu64 ",\n", raised, upcalls);
+	fprintf(f, "  \"lines_per_upcall\": %.3f,\n", upcalls ? (double)lines / (double)upcalls : 0.0);
+	fprintf(f, "  \"idle_ns\": %" PRIu64 ",\n", idle);
+	fprintf(f, "  \"host\": {\n");
+	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);
+	fprintf(f, "    \"peak_rss_bytes\": %" PRIu64 ",\n", (uint64_t)ru.ru_maxrss * 1024u);
+	fprintf(f, "    \"instructions_per_second\": %.0f,\n", wall > 0 ? (double)k->clock.retired / wall : 0.0);
+	fprintf(f, "    \"context_switches_per_second\": %.0f\n", wall > 0 ? (double)k->switches / wall : 0.0);
+	fprintf(f, "  }\n}\n");
+	return ferror(f) ? -1 : 0;
+}
+
+static int write_vms(const struct kernel *k, FILE *f)
+{
+	fprintf(f, "id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,"
+		   "idle_ns,status,fault\n");
+	for (uint32_t i = 0; i < k->created; i++) {
+		const struct vm *v = k->vms[i];
+		fprintf(f, "%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 ",",
+			v->id, k->cfg->groups[v->group].name, v->cpu.instret, v->stats.quanta, v->stats.switches,
+			v->stats.irqs_raised, v->cpu.upcalls,
+			v->cpu.upcalls ? (double)v->cpu.upcall_lines / (double)v->cpu.upcalls : 0.0,
+			v->stats.idle_ns);
+		if (v->state == VM_DONE && v->status >= 0)
+			fprintf(f, "%d,", v->status);
+		else
+			fprintf(f, "running,");
+		if (v->stats.fault >= 0)
+			fprintf(f, "%d\n", v->stats.fault);
+		else
+			fprintf(f, "\n");
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int stats_write(const struct kernel *k, int exit_status)
+{
+	const char *dir = k->cfg->stats_dir;
+	char path[4096];
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "denali: --stats %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	static const char *const names[2] = { "summary.json", "vms.csv" };
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		FILE *f = fopen(path, "w");
+		if (!f) {
+			fprintf(stderr, "denali: --stats: cannot write %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+		int bad = i == 0 ? write_summary(k, f, exit_status) : write_vms(k, f);
+		if (fclose(f) || bad) {
+			fprintf(stderr, "denali: --stats: cannot write %s\n", path);
+			return -1;
+		}
+	}
+	return 0;
+}
