@@ -3,6 +3,7 @@
 #ifndef DENALI_FPU_H
 #define DENALI_FPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* An 80-bit extended-precision value exactly as the x87 stores it (Intel SDM Vol. 1, 4.2.2):
@@ -28,10 +29,74 @@ struct fpu {
 	uint16_t fcw;       /* control word: exception masks, PC (bits 8-9), RC (bits 10-11) */
 	uint16_t fsw;       /* status word, TOP in bits 11-13 */
 	uint16_t ftw;       /* full tag word: 2 bits per physical register, 3 = empty */
-	uint16_t fop;       /* last non-control instruction's opcode (11 bits) */
+	uint16_t fop;       /* last non-control instruction's opcode (11 bits), or FOP_AT_FIP */
 	uint32_t fip;       /* its address */
-	uint32_t fdp;       /* its memory operand's address, 0 if none */
+	uint32_t fdp;       /* the last such instruction's memory operand's address */
 };
+
+/* fop value meaning "the opcode of the instruction at fip": handlers record only where the
+ * instruction was, and FNSTENV/FNSAVE read its two opcode bytes back (fpu_ctl.c), which keeps
+ * the bytes out of the decoded form. */
+#define FOP_AT_FIP 0xFFFFu
+
+/* The stack, tags and status word, as the handlers use them (fpu.c). SDM Vol. 1, 8.1-8.5. */
+
+/* ST(i)'s physical register number. */
+static inline unsigned fpu_phys(const struct fpu *f, unsigned i)
+{
+	return ((f->fsw >> 11) + i) & 7;
+}
+/* Whether ST(i) is tagged empty. */
+static inline bool fpu_empty(const struct fpu *f, unsigned i)
+{
+	return ((f->ftw >> (2 * fpu_phys(f, i))) & 3) == 3;
+}
+static inline struct f80 fpu_get(const struct fpu *f, unsigned i)
+{
+	return f->st[fpu_phys(f, i)];
+}
+/* Whether an unmasked exception is pending: a waiting instruction then raises #MF first
+ * (ES is kept equal to "some flag in fsw is unmasked in fcw"). */
+static inline bool fpu_pending(const struct fpu *f)
+{
+	return f->fsw & FSW_ES;
+}
+/* The exception bits among bits that fcw leaves unmasked. */
+static inline unsigned fpu_unmasked(const struct fpu *f, unsigned bits)
+{
+	return bits & ~f->fcw & 0x3Fu;
+}
+
+void fpu_set(struct fpu *f, unsigned i, struct f80 v); /* write ST(i), tag it non-empty */
+void fpu_push(struct fpu *f, struct f80 v);           /* TOP - 1, write ST(0) */
+void fpu_pop(struct fpu *f);                          /* tag ST(0) empty, TOP + 1 */
+void fpu_free(struct fpu *f, unsigned i);             /* tag ST(i) empty */
+void fpu_set_top(struct fpu *f, unsigned top);
+/* Merge status bits an operation returned: its exception flags (sticky), and the condition
+ * bits in cc (replaced; the others keep their value). Recomputes ES and B. */
+void fpu_status(struct fpu *f, unsigned bits, unsigned cc);
+/* Load the control word as FLDCW, FLDENV and FRSTOR do: bits 0-5 and 8-12 are kept, bit 6
+ * reads as 1 and bits 7 and 13-15 as 0 (checked on the host); ES is recomputed. */
+void fpu_set_cw(struct fpu *f, uint32_t v);
+/* Recompute ES and B from the flags and the masks (after FLDCW, FLDENV, FRSTOR, FNCLEX). */
+void fpu_summary(struct fpu *f);
+/* Stack underflow (an empty source) and overflow (a push onto a full register): IE and SF,
+ * C1 = 0 or 1 (SDM Vol. 1, 8.5.1.1). Return true when IE is masked, so the caller delivers
+ * the masked response (the real indefinite or its like). */
+bool fpu_underflow(struct fpu *f);
+bool fpu_overflow(struct fpu *f);
+/* A non-control instruction executed at eip: FIP and FOP now describe it, and FDP its memory
+ * operand's address dp when mem (without one FDP keeps the last operand's address, as the
+ * host does) (SDM Vol. 1, 8.1.8-8.1.9). */
+void fpu_note(struct fpu *f, uint32_t eip, bool mem, uint32_t dp);
+/* The status bits of an operation whose m32fp/m64fp source was a denormal (widened exactly,
+ * so the operation itself did not see one); other is the register operand. */
+unsigned fpu_mem_denormal(const struct fpu *f, unsigned bits, struct f80 other);
+/* FNINIT: control 0x037F, status 0, all empty, pointers 0; registers keep their bits. */
+void fpu_init(struct fpu *f);
+/* The full 2-bit tag of physical register p from its contents: 0 valid, 1 zero, 2 special,
+ * 3 empty (SDM Vol. 1, 8.1.7). */
+unsigned fpu_tag(const struct fpu *f, unsigned p);
 
 /* Transcendental functions (fpu_transc.c). Each takes its operands as 80-bit values and
  * returns the x87 status bits it raises (FSW_IE, FSW_DE, FSW_UE, FSW_PE, FSW_C1 when the

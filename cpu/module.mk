@@ -3,4 +3,14 @@ CPU_SRCS := cpu/optable.c cpu/decode.c cpu/cache.c cpu/exec.c cpu/exception.c cp
 	cpu/alu.c cpu/muldiv.c cpu/bcd.c cpu/datamov.c \
 	cpu/shift.c cpu/bits.c cpu/string.c cpu/stack.c cpu/branch.c \
 	cpu/interrupt.c cpu/system.c
+
+# --- x87 (owner: the FPU helper) ---------------------------------------------------------------
+# The FPU's handlers, and its basic arithmetic: on x86 hosts the host's own x87 (f80_host.c) so
+# results are silicon's. The choice follows the compiler's target, as cpu/f80.h's F80_HOST does.
+CPU_SRCS += cpu/fpu.c cpu/fpu_conv.c cpu/fpu_ldst.c cpu/fpu_arith.c cpu/fpu_cmp.c cpu/fpu_ctl.c \
+	cpu/fpu_transc_ops.c
+ifneq ($(filter x86_64-% i386-% i486-% i586-% i686-%,$(shell $(CC) -dumpmachine)),)
+CPU_SRCS += cpu/f80_host.c
+endif
+# --- end of x87 --------------------------------------------------------------------------------
 CPU_SRCS += cpu/fpu_transc.c

@@ -77,4 +77,29 @@ HANDLER(op_int); HANDLER(op_int3); HANDLER(op_into); HANDLER(op_bound); HANDLER(
 HANDLER(op_in); HANDLER(op_out); HANDLER(op_cpuid); HANDLER(op_rdtsc);
 HANDLER(op_idle); HANDLER(op_terminate); HANDLER(op_fault); HANDLER(op_unimpl);
 
+/* --- x87 FPU (owner: the FPU helper) ------------------------------------------------------- */
+/* fpu_ldst.c */
+HANDLER(op_fld); HANDLER(op_fst); HANDLER(op_fstp); HANDLER(op_fild); HANDLER(op_fist);
+HANDLER(op_fistp); HANDLER(op_fbld); HANDLER(op_fbstp); HANDLER(op_fldconst); HANDLER(op_fxch);
+HANDLER(op_fcmovcc); HANDLER(op_ffree); HANDLER(op_fincstp); HANDLER(op_fdecstp);
+/* fpu_arith.c */
+HANDLER(op_fadd); HANDLER(op_fsub); HANDLER(op_fsubr); HANDLER(op_fmul); HANDLER(op_fdiv);
+HANDLER(op_fdivr); HANDLER(op_faddp); HANDLER(op_fsubp); HANDLER(op_fsubrp); HANDLER(op_fmulp);
+HANDLER(op_fdivp); HANDLER(op_fdivrp); HANDLER(op_fiadd); HANDLER(op_fisub); HANDLER(op_fisubr);
+HANDLER(op_fimul); HANDLER(op_fidiv); HANDLER(op_fidivr); HANDLER(op_fsqrt); HANDLER(op_frndint);
+HANDLER(op_fabs); HANDLER(op_fchs); HANDLER(op_fprem); HANDLER(op_fprem1); HANDLER(op_fscale);
+HANDLER(op_fxtract);
+/* fpu_cmp.c */
+HANDLER(op_fcom); HANDLER(op_fcomp); HANDLER(op_fcompp); HANDLER(op_fucom); HANDLER(op_fucomp);
+HANDLER(op_fucompp); HANDLER(op_ficom); HANDLER(op_ficomp); HANDLER(op_fcomi); HANDLER(op_fcomip);
+HANDLER(op_fucomi); HANDLER(op_fucomip); HANDLER(op_ftst); HANDLER(op_fxam);
+/* fpu_ctl.c */
+HANDLER(op_fninit); HANDLER(op_fnclex); HANDLER(op_fwait); HANDLER(op_fnop); HANDLER(op_fldcw);
+HANDLER(op_fnstcw); HANDLER(op_fnstsw); HANDLER(op_fnstenv); HANDLER(op_fldenv);
+HANDLER(op_fnsave); HANDLER(op_frstor);
+/* fpu_transc_ops.c */
+HANDLER(op_fsin); HANDLER(op_fcos); HANDLER(op_f2xm1); HANDLER(op_fsincos); HANDLER(op_fptan);
+HANDLER(op_fpatan); HANDLER(op_fyl2x); HANDLER(op_fyl2xp1);
+/* --- end of x87 ----------------------------------------------------------------------------- */
+
 #endif
