@@ -217,6 +217,18 @@ static int set_progress(struct run_config *rc, struct group_config *g, const cha
 	return 0;
 }
 
+static int set_summary(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		rc->summary = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		rc->summary = false;
+	else
+		return fail(err, "'%s' is not yes or no", v);
+	return 0;
+}
+
 static int set_image(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)rc;
@@ -271,6 +283,7 @@ static const struct key {
 	{ "stats", false, set_stats },
 	{ "trace", false, set_trace },
 	{ "progress", false, set_progress },
+	{ "summary", false, set_summary },
 	{ "image", true, set_image },
 	{ "count", true, set_count },
 	{ "mem", true, set_mem },

@@ -38,6 +38,7 @@ struct run_config {
 	char *stats_dir;        /* --stats DIR, or NULL */
 	char *trace;            /* --trace FILE (one-VM runs), or NULL */
 	bool progress;          /* a progress line on stderr (default: when stderr is a terminal) */
+	bool summary;           /* a summary table on stderr at the end */
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */

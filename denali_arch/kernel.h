@@ -71,5 +71,7 @@ uint64_t kernel_now(const struct kernel *k);
 
 /* Statistics (stats.c): write summary.json and vms.csv into cfg->stats_dir. 0 or -1. */
 int stats_write(const struct kernel *k, int exit_status);
+/* A short table of the run for people (--summary). */
+void stats_print_summary(const struct kernel *k, int exit_status, FILE *f);
 
 #endif

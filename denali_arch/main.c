@@ -31,6 +31,8 @@ static int cmd_run(int argc, char **argv)
 	int status = kernel_init(&k, &rc);
 	if (status == 0) {
 		status = kernel_run(&k);
+		if (rc.summary)
+			stats_print_summary(&k, status, stderr);
 		if (rc.stats_dir && stats_write(&k, status))
 			status = status ? status : EXIT_REFUSED;
 	}

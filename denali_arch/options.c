@@ -33,6 +33,7 @@ void options_usage(FILE *f)
 		"  --seed N            the run's seed (each VM's page-0 seed derives from it)\n"
 		"  --trace FILE        one line per executed instruction ('-' = stderr; one-VM runs)\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
+		"  --summary           a summary table on stderr at the end\n"
 		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
 		"  -h, --help          show this help\n"
 		"  --version           show the version\n"
@@ -58,7 +59,7 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--irq-mode", "irq_mode" }, { "--max-insns", "max_insns" },
 	{ "--max-active", "max_active" }, { "--mem-budget", "mem_budget" },
 	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
-	{ "--trace", "trace" },
+	{ "--trace", "trace" }, { "--summary", "summary" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {
@@ -106,6 +107,11 @@ enum options_result options_parse(struct run_config *rc, int argc, char **argv)
 			return OPTIONS_HELP;
 		if (!strcmp(a, "--version"))
 			return OPTIONS_VERSION;
+		if (!strcmp(a, "--summary")) { /* a flag: the key takes yes/no in scenarios */
+			run_names[nrun] = "--summary";
+			run_vals[nrun++] = "yes";
+			continue;
+		}
 		if (!strcmp(a, "--progress") || !strcmp(a, "--no-progress")) {
 			progress = a[2] == 'p';
 			continue;

@@ -137,3 +137,32 @@ int stats_write(const struct kernel *k, int exit_status)
 	}
 	return 0;
 }
+
+void stats_print_summary(const struct kernel *k, int exit_status, FILE *f)
+{
+	const struct run_config *cfg = k->cfg;
+	double wall = (double)k->wall_ns / 1e9;
+	fprintf(f, "\n%-10s %8s %8s %14s %10s %10s %10s\n", "group", "VMs", "status 0", "instructions",
+		"upcalls", "switches", "idle ms/VM");
+	for (unsigned gi = 0; gi < cfg->ngroups; gi++) {
+		uint64_t n = 0, ok = 0, insns = 0, up = 0, sw = 0, idle = 0;
+		for (uint32_t i = 0; i < k->created; i++) {
+			const struct vm *v = k->vms[i];
+			if (v->group != gi)
+				continue;
+			n++;
+			ok += v->state == VM_DONE && v->status == 0;
+			insns += v->cpu.instret;
+			up += v->cpu.upcalls;
+			sw += v->stats.switches;
+			idle += v->stats.idle_ns;
+		}
+		fprintf(f, "%-10.10s %8" PRIu64 " %8" PRIu64 " %14" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10.3f\n",
+			cfg->groups[gi].name, n, ok, insns, up, sw, n ? (double)idle / (double)n / 1e6 : 0.0);
+	}
+	fprintf(f, "%" PRIu64 " instructions in %.3f s of system time and %.3f s of wall time: %.1f M instructions/s, "
+		   "%.0f context switches/s; exit status %d\n",
+		k->clock.retired, (double)(k->clock.deterministic ? kernel_now(k) : k->wall_ns) / 1e9, wall,
+		wall > 0 ? (double)k->clock.retired / wall / 1e6 : 0.0, wall > 0 ? (double)k->switches / wall : 0.0,
+		exit_status);
+}

@@ -26,4 +26,6 @@ show_run() {
 
 show_run "$build/denali" run --args "world from the demo" "$build/guests/hello.elf"
 show_run "$build/denali" run "$build/guests/checksum.elf"
+show_run "$build/denali" run --vms 4 --args "2 6 500" "$build/guests/ticker.elf"
+show_run "$build/denali" run --summary examples/demo.ini
 exit $failed
