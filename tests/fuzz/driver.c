@@ -314,6 +314,8 @@ int main(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[a], "-j") && a + 1 < argc)
 			jobs = (unsigned)number(argv[++a]);
+		else if (!strncmp(argv[a], "-j", 2))
+			jobs = (unsigned)number(argv[a] + 2);
 		else
 			usage();
 	}

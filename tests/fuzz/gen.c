@@ -88,7 +88,8 @@ static void modrm(struct rng *g, struct out *o, unsigned r)
 	}
 }
 
-static const uint8_t prefixes[] = { 0x66, 0x67, 0xF2, 0xF3, 0xF0, 0x2E, 0x3E, 0x26, 0x64, 0x65, 0x36 };
+static const uint8_t prefixes[] = { 0x66, 0x67, 0xF2, 0xF3, 0xF0, 0x2E, 0x3E, 0x26, 0x64, 0x65,
+				    0x36 };
 static const uint8_t strings[] = { 0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF,
 				   0x6C, 0x6D, 0x6E, 0x6F };
 
@@ -238,7 +239,11 @@ static void piece(struct rng *g, struct out *o)
 		case 0: emit(o, 0x62); modrm(g, o, below(g, 8)); break;
 		case 1: emit(o, 0xF0); emit(o, (uint8_t)below(g, 0x40)); modrm(g, o, below(g, 8)); break;
 		case 2: emit(o, 0x0F); emit(o, 0xC7); modrm(g, o, 1); break;
-		default: emit(o, 0x0F); emit(o, (uint8_t)(0xA3 + 8 * below(g, 4))); modrm(g, o, below(g, 8)); break;
+		default: /* BT, BTS, BTR, BTC r/m, r */
+			emit(o, 0x0F);
+			emit(o, (uint8_t)(0xA3 + 8 * below(g, 4)));
+			modrm(g, o, below(g, 8));
+			break;
 		}
 		break;
 	default: /* raw bytes */
