@@ -26,6 +26,46 @@ GUEST_SRCS_t_rodata := tests/guests/t_rodata.c tests/guests/check.c
 GUEST_SRCS_t_rotext := tests/guests/t_rotext.c
 # The checksum example doubles as an end-to-end CPU test (expected values computed in Python).
 GUEST_SRCS_t_checksum := examples/checksum.c
+# Exception delivery (DVA-1 section 5): guests recording through vectors.S; the t_exc_fatal cases
+# (one image, the case named in expect/NAME.opts) end the VM where delivery is impossible.
+TEST_GUESTS += t_exc_de t_exc_bp_of t_exc_br t_exc_ud t_exc_gp t_exc_pf t_exc_nested t_exc_irq \
+	t_exc_nohandler t_exc_badentry t_exc_badentry_page0 t_exc_badentry_mem_size \
+	t_exc_badentry_int80 t_exc_badtable t_exc_badstack t_exc_badstack_fault \
+	t_exc_badstack_straddle
+GUEST_SRCS_t_exc_de := tests/guests/t_exc_de.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_bp_of := tests/guests/t_exc_bp_of.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_br := tests/guests/t_exc_br.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_ud := tests/guests/t_exc_ud.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_gp := tests/guests/t_exc_gp.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_pf := tests/guests/t_exc_pf.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_nested := tests/guests/t_exc_nested.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_irq := tests/guests/t_exc_irq.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_nohandler := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badentry := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badentry_page0 := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badentry_mem_size := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badentry_int80 := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badtable := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badstack := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badstack_fault := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
+GUEST_SRCS_t_exc_badstack_straddle := tests/guests/t_exc_fatal.c \
+	tests/guests/vectors.S tests/guests/vectors.c tests/guests/check.c
 
 # Every unit binary runs plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
 unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
