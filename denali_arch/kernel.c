@@ -89,7 +89,8 @@ static int woken_order(const void *a, const void *b)
 
 static void queue_woken(struct kernel *k)
 {
-	qsort(k->woken, k->nwoken, sizeof(*k->woken), woken_order);
+	if (k->nwoken > 1)
+		qsort(k->woken, k->nwoken, sizeof(*k->woken), woken_order);
 	for (uint32_t i = k->nwoken; i-- > 0;)
 		runq_push_front(&k->runq, k->woken[i].v);
 	k->nwoken = 0;
