@@ -1,0 +1,33 @@
+/* sizes.c - print the host structures one VM owns, in bytes, as JSON: the fixed part of the
+ * per-VM footprint that `make bench` compares with the measured one. Headers only: the numbers
+ * are what this build's compiler lays out, not estimates. */
+#include <stdio.h>
+
+#include "cpu/cache.h"
+#include "cpu/insn.h"
+#include "denali_arch/vm.h"
+#include "devices/console.h"
+#include "devices/timer.h"
+
+int main(void)
+{
+	size_t block = sizeof(struct block) + BLOCK_MAX * sizeof(struct insn);
+	size_t pool = block > CACHE_POOL_MIN ? block : CACHE_POOL_MIN;
+	size_t hash = CACHE_BUCKETS * sizeof(struct block *);
+	/* What vm_create and the first decoded block allocate (before malloc's own headers). */
+	size_t fixed = sizeof(struct vm) + sizeof(struct console) + sizeof(struct timer) + hash + pool;
+
+	printf("{\n");
+	printf("  \"struct_vm\": %zu,\n", sizeof(struct vm));
+	printf("  \"struct_cpu\": %zu,\n", sizeof(struct cpu));
+	printf("  \"struct_fpu\": %zu,\n", sizeof(struct fpu));
+	printf("  \"struct_code_cache\": %zu,\n", sizeof(struct code_cache));
+	printf("  \"struct_console\": %zu,\n", sizeof(struct console));
+	printf("  \"struct_timer\": %zu,\n", sizeof(struct timer));
+	printf("  \"struct_insn\": %zu,\n", sizeof(struct insn));
+	printf("  \"cache_hash\": %zu,\n", hash);
+	printf("  \"cache_first_pool\": %zu,\n", pool);
+	printf("  \"heap_per_vm\": %zu\n", fixed);
+	printf("}\n");
+	return 0;
+}
