@@ -15,3 +15,7 @@ define guest_program
 	$(GUEST_CC) $(filter-out -MMD -MP,$(GUEST_CFLAGS)) $(GUEST_LDFLAGS) -o $@ \
 		$(filter %.c %.S,$^) $(BUILD)/libguestos.a $(GUEST_LIBGCC)
 endef
+# The C library (libc subset): headers in guestos/include, tunables in guestos/libc_param.h.
+GUESTOS_SRCS += guestos/printf_float.c guestos/ctype.c guestos/strtol.c guestos/qsort.c \
+	guestos/rand.c guestos/abs.c guestos/errno.c guestos/exit.c guestos/stdio.c guestos/time.c \
+	guestos/setjmp.S guestos/malloc.c

@@ -1,29 +1,13 @@
-/* printf.c - dva_printf and dva_snprintf: a small formatter of our own (there is no libc). */
+/* printf.c - the printf family: parsing conversions, integers and strings, the console and string
+ * sinks (floating-point conversions are in printf_float.c). */
+#include <stdio.h>
 #include <string.h>
 
 #include "denali.h"
+#include "guestos/format.h"
 #include "guestos/param.h"
 
-/* Where formatted characters go. The console sink gathers them in buf and writes each full buffer
- * with one REP OUTSB; a string sink stores what fits in the caller's array and counts the rest. */
-struct sink {
-	char *buf;    /* output area */
-	size_t cap;   /* characters buf can take (a string sink keeps one more byte for the NUL) */
-	size_t len;   /* characters in buf now */
-	size_t total; /* characters produced in all: the return value */
-	int console;  /* 1: flush buf to the console when full; 0: drop what does not fit */
-};
-
-/* One conversion specification: %[flags][width][.precision][length]conv. */
-struct spec {
-	int left;      /* '-': pad on the right */
-	int zero;      /* '0': pad numbers with zeros after the sign or 0x */
-	int width;     /* minimum field width, 0 for none */
-	int precision; /* integers: minimum digits; %s: maximum characters; -1 for none */
-	int length;    /* bytes of the argument: 1 (hh), 2 (h), 4 (none, l, z), 8 (ll) */
-};
-
-static void put(struct sink *s, char ch)
+void sink_put(struct sink *s, char ch)
 {
 	s->total++;
 	if (s->len == s->cap) {
@@ -35,37 +19,38 @@ static void put(struct sink *s, char ch)
 	s->buf[s->len++] = ch;
 }
 
-static void put_repeat(struct sink *s, char ch, int n)
+void sink_repeat(struct sink *s, char ch, int n)
 {
 	for (; n > 0; n--)
-		put(s, ch);
+		sink_put(s, ch);
 }
 
-static void put_chars(struct sink *s, const char *p, size_t n)
+void sink_chars(struct sink *s, const char *p, size_t n)
 {
 	for (; n > 0; n--)
-		put(s, *p++);
+		sink_put(s, *p++);
 }
 
-/* A string or character field: at most sp->precision characters of p, padded to the width. */
+/* A string or character field: the n characters at p, padded to the width. */
 static void put_field(struct sink *s, const char *p, size_t n, const struct spec *sp)
 {
 	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
 
 	if (!sp->left)
-		put_repeat(s, ' ', pad);
-	put_chars(s, p, n);
+		sink_repeat(s, ' ', pad);
+	sink_chars(s, p, n);
 	if (sp->left)
-		put_repeat(s, ' ', pad);
+		sink_repeat(s, ' ', pad);
 }
 
-/* An integer field: sign or prefix, zeros up to the precision (or the width with '0'), digits. */
+/* An integer field: spaces, then prefix (sign, 0x), zeros up to the precision (or across the
+ * width with '0'), the digits of v in base, and spaces after with '-'. */
 static void put_number(struct sink *s, uint64_t v, const char *prefix, unsigned base, int upper,
 		       const struct spec *sp)
 {
 	const char *digit = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24]; /* 2^64 - 1 has 20 decimal digits */
-	int n = 0, zeros, pad, plen = (int)strlen(prefix);
+	char tmp[24]; /* 2^64 - 1 has 22 octal digits */
+	int n = 0, zeros, pad, plen = (int)strlen(prefix), precision = sp->precision;
 
 	/* 32-bit division whenever the value fits: 64-bit division is a libgcc call. */
 	if (v <= UINT32_MAX) {
@@ -75,10 +60,12 @@ static void put_number(struct sink *s, uint64_t v, const char *prefix, unsigned 
 		for (; v != 0; v /= base)
 			tmp[n++] = digit[v % base];
 	}
-	if (n == 0 && sp->precision != 0)
+	if (n == 0 && precision != 0)
 		tmp[n++] = '0'; /* C: zero with precision 0 prints no digits */
+	if (base == 8 && sp->alt && precision <= n && (n == 0 || tmp[n - 1] != '0'))
+		precision = n + 1; /* C: '#' with %o raises the precision to give a leading 0 */
 
-	zeros = sp->precision > n ? sp->precision - n : 0;
+	zeros = precision > n ? precision - n : 0;
 	pad = sp->width - plen - zeros - n;
 	if (pad < 0)
 		pad = 0;
@@ -87,13 +74,13 @@ static void put_number(struct sink *s, uint64_t v, const char *prefix, unsigned 
 		pad = 0;
 	}
 	if (!sp->left)
-		put_repeat(s, ' ', pad);
-	put_chars(s, prefix, (size_t)plen);
-	put_repeat(s, '0', zeros);
+		sink_repeat(s, ' ', pad);
+	sink_chars(s, prefix, (size_t)plen);
+	sink_repeat(s, '0', zeros);
 	while (n > 0)
-		put(s, tmp[--n]);
+		sink_put(s, tmp[--n]);
 	if (sp->left)
-		put_repeat(s, ' ', pad);
+		sink_repeat(s, ' ', pad);
 }
 
 static uint64_t arg_unsigned(va_list *ap, int length)
@@ -124,6 +111,25 @@ static int64_t arg_signed(va_list *ap, int length)
 	}
 }
 
+/* %n: store the count so far through the pointer argument, at the length's width. */
+static void store_count(va_list *ap, int length, size_t count)
+{
+	switch (length) {
+	case 8:
+		*va_arg(*ap, long long *) = (long long)count;
+		break;
+	case 2:
+		*va_arg(*ap, short *) = (short)count;
+		break;
+	case 1:
+		*va_arg(*ap, signed char *) = (signed char)count;
+		break;
+	default:
+		*va_arg(*ap, int *) = (int)count;
+		break;
+	}
+}
+
 /* Parse flags, width, precision and length at *fmt (just past the '%'), taking '*' values from ap. */
 static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 {
@@ -133,6 +139,12 @@ static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 			sp->left = 1;
 		else if (*fmt == '0')
 			sp->zero = 1;
+		else if (*fmt == '+')
+			sp->plus = 1;
+		else if (*fmt == ' ')
+			sp->space = 1;
+		else if (*fmt == '#')
+			sp->alt = 1;
 		else
 			break;
 	}
@@ -169,11 +181,25 @@ static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 	} else if (fmt[0] == 'h') {
 		sp->length = 2;
 		fmt++;
-	} else if (fmt[0] == 'l' || fmt[0] == 'z') {
-		sp->length = 4; /* long and size_t are 32 bits on DVA-1 */
+	} else if (fmt[0] == 'j') {
+		sp->length = 8; /* intmax_t is long long */
+		fmt++;
+	} else if (fmt[0] == 'L') {
+		sp->length = 10;
+		fmt++;
+	} else if (fmt[0] == 'l' || fmt[0] == 'z' || fmt[0] == 't') {
+		sp->length = 4; /* long, size_t and ptrdiff_t are 32 bits on DVA-1 */
 		fmt++;
 	}
 	return fmt;
+}
+
+/* The sign a signed conversion shows: '-' for negatives, else '+' or ' ' if asked for. */
+static const char *sign_prefix(int negative, const struct spec *sp)
+{
+	if (negative)
+		return "-";
+	return sp->plus ? "+" : sp->space ? " " : "";
 }
 
 /* Format fmt with ap into s; returns with everything produced counted in s->total. */
@@ -183,7 +209,7 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
 
 	while (*fmt != '\0') {
 		if (*fmt != '%') {
-			put(s, *fmt++);
+			sink_put(s, *fmt++);
 			continue;
 		}
 		fmt = parse_spec(fmt + 1, &sp, ap);
@@ -192,16 +218,23 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
 		case 'i': {
 			int64_t v = arg_signed(ap, sp.length);
 			/* The magnitude of INT64_MIN does not fit int64_t, so negate as unsigned. */
-			put_number(s, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0 ? "-" : "", 10, 0, &sp);
+			put_number(s, v < 0 ? -(uint64_t)v : (uint64_t)v, sign_prefix(v < 0, &sp), 10,
+				   0, &sp);
 			break;
 		}
 		case 'u':
 			put_number(s, arg_unsigned(ap, sp.length), "", 10, 0, &sp);
 			break;
-		case 'x':
-		case 'X':
-			put_number(s, arg_unsigned(ap, sp.length), "", 16, *fmt == 'X', &sp);
+		case 'o':
+			put_number(s, arg_unsigned(ap, sp.length), "", 8, 0, &sp);
 			break;
+		case 'x':
+		case 'X': {
+			uint64_t v = arg_unsigned(ap, sp.length);
+			const char *prefix = !sp.alt || v == 0 ? "" : *fmt == 'X' ? "0X" : "0x";
+			put_number(s, v, prefix, 16, *fmt == 'X', &sp);
+			break;
+		}
 		case 'p':
 			sp.precision = 8; /* a DVA-1 address: always 8 hex digits */
 			put_number(s, (uintptr_t)va_arg(*ap, void *), "0x", 16, 0, &sp);
@@ -221,21 +254,36 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
 			put_field(s, str, n, &sp);
 			break;
 		}
+		case 'f':
+		case 'F':
+		case 'e':
+		case 'E':
+		case 'g':
+		case 'G': {
+			/* A long double is rounded to double: the digit generator works on doubles. */
+			double v = sp.length == 10 ? (double)va_arg(*ap, long double)
+						   : va_arg(*ap, double);
+			fmt_float(s, v, &sp, *fmt);
+			break;
+		}
+		case 'n':
+			store_count(ap, sp.length, s->total);
+			break;
 		case '%':
-			put(s, '%');
+			sink_put(s, '%');
 			break;
 		case '\0':
 			return; /* a lone '%' at the end: nothing to convert */
 		default:
-			put(s, '%'); /* unknown conversion: print it as written, for visibility */
-			put(s, *fmt);
+			sink_put(s, '%'); /* unknown conversion: print it as written, for visibility */
+			sink_put(s, *fmt);
 			break;
 		}
 		fmt++;
 	}
 }
 
-int dva_vprintf(const char *fmt, va_list ap)
+int vprintf(const char *restrict fmt, va_list ap)
 {
 	char buf[GUESTOS_PRINTF_BUF];
 	struct sink s = { .buf = buf, .cap = sizeof buf, .console = 1 };
@@ -248,18 +296,18 @@ int dva_vprintf(const char *fmt, va_list ap)
 	return (int)s.total;
 }
 
-int dva_printf(const char *fmt, ...)
+int printf(const char *restrict fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = dva_vprintf(fmt, ap);
+	n = vprintf(fmt, ap);
 	va_end(ap);
 	return n;
 }
 
-int dva_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
 	struct sink s = { .buf = buf, .cap = size > 0 ? size - 1 : 0, .console = 0 };
 	va_list copy;
@@ -272,13 +320,62 @@ int dva_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return (int)s.total;
 }
 
+int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vsprintf(char *restrict buf, const char *restrict fmt, va_list ap)
+{
+	return vsnprintf(buf, SIZE_MAX, fmt, ap); /* the caller promises the room */
+}
+
+int sprintf(char *restrict buf, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, SIZE_MAX, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* The dva_ names came first; guests written against denali.h keep using them. */
+int dva_vprintf(const char *fmt, va_list ap)
+{
+	return vprintf(fmt, ap);
+}
+
+int dva_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int dva_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
+
 int dva_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = dva_vsnprintf(buf, size, fmt, ap);
+	n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
 }
