@@ -7,6 +7,7 @@
  *                 memory (above 64K, below its stack), a 1 us periodic timer with every line
  *                 wanted, then irq_enable = 1 with a vector table of garbage: the upcall has no
  *                 handler and the VM ends (status 160).
+ *   args "idle":  IDLE with no timeout and nothing wanted, for ever (a stuck VM).
  */
 #include "tests/kernel/guests/klib.h"
 
@@ -18,6 +19,9 @@ int main(int argc, char **argv)
 	} else if (mode[0] == 's') {
 		for (;;)
 			__asm__ volatile("" : : : "memory");
+	} else if (mode[0] == 'i') {
+		for (;;)
+			k_idle(DVA_IDLE_FOREVER);
 	} else if (mode[0] == 'w') {
 		uint32_t x = 12345, lo = 0x10000, span = dva_page0.mem_size - 0x20000;
 		for (int i = 0; i < 200000; i++) {
