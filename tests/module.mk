@@ -93,11 +93,12 @@ test: deps
 # guests are assembly from their own _start plus klib.c's report; the C guests add klib.S.
 KLIB_ASM := tests/kernel/guests/klib.c
 KLIB_C := tests/kernel/guests/klib.c tests/kernel/guests/klib.S
-TEST_GUESTS += k_idle k_order k_batch k_sync k_fold k_work k_bad
+TEST_GUESTS += k_idle k_order k_batch k_sync k_fold k_poll k_work k_bad
 GUEST_SRCS_k_idle := tests/kernel/guests/k_idle.S $(KLIB_ASM)
 GUEST_SRCS_k_order := tests/kernel/guests/k_order.S $(KLIB_ASM)
 GUEST_SRCS_k_batch := tests/kernel/guests/k_batch.S $(KLIB_ASM)
 GUEST_SRCS_k_sync := tests/kernel/guests/k_sync.S $(KLIB_ASM)
 GUEST_SRCS_k_fold := tests/kernel/guests/k_fold.S $(KLIB_ASM)
+GUEST_SRCS_k_poll := tests/kernel/guests/k_poll.S $(KLIB_ASM)
 GUEST_SRCS_k_work := tests/kernel/guests/k_work.c $(KLIB_C)
 GUEST_SRCS_k_bad := tests/kernel/guests/k_bad.c $(KLIB_C)

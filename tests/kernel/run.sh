@@ -16,7 +16,7 @@ G=$B/guests
 HERE=$(dirname "$0")
 S=$HERE/scenarios
 E=$HERE/expect
-for f in "$D" "$G/k_idle.elf" "$G/k_order.elf" "$G/k_batch.elf" "$G/k_sync.elf" "$G/k_fold.elf" \
+for f in "$D" "$G/k_idle.elf" "$G/k_order.elf" "$G/k_batch.elf" "$G/k_sync.elf" "$G/k_fold.elf" "$G/k_poll.elf" \
 	"$G/k_work.elf" "$G/k_bad.elf" "$G/burst.elf" "$G/ticker.elf"; do
 	[ -e "$f" ] || { echo "run.sh: $f is missing (make it first)" >&2; exit 2; }
 done
@@ -67,6 +67,8 @@ run --vms 2 --mem 1M --irq-mode sync "$G/k_sync.elf"
 same sync "$T/out" "sync (--irq-mode sync)"
 run --vms 2 --mem 1M "$G/k_fold.elf"
 same fold "$T/out"
+run "$G/k_poll.elf"
+same poll "$T/out" "poll (a line is pending from its event's time, inside a quantum)"
 
 # --- the gatekeeper ----------------------------------------------------------------------------
 run "$S/gate_active.ini" $(img w k_work)
