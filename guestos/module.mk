@@ -19,3 +19,7 @@ endef
 GUESTOS_SRCS += guestos/printf_float.c guestos/ctype.c guestos/strtol.c guestos/qsort.c \
 	guestos/rand.c guestos/abs.c guestos/errno.c guestos/exit.c guestos/stdio.c guestos/time.c \
 	guestos/setjmp.S guestos/malloc.c
+# The library OS proper: exceptions and the upcall, timers, threads, synchronisation, idling.
+GUESTOS_SRCS += guestos/trap.S guestos/trap.c guestos/fault.c guestos/irq.c guestos/timer.c \
+	guestos/thread.c guestos/swtch.S guestos/sync.c guestos/sleep.c guestos/idle.c \
+	guestos/stack.c

@@ -1,4 +1,6 @@
 /* start.c - the C half of program start: page 0's argument string becomes argc/argv for main. */
+#include <stdlib.h>
+
 #include "denali.h"
 #include "guestos/defs.h"
 #include "guestos/param.h"
@@ -10,6 +12,10 @@ uint32_t dva_entry_regs[DVA_ENTRY_REGS];
 static char arg_copy[DVA_ARGS_MAX + 1];
 static char *arg_vector[GUESTOS_ARGV_MAX + 1];
 static char arg0[] = "guest";
+
+/* trap.c's os_init, if the program links guestos's interrupt layer at all (a weak reference:
+ * a program using only the console keeps the bare machine DVA-1 describes). */
+extern void os_init(void) __attribute__((weak));
 
 /* Split s in place at runs of spaces into words appended to argv from index 1; returns argc. */
 static int split_args(char *s, char **argv)
@@ -48,5 +54,12 @@ void dva_start(void)
 	arg_vector[0] = arg0;
 	argc = split_args(arg_copy, arg_vector);
 	arg_vector[argc] = NULL;
-	dva_terminate(main(argc, arg_vector));
+	if (os_init)
+		os_init();
+	os_exit(main(argc, arg_vector));
+}
+
+void os_exit(int status)
+{
+	exit(status); /* atexit's functions, then TERMINATE */
 }
