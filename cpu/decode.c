@@ -208,16 +208,12 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	in->mnem = (uint16_t)zi.mnemonic;
 	in->base = in->index = NOREG;
 
-	/* Opcodes that exist only to be invalid, and SALC, which x86 leaves undocumented. */
-	if (zi.mnemonic == M(UD0) || zi.mnemonic == M(UD1) || zi.mnemonic == M(UD2) ||
-	    zi.mnemonic == M(SALC)) {
-		fault_entry(in, DVA_VEC_UD, 0, 0, zi.length);
-		return -1;
-	}
+	/* Anything the opcode table does not list raises #UD (fault_error 0): UD0/UD1/UD2, SALC
+	 * and the other undocumented opcodes (FSTPNCE, FFREEP, ...). */
 	const struct opdef *row = optable_find(hint_nop ? M(NOP) : zi.mnemonic);
 	if (!row) {
-		in->fn = op_unimpl;
-		return A_END;
+		fault_entry(in, DVA_VEC_UD, 0, 0, zi.length);
+		return -1;
 	}
 	if (row->attr & A_IMPLICIT) {
 		in->sz[0] = (uint8_t)(zi.operand_width / 8);
@@ -249,6 +245,11 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 		in->pfx |= PFX_O16;
 	in->cc = row->cc;
 	in->fn = row->fn;
+	/* x87 instructions have no immediates: imm2 carries the FOP the FPU records (SDM Vol. 1,
+	 * 8.1.9: the first opcode byte's low 3 bits, then the ModR/M byte). */
+	if (zi.meta.isa_ext == ZYDIS_ISA_EXT_X87)
+		in->imm2 = (uint32_t)((zi.opcode & 7u) << 8 | zi.raw.modrm.mod << 6 |
+				      zi.raw.modrm.reg << 3 | zi.raw.modrm.rm);
 
 	int attr = row->attr;
 	/* A REP string instruction retires more than once: the loop must recount its budget. */

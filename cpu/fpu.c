@@ -1,5 +1,6 @@
 /* fpu.c - the x87 register stack, tags, status-word bookkeeping and stack faults. */
 #include "cpu/fpu.h"
+#include "cpu/insn.h"
 
 #include "cpu/f80.h"
 
@@ -70,12 +71,12 @@ bool fpu_overflow(struct fpu *f)
 	return f->fcw & FSW_IE;
 }
 
-void fpu_note(struct fpu *f, uint32_t eip, bool mem, uint32_t dp)
+void fpu_note(struct fpu *f, const struct insn *in, uint32_t eip, bool mem, uint32_t dp)
 {
 	f->fip = eip;
 	if (mem)
 		f->fdp = dp;
-	f->fop = FOP_AT_FIP;
+	f->fop = (uint16_t)(in->imm2 & 0x7FF); /* decode put the FOP there */
 }
 
 void fpu_init(struct fpu *f)

@@ -29,15 +29,12 @@ struct fpu {
 	uint16_t fcw;       /* control word: exception masks, PC (bits 8-9), RC (bits 10-11) */
 	uint16_t fsw;       /* status word, TOP in bits 11-13 */
 	uint16_t ftw;       /* full tag word: 2 bits per physical register, 3 = empty */
-	uint16_t fop;       /* last non-control instruction's opcode (11 bits), or FOP_AT_FIP */
+	uint16_t fop;       /* last non-control instruction's opcode (11 bits) */
 	uint32_t fip;       /* its address */
 	uint32_t fdp;       /* the last such instruction's memory operand's address */
 };
 
-/* fop value meaning "the opcode of the instruction at fip": handlers record only where the
- * instruction was, and FNSTENV/FNSAVE read its two opcode bytes back (fpu_ctl.c), which keeps
- * the bytes out of the decoded form. */
-#define FOP_AT_FIP 0xFFFFu
+struct insn;
 
 /* The stack, tags and status word, as the handlers use them (fpu.c). SDM Vol. 1, 8.1-8.5. */
 
@@ -88,7 +85,7 @@ bool fpu_overflow(struct fpu *f);
 /* A non-control instruction executed at eip: FIP and FOP now describe it, and FDP its memory
  * operand's address dp when mem (without one FDP keeps the last operand's address, as the
  * host does) (SDM Vol. 1, 8.1.8-8.1.9). */
-void fpu_note(struct fpu *f, uint32_t eip, bool mem, uint32_t dp);
+void fpu_note(struct fpu *f, const struct insn *in, uint32_t eip, bool mem, uint32_t dp);
 /* The status bits of an operation whose m32fp/m64fp source was a denormal (widened exactly,
  * so the operation itself did not see one); other is the register operand. */
 unsigned fpu_mem_denormal(const struct fpu *f, unsigned bits, struct f80 other);

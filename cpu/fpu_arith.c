@@ -64,7 +64,7 @@ static int arith(struct cpu *c, const struct insn *in, enum arith_op op, bool po
 		di = in->reg[0];
 		si = in->reg[1];
 	}
-	fpu_note(f, c->eip, memop, memop ? insn_ea(c, in) : 0);
+	fpu_note(f, in, c->eip, memop, memop ? insn_ea(c, in) : 0);
 	if (fpu_empty(f, di) || (!memop && fpu_empty(f, si))) {
 		if (fpu_underflow(f)) {
 			fpu_set(f, di, f80_indefinite());
@@ -111,7 +111,7 @@ int op_fidivr(struct cpu *c, const struct insn *in) { return arith(c, in, AR_DIV
 enum unary_op { UN_SQRT, UN_RNDINT, UN_ABS, UN_CHS };
 
 /* One-operand instructions on ST(0). */
-static int unary(struct cpu *c, enum unary_op op)
+static int unary(struct cpu *c, const struct insn *in, enum unary_op op)
 {
 	struct fpu *f = &c->fpu;
 	struct f80 r;
@@ -119,7 +119,7 @@ static int unary(struct cpu *c, enum unary_op op)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0)) {
 		if (fpu_underflow(f))
 			fpu_set(f, 0, f80_indefinite());
@@ -139,15 +139,15 @@ static int unary(struct cpu *c, enum unary_op op)
 	return ST_NEXT;
 }
 
-int op_fsqrt(struct cpu *c, const struct insn *in) { (void)in; return unary(c, UN_SQRT); }
-int op_frndint(struct cpu *c, const struct insn *in) { (void)in; return unary(c, UN_RNDINT); }
-int op_fabs(struct cpu *c, const struct insn *in) { (void)in; return unary(c, UN_ABS); }
-int op_fchs(struct cpu *c, const struct insn *in) { (void)in; return unary(c, UN_CHS); }
+int op_fsqrt(struct cpu *c, const struct insn *in) { return unary(c, in, UN_SQRT); }
+int op_frndint(struct cpu *c, const struct insn *in) { return unary(c, in, UN_RNDINT); }
+int op_fabs(struct cpu *c, const struct insn *in) { return unary(c, in, UN_ABS); }
+int op_fchs(struct cpu *c, const struct insn *in) { return unary(c, in, UN_CHS); }
 
 enum binary_op { BI_PREM, BI_PREM1, BI_SCALE };
 
 /* ST(0) = ST(0) op ST(1). */
-static int binary(struct cpu *c, enum binary_op op)
+static int binary(struct cpu *c, const struct insn *in, enum binary_op op)
 {
 	struct fpu *f = &c->fpu;
 	struct f80 r;
@@ -155,7 +155,7 @@ static int binary(struct cpu *c, enum binary_op op)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0) || fpu_empty(f, 1)) {
 		bool masked = fpu_underflow(f);
 		if (op != BI_SCALE) /* a partial remainder that did not run is not incomplete */
@@ -182,9 +182,9 @@ static int binary(struct cpu *c, enum binary_op op)
 	return ST_NEXT;
 }
 
-int op_fprem(struct cpu *c, const struct insn *in) { (void)in; return binary(c, BI_PREM); }
-int op_fprem1(struct cpu *c, const struct insn *in) { (void)in; return binary(c, BI_PREM1); }
-int op_fscale(struct cpu *c, const struct insn *in) { (void)in; return binary(c, BI_SCALE); }
+int op_fprem(struct cpu *c, const struct insn *in) { return binary(c, in, BI_PREM); }
+int op_fprem1(struct cpu *c, const struct insn *in) { return binary(c, in, BI_PREM1); }
+int op_fscale(struct cpu *c, const struct insn *in) { return binary(c, in, BI_SCALE); }
 
 /* FXTRACT: ST(0) becomes the exponent, then the significand is pushed. */
 int op_fxtract(struct cpu *c, const struct insn *in)
@@ -195,7 +195,7 @@ int op_fxtract(struct cpu *c, const struct insn *in)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0)) {
 		if (fpu_underflow(f)) { /* both halves indefinite, whatever ST(7) held */
 			fpu_set(f, 0, f80_indefinite());

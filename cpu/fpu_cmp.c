@@ -66,7 +66,7 @@ static int compare(struct cpu *c, const struct insn *in, struct cmp_form k)
 			s = f80_widen_f64(u, &denormal);
 		}
 	}
-	fpu_note(f, c->eip, memop, memop ? insn_ea(c, in) : 0);
+	fpu_note(f, in, c->eip, memop, memop ? insn_ea(c, in) : 0);
 	/* The condition is reported even when the exception is unmasked (the host does so);
 	 * only the pops are held back. */
 	if (fpu_empty(f, 0) || (!memop && fpu_empty(f, si))) {
@@ -110,7 +110,7 @@ int op_ftst(struct cpu *c, const struct insn *in)
 	(void)in;
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0)) {
 		fpu_underflow(f);
 		fpu_status(f, FSW_C3 | FSW_C2 | FSW_C0, FSW_CC);
@@ -136,7 +136,7 @@ int op_fxam(struct cpu *c, const struct insn *in)
 	(void)in;
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	struct f80 a = fpu_get(f, 0);
 	unsigned bits = f80_sign(a) ? FSW_C1 : 0;
 	bits |= fpu_empty(f, 0) ? FSW_C3 | FSW_C0 : cls[f80_classify(a)];

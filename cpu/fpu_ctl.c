@@ -33,21 +33,6 @@ static uint32_t get32(const uint8_t *p)
 	return get16(p) | get16(p + 2) << 16;
 }
 
-/* The opcode of the last non-control instruction: its first opcode byte's low 3 bits and its
- * ModR/M byte, read back from FIP past any prefixes. */
-static uint16_t last_fop(struct cpu *c)
-{
-	const struct fpu *f = &c->fpu;
-	uint8_t b[15];
-	if (f->fop != FOP_AT_FIP)
-		return f->fop;
-	unsigned n = mem_fetch(&c->mem, f->fip, sizeof(b), b);
-	for (unsigned i = 0; i + 1 < n; i++)
-		if (b[i] >= 0xD8 && b[i] <= 0xDF)
-			return (uint16_t)(((b[i] & 7u) << 8) | b[i + 1]);
-	return 0;
-}
-
 /* The full tag word from the contents (SDM Vol. 1, 8.1.7). */
 static uint16_t full_tags(const struct fpu *f)
 {
@@ -74,7 +59,7 @@ static void store_env(struct cpu *c, uint8_t *e, unsigned n)
 	put32(e + 4, 0xFFFF0000u | f->fsw);
 	put32(e + 8, 0xFFFF0000u | full_tags(f));
 	put32(e + 12, f->fip);
-	put32(e + 16, (uint32_t)(last_fop(c) & 0x7FF) << 16);
+	put32(e + 16, (uint32_t)(c->fpu.fop & 0x7FF) << 16);
 	put32(e + 20, f->fdp);
 	put32(e + 24, 0xFFFF0000u);
 }
@@ -133,7 +118,7 @@ int op_fnop(struct cpu *c, const struct insn *in)
 	(void)in;
 	if (fpu_pending(&c->fpu))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(&c->fpu, c->eip, false, 0);
+	fpu_note(&c->fpu, in, c->eip, false, 0);
 	return ST_NEXT;
 }
 

@@ -68,7 +68,7 @@ int op_fld(struct cpu *c, const struct insn *in)
 			v = f80_of_bytes(b); /* FLD m80 converts nothing and raises nothing */
 		}
 	}
-	fpu_note(f, c->eip, in->kind[0] == OPK_MEM, dp);
+	fpu_note(f, in, c->eip, in->kind[0] == OPK_MEM, dp);
 	if (in->kind[0] == OPK_ST) {
 		if (fpu_empty(f, in->reg[0])) {
 			/* an empty source is an underflow, whatever ST(7) holds */
@@ -104,7 +104,7 @@ int op_fild(struct cpu *c, const struct insn *in)
 	} else {
 		memcpy(&v, b, 8);
 	}
-	fpu_note(f, c->eip, true, insn_ea(c, in));
+	fpu_note(f, in, c->eip, true, insn_ea(c, in));
 	push_checked(f, f80_from_int(v), 0);
 	return ST_NEXT;
 }
@@ -118,7 +118,7 @@ int op_fbld(struct cpu *c, const struct insn *in)
 		return cpu_raise(c, DVA_VEC_MF, 0);
 	if (read_mem(c, in, 10, b.b))
 		return ST_FAULT;
-	fpu_note(f, c->eip, true, insn_ea(c, in));
+	fpu_note(f, in, c->eip, true, insn_ea(c, in));
 	push_checked(f, f80_from_bcd(&b), 0);
 	return ST_NEXT;
 }
@@ -140,7 +140,7 @@ int op_fldconst(struct cpu *c, const struct insn *in)
 	case ZYDIS_MNEMONIC_FLDLN2: k = K_LN2; break;
 	default: k = K_ZERO; break;
 	}
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	unsigned bits = f80_ld_const(f->fcw, k, &v);
 	push_checked(f, v, bits & ~(unsigned)FSW_C1);
 	return ST_NEXT;
@@ -157,7 +157,7 @@ static int store_mem(struct cpu *c, const struct insn *in, bool pop, bool intege
 
 	if (empty) {
 		if (!(f->fcw & FSW_IE)) { /* unmasked stack underflow: nothing is stored */
-			fpu_note(f, c->eip, true, insn_ea(c, in));
+			fpu_note(f, in, c->eip, true, insn_ea(c, in));
 			fpu_underflow(f);
 			return ST_NEXT;
 		}
@@ -204,7 +204,7 @@ static int store_mem(struct cpu *c, const struct insn *in, bool pop, bool intege
 	bool hold = fpu_unmasked(f, bits) & ~(unsigned)FSW_PE;
 	if (!hold && mem_write(&c->mem, insn_ea(c, in), n, b))
 		return ST_FAULT;
-	fpu_note(f, c->eip, true, insn_ea(c, in));
+	fpu_note(f, in, c->eip, true, insn_ea(c, in));
 	if (empty) {
 		fpu_underflow(f);
 	} else {
@@ -219,7 +219,7 @@ static int store_mem(struct cpu *c, const struct insn *in, bool pop, bool intege
 static int store_reg(struct cpu *c, const struct insn *in, bool pop)
 {
 	struct fpu *f = &c->fpu;
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0)) {
 		if (!fpu_underflow(f))
 			return ST_NEXT;
@@ -276,7 +276,7 @@ int op_fxch(struct cpu *c, const struct insn *in)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	struct f80 a = fpu_empty(f, 0) ? f80_indefinite() : fpu_get(f, 0);
 	struct f80 b = fpu_empty(f, i) ? f80_indefinite() : fpu_get(f, i);
 	if (fpu_empty(f, 0) || fpu_empty(f, i)) {
@@ -298,7 +298,7 @@ int op_fcmovcc(struct cpu *c, const struct insn *in)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0) || fpu_empty(f, i)) {
 		if (fpu_underflow(f))
 			fpu_set(f, 0, f80_indefinite());
@@ -315,7 +315,7 @@ int op_ffree(struct cpu *c, const struct insn *in)
 {
 	if (fpu_pending(&c->fpu))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(&c->fpu, c->eip, false, 0);
+	fpu_note(&c->fpu, in, c->eip, false, 0);
 	fpu_free(&c->fpu, in->reg[0]);
 	fpu_status(&c->fpu, 0, FSW_C1); /* cleared, as the host does */
 	return ST_NEXT;
@@ -327,7 +327,7 @@ int op_fincstp(struct cpu *c, const struct insn *in)
 	(void)in;
 	if (fpu_pending(&c->fpu))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(&c->fpu, c->eip, false, 0);
+	fpu_note(&c->fpu, in, c->eip, false, 0);
 	fpu_set_top(&c->fpu, fpu_phys(&c->fpu, 1));
 	fpu_status(&c->fpu, 0, FSW_C1);
 	return ST_NEXT;
@@ -338,7 +338,7 @@ int op_fdecstp(struct cpu *c, const struct insn *in)
 	(void)in;
 	if (fpu_pending(&c->fpu))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(&c->fpu, c->eip, false, 0);
+	fpu_note(&c->fpu, in, c->eip, false, 0);
 	fpu_set_top(&c->fpu, fpu_phys(&c->fpu, 7));
 	fpu_status(&c->fpu, 0, FSW_C1);
 	return ST_NEXT;

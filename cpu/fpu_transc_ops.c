@@ -14,7 +14,7 @@ static bool stopped(const struct fpu *f, unsigned bits)
 enum one_op { T_SIN, T_COS, T_2XM1 };
 
 /* ST(0) = fn(ST(0)). FSIN/FCOS: C2 = 1 when |ST(0)| >= 2^63, which leaves it unchanged. */
-static int one(struct cpu *c, enum one_op op)
+static int one(struct cpu *c, const struct insn *in, enum one_op op)
 {
 	struct fpu *f = &c->fpu;
 	struct f80 r;
@@ -22,7 +22,7 @@ static int one(struct cpu *c, enum one_op op)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0)) {
 		if (fpu_underflow(f))
 			fpu_set(f, 0, f80_indefinite());
@@ -41,14 +41,14 @@ static int one(struct cpu *c, enum one_op op)
 	return ST_NEXT;
 }
 
-int op_fsin(struct cpu *c, const struct insn *in) { (void)in; return one(c, T_SIN); }
-int op_fcos(struct cpu *c, const struct insn *in) { (void)in; return one(c, T_COS); }
-int op_f2xm1(struct cpu *c, const struct insn *in) { (void)in; return one(c, T_2XM1); }
+int op_fsin(struct cpu *c, const struct insn *in) { return one(c, in, T_SIN); }
+int op_fcos(struct cpu *c, const struct insn *in) { return one(c, in, T_COS); }
+int op_f2xm1(struct cpu *c, const struct insn *in) { return one(c, in, T_2XM1); }
 
 enum push_op { T_SINCOS, T_PTAN };
 
 /* FSINCOS (ST(0) = sine, then push the cosine) and FPTAN (ST(0) = tangent, then push 1.0). */
-static int two(struct cpu *c, enum push_op op)
+static int two(struct cpu *c, const struct insn *in, enum push_op op)
 {
 	struct fpu *f = &c->fpu;
 	struct f80 a, b;
@@ -56,7 +56,7 @@ static int two(struct cpu *c, enum push_op op)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0) || !fpu_empty(f, 7)) {
 		bool masked = fpu_empty(f, 0) ? fpu_underflow(f) : fpu_overflow(f);
 		if (masked) {
@@ -80,13 +80,13 @@ static int two(struct cpu *c, enum push_op op)
 	return ST_NEXT;
 }
 
-int op_fsincos(struct cpu *c, const struct insn *in) { (void)in; return two(c, T_SINCOS); }
-int op_fptan(struct cpu *c, const struct insn *in) { (void)in; return two(c, T_PTAN); }
+int op_fsincos(struct cpu *c, const struct insn *in) { return two(c, in, T_SINCOS); }
+int op_fptan(struct cpu *c, const struct insn *in) { return two(c, in, T_PTAN); }
 
 enum pop_op { T_ATAN, T_YL2X, T_YL2XP1 };
 
 /* ST(1) = fn(ST(1), ST(0)), then pop. */
-static int popping(struct cpu *c, enum pop_op op)
+static int popping(struct cpu *c, const struct insn *in, enum pop_op op)
 {
 	struct fpu *f = &c->fpu;
 	struct f80 r;
@@ -94,7 +94,7 @@ static int popping(struct cpu *c, enum pop_op op)
 
 	if (fpu_pending(f))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	fpu_note(f, c->eip, false, 0);
+	fpu_note(f, in, c->eip, false, 0);
 	if (fpu_empty(f, 0) || fpu_empty(f, 1)) {
 		if (fpu_underflow(f)) {
 			fpu_set(f, 1, f80_indefinite());
@@ -116,6 +116,6 @@ static int popping(struct cpu *c, enum pop_op op)
 	return ST_NEXT;
 }
 
-int op_fpatan(struct cpu *c, const struct insn *in) { (void)in; return popping(c, T_ATAN); }
-int op_fyl2x(struct cpu *c, const struct insn *in) { (void)in; return popping(c, T_YL2X); }
-int op_fyl2xp1(struct cpu *c, const struct insn *in) { (void)in; return popping(c, T_YL2XP1); }
+int op_fpatan(struct cpu *c, const struct insn *in) { return popping(c, in, T_ATAN); }
+int op_fyl2x(struct cpu *c, const struct insn *in) { return popping(c, in, T_YL2X); }
+int op_fyl2xp1(struct cpu *c, const struct insn *in) { return popping(c, in, T_YL2XP1); }

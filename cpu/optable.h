@@ -41,7 +41,7 @@ const struct opdef *optable_find(ZydisMnemonic m);
 
 /* Handlers, by group file. Each reads its operands, computes, writes, sets flags, returns an
  * enum insn_status. */
-#define HANDLER(name) int name(struct cpu *c, const struct insn *in) __attribute__((weak)) /* TODO(dev): drop weak once every group is in */
+#define HANDLER(name) int name(struct cpu *c, const struct insn *in)
 
 /* alu.c */
 HANDLER(op_add); HANDLER(op_adc); HANDLER(op_sub); HANDLER(op_sbb); HANDLER(op_cmp);
