@@ -1,17 +1,16 @@
-/* burst.c - a guest that computes for a while, idles with a timeout, and repeats: the busy
- * shape of the paper's Zipf world, next to ticker's idle one.
+/* burst.c - a guest that computes for a while, sleeps, and repeats: the busy shape of the
+ * paper's Zipf world, next to ticker's idle one.
  *
  *   denali run --args "WORK IDLE_US ROUNDS" build/guests/burst.elf   (defaults 20000 2000 10)
  */
-#include <denali.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <guestos.h>
 
 static uint32_t arg(int argc, char **argv, int i, uint32_t dflt)
 {
-	if (i >= argc)
-		return dflt;
-	uint32_t v = 0;
-	for (const char *p = argv[i]; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (uint32_t)(*p - '0');
+	uint32_t v = i < argc ? (uint32_t)strtoul(argv[i], NULL, 10) : 0;
 	return v ? v : dflt;
 }
 
@@ -24,8 +23,8 @@ int main(int argc, char **argv)
 	for (uint32_t r = 0; r < rounds; r++) {
 		for (uint32_t i = 0; i < work; i++) /* FNV-1a over a counter: pure integer work */
 			h = (h ^ (i & 0xFF)) * 16777619u;
-		dva_idle(idle_us);
+		sleep_us(idle_us); /* no other thread: the idle loop IDLEs for idle_us */
 	}
-	dva_printf("vm %u: %u rounds, hash %08x\n", (unsigned)dva_page0.vm_id, (unsigned)rounds, (unsigned)h);
+	printf("vm %u: %u rounds, hash %08x\n", (unsigned)dva_page0.vm_id, (unsigned)rounds, (unsigned)h);
 	return 0;
 }

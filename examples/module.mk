@@ -4,3 +4,8 @@ GUEST_SRCS_hello := examples/hello.c
 GUEST_SRCS_checksum := examples/checksum.c
 GUEST_SRCS_ticker := examples/ticker.c
 GUEST_SRCS_burst := examples/burst.c
+# guestos's thread package and exception report at work.
+EXAMPLE_GUESTS += threads sleepers faults
+GUEST_SRCS_threads := examples/threads.c
+GUEST_SRCS_sleepers := examples/sleepers.c
+GUEST_SRCS_faults := examples/faults.c
