@@ -98,8 +98,12 @@ void cpu_reset(struct cpu *c, uint32_t entry);
 /* Release the decoded-code cache. */
 void cpu_destroy(struct cpu *c);
 
-/* Run until budget instructions have retired or something needs the caller. */
+/* Start a quantum (a delivery point, DVA-1 section 5) and run until budget instructions have
+ * retired or something needs the caller. */
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
+/* Go on with the same quantum after the caller handled an event in the middle of it (no
+ * delivery point). */
+enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget);
 
 /* Raise exception vector with error code from a handler: records it, returns ST_FAULT. */
 int cpu_raise(struct cpu *c, uint32_t vector, uint32_t error);

@@ -61,9 +61,14 @@ static enum cpu_exit run_traced(struct cpu *c);
 
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 {
-	c->stop_at = c->instret + budget;
 	/* Each call is a quantum, and the start of a quantum is a delivery point. */
 	c->irq_point = true;
+	return cpu_resume(c, budget);
+}
+
+enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
+{
+	c->stop_at = c->instret + budget;
 	if (c->trace)
 		return run_traced(c);
 

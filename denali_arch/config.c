@@ -356,9 +356,14 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 {
 	if (rc->ngroups == 0)
 		return fail(err, "no [group NAME] section: nothing to run");
-	for (unsigned i = 0; i < rc->ngroups; i++)
-		if (!rc->groups[i].image)
-			return fail(err, "group '%s' has no image", rc->groups[i].name);
+	for (unsigned i = 0; i < rc->ngroups; i++) {
+		const struct group_config *g = &rc->groups[i];
+		if (g->image)
+			continue;
+		if (rc->source) /* name the [group] header's line */
+			return fail(err, "%.100s:%u: group '%s' has no image", rc->source, g->line, g->name);
+		return fail(err, "group '%s' has no image", g->name);
+	}
 	if (config_vm_count(rc) > 10000000)
 		return fail(err, "more than 10,000,000 VMs in all");
 	return 0;

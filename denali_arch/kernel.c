@@ -52,9 +52,25 @@ static void update_event(struct kernel *k, struct vm *v)
 	events_update(&k->events, v, at);
 }
 
+/* Instructions the running VM v can still retire before system time reaches t; at least 1. */
+static uint64_t insns_until_running(const struct kernel *k, const struct vm *v, uint64_t t)
+{
+	uint64_t in_quantum = v->cpu.instret - v->quantum_base, n = insns_until(k, t);
+	return n > in_quantum ? n - in_quantum : 1;
+}
+
 void kernel_events_changed(struct kernel *k, struct vm *v)
 {
 	update_event(k, v);
+	/* The running VM armed its own timer: end this slice of its quantum when it is due, so
+	 * line 0 rises exactly when system time reaches it (DVA-1 section 7). */
+	uint64_t t = timer_next(v->timer);
+	if (v == k->running && k->clock.deterministic && t != TIMER_NEVER) {
+		uint64_t stop = v->cpu.instret + insns_until_running(k, v, t);
+		if (stop < v->cpu.stop_at)
+			v->cpu.stop_at = stop;
+		v->cpu.leave_block = true;
+	}
 }
 
 /* VMs woken at a boundary are pushed to the front of the run queue together, ordered by wake
@@ -306,9 +322,31 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	k->running = v;
 	v->stats.quanta++;
 	v->quantum_base = v->cpu.instret;
-	enum cpu_exit ex = cpu_run(&v->cpu, budget);
-	k->clock.retired += v->cpu.instret - v->quantum_base;
-	v->quantum_base = v->cpu.instret;
+
+	/* The quantum runs in slices that end where the VM's own timer is due, so the line rises
+	 * at its exact time; other VMs' events wait for the quantum boundary (they cannot see
+	 * the difference: a line is only visible to its own VM). */
+	enum cpu_exit ex;
+	uint64_t done = 0;
+	for (;;) {
+		uint64_t slice = budget - done, t = timer_next(v->timer);
+		if (k->clock.deterministic && t != TIMER_NEVER && insns_until(k, t) < slice)
+			slice = insns_until(k, t);
+		ex = done ? cpu_resume(&v->cpu, slice) : cpu_run(&v->cpu, slice);
+		uint64_t ran = v->cpu.instret - v->quantum_base;
+		k->clock.retired += ran;
+		v->quantum_base = v->cpu.instret;
+		done += ran;
+		if (ex != CPU_EXIT_BUDGET || done >= budget)
+			break;
+		uint64_t now = kernel_now(k);
+		if (timer_next(v->timer) <= now) {
+			k->raise_time = timer_next(v->timer);
+			if (timer_expire(v->timer, now))
+				vm_raise(v, DVA_LINE_TIMER);
+			update_event(k, v);
+		}
+	}
 	k->running = NULL;
 
 	switch (ex) {

@@ -191,8 +191,10 @@ enum options_result options_parse(struct run_config *rc, int argc, char **argv)
 		}
 	}
 	if (config_check(rc, err)) {
-		if (rc->source)
+		if (rc->source && strncmp(err, rc->source, strlen(rc->source)))
 			fprintf(stderr, "%s: %s\n", rc->source, err);
+		else if (rc->source)
+			fprintf(stderr, "%s\n", err);
 		else
 			fprintf(stderr, "denali: %s\n", err);
 		return OPTIONS_BAD;

@@ -39,6 +39,7 @@ done
 suite "guests (denali)" sh tests/guests/run.sh "$build" "$build/denali"
 suite "guests (denali-san)" sh tests/guests/run.sh "$build" "$build/denali-san"
 suite "cli" sh tests/cli/run.sh "$build"
+suite "kernel" sh tests/kernel/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 
 [ -n "$bad_suites" ] && echo "failed suites:$bad_suites"
