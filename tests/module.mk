@@ -26,6 +26,18 @@ GUEST_SRCS_t_rodata := tests/guests/t_rodata.c tests/guests/check.c
 GUEST_SRCS_t_rotext := tests/guests/t_rotext.c
 # The checksum example doubles as an end-to-end CPU test (expected values computed in Python).
 GUEST_SRCS_t_checksum := examples/checksum.c
+# guestos's C library, one guest per area. Most print everything they check and expect glibc's
+# output (tests/guests/libc_expect.sh); t_libc_malloc and t_libc_misc check themselves.
+TEST_GUESTS += t_libc_printf t_libc_strtol t_libc_string t_libc_ctype t_libc_qsort t_libc_setjmp \
+	t_libc_malloc t_libc_misc
+GUEST_SRCS_t_libc_printf := tests/guests/t_libc_printf.c
+GUEST_SRCS_t_libc_strtol := tests/guests/t_libc_strtol.c
+GUEST_SRCS_t_libc_string := tests/guests/t_libc_string.c
+GUEST_SRCS_t_libc_ctype := tests/guests/t_libc_ctype.c
+GUEST_SRCS_t_libc_qsort := tests/guests/t_libc_qsort.c
+GUEST_SRCS_t_libc_setjmp := tests/guests/t_libc_setjmp.c
+GUEST_SRCS_t_libc_malloc := tests/guests/t_libc_malloc.c tests/guests/check.c
+GUEST_SRCS_t_libc_misc := tests/guests/t_libc_misc.c tests/guests/check.c
 # Exception delivery (DVA-1 section 5): guests recording through vectors.S; the t_exc_fatal cases
 # (one image, the case named in expect/NAME.opts) end the VM where delivery is impossible.
 TEST_GUESTS += t_exc_de t_exc_bp_of t_exc_br t_exc_ud t_exc_gp t_exc_pf t_exc_nested t_exc_irq \
