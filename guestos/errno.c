@@ -1,4 +1,4 @@
-/* errno.c - where errno lives: one int for the program, unless a thread package supplies its own. */
+/* errno.c - where errno lives: one int for the program, unless a thread package brings its own. */
 #include <errno.h>
 
 /* Weak, so a thread package's strong dva_errno_location (one errno per thread) replaces it. */

@@ -130,7 +130,7 @@ static void store_count(va_list *ap, int length, size_t count)
 	}
 }
 
-/* Parse flags, width, precision and length at *fmt (just past the '%'), taking '*' values from ap. */
+/* Parse flags, width, precision and length at *fmt (just past the '%'); '*' values come from ap. */
 static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 {
 	*sp = (struct spec){ .precision = -1, .length = 4 };

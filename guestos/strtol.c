@@ -19,8 +19,9 @@ static unsigned digit_value(int c)
 
 /* The common parser. Reads optional space, sign, prefix and the digits of base at s. Returns the
  * magnitude, saturated at limit (*over = 1 and errno = ERANGE when it would exceed it), with
- * *negative set for a '-'. *endptr (when not NULL) is the character after the last digit, or s itself when there is
- * no number at all (then the result is 0). Base 0 means 16 after "0x", 8 after "0", else 10. */
+ * *negative set for a '-'. *endptr (when not NULL) is the character after the last digit, or s
+ * itself when there is no number at all (then the result is 0). Base 0 means 16 after "0x", 8
+ * after "0", else 10; an invalid base gives 0 and EINVAL. */
 static unsigned long long parse(const char *s, char **endptr, int base,
 				unsigned long long limit, int *negative, int *over)
 {

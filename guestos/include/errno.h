@@ -1,4 +1,4 @@
-/* errno.h - errno and the error numbers guestos sets (Linux's values, so messages read the same). */
+/* errno.h - errno and the error numbers guestos uses (Linux's values, so numbers read the same). */
 #ifndef GUESTOS_ERRNO_H
 #define GUESTOS_ERRNO_H
 
