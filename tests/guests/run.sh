@@ -6,7 +6,10 @@
 #
 # Without NAMEs it runs every BUILD_DIR/guests/t_*.elf. An optional expect/NAME.opts holds extra
 # `denali run` options, in shell quoting (e.g. --mem 1M --args 'a b'); an optional expect/NAME.in
-# is the guest's console input (otherwise /dev/null). Prints one line per guest, then
+# is the guest's console input (otherwise /dev/null); an optional expect/NAME.check is a shell
+# script run after the guest as `sh NAME.check STATS_DIR`, the guest having been run with
+# --stats STATS_DIR: it checks the emulator's statistics and prints why when it exits non-zero.
+# Prints one line per guest, then
 # "N passed, M failed"; exits 1 if any guest failed.
 set -u
 
@@ -49,15 +52,22 @@ run_one() {
 	fi
 	input=/dev/null
 	[ -f "$expect/$name.in" ] && input=$expect/$name.in
+	if [ -f "$expect/$name.check" ]; then
+		rm -rf "$tmp/stats"
+		set -- --stats "$tmp/stats" "$@"
+	fi
 	"$denali" run --max-insns "$max_insns" "$@" "$elf" >"$tmp/out" 2>"$tmp/err" <"$input"
 	echo $? >"$tmp/status"
 	why=
+	if [ -f "$expect/$name.check" ] && ! sh "$expect/$name.check" "$tmp/stats" >"$tmp/check" 2>&1; then
+		why="$name.check: $(head -n 1 "$tmp/check")"
+	fi
 	if [ ! -f "$expect/$name.out" ] || [ ! -f "$expect/$name.status" ]; then
 		why="no expect/$name.out or expect/$name.status"
 		return 1
 	fi
 	if [ "$(cat "$tmp/status")" != "$(cat "$expect/$name.status")" ]; then
-		why="status $(cat "$tmp/status"), want $(cat "$expect/$name.status")"
+		why="${why:+$why; }status $(cat "$tmp/status"), want $(cat "$expect/$name.status")"
 	fi
 	if ! cmp -s "$expect/$name.out" "$tmp/out"; then
 		why="${why:+$why; }stdout differs"
