@@ -12,9 +12,10 @@ $(BUILD)/bench/guests/%.elf: tests/bench/guests/%.c $(BENCH_GUEST_HDRS) $(BUILD)
 	$(guest_program)
 
 # sizes: prints the host structures a VM owns (a host program; headers only, nothing linked).
-$(BUILD)/bench/sizes: tests/bench/sizes.c
+$(BUILD)/bench/sizes: tests/bench/sizes.c cpu/cache.h cpu/cpu.h cpu/insn.h cpu/fpu.h mmu/mem.h \
+		denali_arch/vm.h devices/console.h devices/timer.h devices/device.h
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -o $@ $<
+	$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -o $@ tests/bench/sizes.c
 
 # BENCH_ARGS passes options to the runner, e.g. make bench BENCH_ARGS="--quick" or
 # BENCH_ARGS="--only switch".
