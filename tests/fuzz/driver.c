@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <Zydis/Zydis.h>
@@ -44,6 +45,8 @@ struct fz_stats {
 	const char *why[16];        /* reasons a vector could not be delivered, and their counts */
 	unsigned why_n[16];
 	uint64_t instret, entries;
+	double slowest;             /* seconds taken by the slowest passing case */
+	const struct fz_case *slowest_case;
 };
 
 static size_t read_file(const char *path, uint8_t *buf, size_t cap)
@@ -83,8 +86,10 @@ static void case_name(const struct fz_case *k, char *s, size_t n)
 /* The child: run the case, send the result up the pipe, leave without atexit work. */
 static _Noreturn void child(const struct fz_case *k, int fd)
 {
-	static uint8_t buf[FZ_BUF];
+	uint8_t *buf = malloc(FZ_BUF);
 	struct fz_result r;
+	if (!buf)
+		_exit(3);
 	alarm(FZ_CASE_SECONDS);
 	size_t n = case_input(k, buf);
 	fz_run(buf, n, &r);
@@ -96,7 +101,15 @@ struct slot {
 	pid_t pid;
 	int fd;
 	const struct fz_case *k;
+	double started; /* seconds, CLOCK_MONOTONIC */
 };
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Collect one finished child; returns 1 if its case passed. */
 static int reap(struct slot *slots, unsigned jobs, struct fz_stats *st)
@@ -136,6 +149,11 @@ static int reap(struct slot *slots, unsigned jobs, struct fz_stats *st)
 				st->unimpl[r.unimpl]++;
 			st->instret += r.instret;
 			st->entries += r.entries;
+			double took = now() - s->started;
+			if (took > st->slowest) {
+				st->slowest = took;
+				st->slowest_case = s->k;
+			}
 			return 1;
 		}
 		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
@@ -164,6 +182,11 @@ static void summary(const struct fz_stats *st, unsigned n)
 		if (st->vectors[v])
 			printf(" %u(x%u)", v, st->vectors[v]);
 	printf("\n");
+	if (st->slowest_case) {
+		char name[600];
+		case_name(st->slowest_case, name, sizeof(name));
+		printf("fuzz: slowest case: %s, %.3f s\n", name, st->slowest);
+	}
 	for (unsigned w = 0; w < 16 && st->why[w]; w++)
 		printf("fuzz:   %u x %s\n", st->why_n[w], st->why[w]);
 	int any = 0;
@@ -207,7 +230,7 @@ static int run_cases(const struct fz_case *cases, unsigned n, unsigned jobs, int
 				child(&cases[i], p[1]);
 			}
 			close(p[1]);
-			slots[j] = (struct slot){ pid, p[0], &cases[i] };
+			slots[j] = (struct slot){ pid, p[0], &cases[i], now() };
 			running++;
 			i++;
 			continue;
@@ -273,7 +296,7 @@ static uint64_t number(const char *s)
 
 int main(int argc, char **argv)
 {
-	static uint8_t buf[FZ_BUF];
+	static uint8_t buf[FZ_BUF]; /* one input at a time; too big for the stack */
 	unsigned jobs = 2;
 	int verbose = 0, a = 1;
 
