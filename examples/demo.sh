@@ -27,5 +27,8 @@ show_run() {
 show_run "$build/denali" run --args "world from the demo" "$build/guests/hello.elf"
 show_run "$build/denali" run "$build/guests/checksum.elf"
 show_run "$build/denali" run --vms 4 --args "2 6 500" "$build/guests/ticker.elf"
+show_run "$build/denali" run "$build/guests/threads.elf"
+show_run "$build/denali" run --args "4 3" "$build/guests/sleepers.elf"
+show_run "$build/denali" run --args handled "$build/guests/faults.elf"
 show_run "$build/denali" run --summary examples/demo.ini
 exit $failed

@@ -1,4 +1,5 @@
-/* denali.h - the guest side of DVA-1 for C programs: page 0, the virtual instructions, console. */
+/* denali.h - the guest side of DVA-1 for C programs: page 0, the virtual instructions, console
+ * (guestos.h adds interrupts, exceptions, timers and threads). */
 #ifndef DENALI_GUEST_H
 #define DENALI_GUEST_H
 
@@ -50,8 +51,10 @@ int dva_snprintf(char *buf, size_t size, const char *fmt, ...)
 int dva_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* The program: crt0 splits page 0's argument string at runs of spaces into argv (argv[0] =
- * "guest", at most GUESTOS_ARGV_MAX entries in all, argv[argc] = NULL) and terminates with main's
- * return value. */
+ * "guest", at most GUESTOS_ARGV_MAX entries in all, argv[argc] = NULL); main's return value goes
+ * to exit() (stdlib.h: atexit's functions run, then TERMINATE with status & 0xFF). Programs that
+ * link guestos's OS layer (irq.h, trap.h, timer.h, thread.h, sync.h) get its vector table and
+ * irq_enable = 1 before main; the rest start main on the bare machine of DVA-1 section 1. */
 int main(int argc, char **argv);
 
 #endif
