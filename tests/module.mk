@@ -120,3 +120,5 @@ GUEST_SRCS_t_os_irq := tests/guests/t_os_irq.c tests/guests/check.c
 GUEST_SRCS_t_os_timer := tests/guests/t_os_timer.c tests/guests/check.c
 GUEST_SRCS_t_os_thread := tests/guests/t_os_thread.c tests/guests/check.c
 GUEST_SRCS_t_os_idle := tests/guests/t_os_idle.c tests/guests/check.c
+TEST_GUESTS += t_os_trap
+GUEST_SRCS_t_os_trap := tests/guests/t_os_trap.c tests/guests/check.c
