@@ -71,6 +71,47 @@ static const struct kconst ATAN_K16[16] = {
 	{ 0xc0ce85b8ac526640, 0x89dd62c46e92fa25, -1 }, { 0xc90fdaa22168c234, 0xc4c6628b80dc1cd1, -1 },
 };
 
+/* 1/n! for n = 0..35 (two a line), the coefficients of the sine, cosine and exponential
+ * series. */
+static const struct kconst INV_FACT[36] = {
+	{ 0x8000000000000000, 0x0000000000000000, 0 }, { 0x8000000000000000, 0x0000000000000000, 0 },
+	{ 0x8000000000000000, 0x0000000000000000, -1 }, { 0xaaaaaaaaaaaaaaaa, 0xaaaaaaaaaaaaaaab, -3 },
+	{ 0xaaaaaaaaaaaaaaaa, 0xaaaaaaaaaaaaaaab, -5 }, { 0x8888888888888888, 0x8888888888888889, -7 },
+	{ 0xb60b60b60b60b60b, 0x60b60b60b60b60b6, -10 }, { 0xd00d00d00d00d00d, 0x00d00d00d00d00d0, -13 },
+	{ 0xd00d00d00d00d00d, 0x00d00d00d00d00d0, -16 }, { 0xb8ef1d2ab6399c7d, 0x560e4472800b8ef2, -19 },
+	{ 0x93f27dbbc4fae397, 0x780b69f5333c725b, -22 }, { 0xd7322b3faa271c7f, 0x3a3f25c1bee38f10, -26 },
+	{ 0x8f76c77fc6c4bdaa, 0x26d4c3d67f425f60, -29 }, { 0xb092309d43684be5, 0x1c198e91d7b4269e, -33 },
+	{ 0xc9cba54603e4e905, 0xd6f8a2efd1f27546, -37 }, { 0xd73f9f399dc0f88e, 0xc32b58774657f48f, -41 },
+	{ 0xd73f9f399dc0f88e, 0xc32b58774657f48f, -45 }, { 0xca963b81856a5359, 0x3028cbbb8d7ff53c, -49 },
+	{ 0xb413c31dcbecbbdd, 0x8024435161554bc3, -53 }, { 0x97a4da340a0ab926, 0x50f61dbdcb3a5abf, -57 },
+	{ 0xf2a15d201011283d, 0x4e5695fc785d5dff, -62 }, { 0xb8dc77b6e7ab8c5f, 0x78a37e77372290c2, -66 },
+	{ 0x8671cb6dbfc294a2, 0x86485bf99c763abc, -70 }, { 0xbb0da098b1c0cecb, 0xdc3826ebfb13cc27, -75 },
+	{ 0xf96780cb97abbe65, 0x25a033e54ec51034, -80 }, { 0x9f9e66e8b2fd46a7, 0x22520cbbb7885c4a, -84 },
+	{ 0xc4742fe35272cd1c, 0x790285d3580a4a34, -89 }, { 0xe8d58e16e6751905, 0x4d0c78aea13b9a50, -94 },
+	{ 0x850c5131a842e9b9, 0xe2e28e1aa546a152, -98 }, { 0x92cfcc5a1ac56bd5, 0xf1873bb378948eb3, -103 },
+	{ 0x9c9962823eb07306, 0x56f6a614c4e2ba59, -108 }, { 0xa1a6973c1fade217, 0x0f7237d35fe1c89e, -113 },
+	{ 0xa1a6973c1fade217, 0x0f7237d35fe1c89e, -118 }, { 0x9cc092a6e86a8da9, 0xc166ffd4ba113ea8, -123 },
+	{ 0x9388118e07ebd09f, 0xc515a57ceb5b8644, -128 }, { 0x86e2ce38b6c8f941, 0x9e3fad3f0311d9d8, -133 },
+};
+
+/* 1/(2n+1) for n = 0..25 (two a line), the coefficients of the arctangent and logarithm
+ * series. */
+static const struct kconst INV_ODD[26] = {
+	{ 0x8000000000000000, 0x0000000000000000, 0 }, { 0xaaaaaaaaaaaaaaaa, 0xaaaaaaaaaaaaaaab, -2 },
+	{ 0xcccccccccccccccc, 0xcccccccccccccccd, -3 }, { 0x9249249249249249, 0x2492492492492492, -3 },
+	{ 0xe38e38e38e38e38e, 0x38e38e38e38e38e4, -4 }, { 0xba2e8ba2e8ba2e8b, 0xa2e8ba2e8ba2e8ba, -4 },
+	{ 0x9d89d89d89d89d89, 0xd89d89d89d89d89e, -4 }, { 0x8888888888888888, 0x8888888888888889, -4 },
+	{ 0xf0f0f0f0f0f0f0f0, 0xf0f0f0f0f0f0f0f1, -5 }, { 0xd79435e50d79435e, 0x50d79435e50d7943, -5 },
+	{ 0xc30c30c30c30c30c, 0x30c30c30c30c30c3, -5 }, { 0xb21642c8590b2164, 0x2c8590b21642c859, -5 },
+	{ 0xa3d70a3d70a3d70a, 0x3d70a3d70a3d70a4, -5 }, { 0x97b425ed097b425e, 0xd097b425ed097b42, -5 },
+	{ 0x8d3dcb08d3dcb08d, 0x3dcb08d3dcb08d3e, -5 }, { 0x8421084210842108, 0x4210842108421084, -5 },
+	{ 0xf83e0f83e0f83e0f, 0x83e0f83e0f83e0f8, -6 }, { 0xea0ea0ea0ea0ea0e, 0xa0ea0ea0ea0ea0ea, -6 },
+	{ 0xdd67c8a60dd67c8a, 0x60dd67c8a60dd67d, -6 }, { 0xd20d20d20d20d20d, 0x20d20d20d20d20d2, -6 },
+	{ 0xc7ce0c7ce0c7ce0c, 0x7ce0c7ce0c7ce0c8, -6 }, { 0xbe82fa0be82fa0be, 0x82fa0be82fa0be83, -6 },
+	{ 0xb60b60b60b60b60b, 0x60b60b60b60b60b6, -6 }, { 0xae4c415c9882b931, 0x0572620ae4c415ca, -6 },
+	{ 0xa72f05397829cbc1, 0x4e5e0a72f0539783, -6 }, { 0xa0a0a0a0a0a0a0a0, 0xa0a0a0a0a0a0a0a1, -6 },
+};
+
 /* floor(sqrt(2) * 2^63): log2 splits its significand here so that |log2 m| <= 1/2. */
 #define SQRT2_HI 0xb504f333f9de6484ull
 
@@ -183,45 +224,48 @@ static struct xf xf_mul(struct xf a, struct xf b)
 			    .e = a.e + b.e, .neg = neg };
 }
 
-/* a / b, b != 0, by restoring division (one quotient bit per step, remainder jammed). */
+/* One 64-bit digit of the quotient (r 2^64 + d) / b, for r < b and b with bit 127 set: the
+ * estimate from the top digits, r / b1, is at most 2 too large (Knuth, TAOCP 4.3.1, algorithm
+ * D), so at most two corrections. *r becomes the remainder. */
+static uint64_t div_digit(u128 *r, uint64_t d, u128 b)
+{
+	uint64_t b1 = (uint64_t)(b >> 64), b0 = (uint64_t)b;
+	u128 est = *r / b1;
+	uint64_t q = est >> 64 ? ~0ull : (uint64_t)est;
+	u128 lo = (u128)q * b0, hi = (u128)q * b1;   /* q b = ptop 2^64 + plo, below 2^192 */
+	u128 mid = (lo >> 64) + (uint64_t)hi;
+	uint64_t plo = (uint64_t)lo;
+	u128 ptop = (((hi >> 64) + (mid >> 64)) << 64) | (uint64_t)mid;
+	while (ptop > *r || (ptop == *r && plo > d)) {  /* q b > r 2^64 + d: one too many */
+		q--;
+		bool borrow = plo < b0;
+		plo -= b0;
+		ptop -= (u128)b1 + borrow;
+	}
+	bool borrow = d < plo;
+	*r = ((*r - ptop - borrow) << 64) | (uint64_t)(d - plo);
+	return q;
+}
+
+/* a / b, b != 0: two quotient digits of 64 bits, the remainder jammed. */
 static struct xf xf_div(struct xf a, struct xf b)
 {
 	bool neg = a.neg != b.neg;
 	if (!a.m)
 		return (struct xf){ .m = 0, .e = 0, .neg = neg };
-	u128 r = a.m, q = 0;
-	bool carry = false;                           /* bit 128 of the running remainder */
+	/* The quotient a.m 2^127 / b.m (or a.m 2^128 / b.m when a.m < b.m) has bit 127 set. */
 	int32_t e = a.e - b.e;
-	if (r < b.m) {                                /* quotient below 1: start one place lower */
-		carry = r >> 127;
-		r <<= 1;
+	u128 r = a.m;
+	uint64_t d = 0;
+	if (r >= b.m) {
+		d = (uint64_t)(r & 1) << 63;
+		r >>= 1;
+	} else {
 		e -= 1;
 	}
-	for (int i = 0; i < 128; i++) {
-		q <<= 1;
-		if (carry || r >= b.m) {
-			r -= b.m;
-			q |= 1;
-		}
-		carry = r >> 127;
-		r <<= 1;
-	}
-	return (struct xf){ .m = q | (r != 0 || carry), .e = e, .neg = neg };
-}
-
-/* a / n for a small positive integer n (< 2^32): 192 quotient bits, 128 kept, rest jammed. */
-static struct xf xf_divu(struct xf a, uint32_t n)
-{
-	if (!a.m)
-		return a;
-	u128 q1 = a.m / n, r = a.m % n;
-	u128 q2full = (r << 64) / n;                  /* r < n < 2^32, so this cannot overflow */
-	u128 r2 = (r << 64) % n;
-	uint64_t q2 = (uint64_t)q2full;
-	int s = clz128(q1);                           /* < 64 since q1 >= 2^127 / 2^32 */
-	u128 m = s ? (q1 << s) | (q2 >> (64 - s)) : q1;
-	bool sticky = r2 != 0 || (s ? (uint64_t)(q2 << s) != 0 : q2 != 0);
-	return (struct xf){ .m = m | sticky, .e = a.e - s, .neg = a.neg };
+	uint64_t q1 = div_digit(&r, d, b.m);
+	uint64_t q0 = div_digit(&r, 0, b.m);
+	return (struct xf){ .m = U128(q1, q0) | (r != 0), .e = e, .neg = neg };
 }
 
 /* --- the x87 format ---------------------------------------------------------------------- */
@@ -482,23 +526,23 @@ static unsigned reduce(struct xf a, struct xf *r)
 	return k;
 }
 
-/* sin r = r (1 - z/(2.3) (1 - z/(4.5) (1 - ...))) with z = r^2, for |r| <= pi/4. Seventeen
- * levels leave a remainder under 2^-140. */
+/* sin r = r (1 - z/3! + z^2/5! - ...) with z = r^2, for |r| <= pi/4, by Horner's rule through
+ * z^16/33!: the first term left out is under 2^-143. */
 static struct xf sin_core(struct xf r)
 {
-	struct xf z = xf_mul(r, r), t = xf_one();
-	for (uint32_t k = 17; k >= 1; k--)
-		t = xf_sub(xf_one(), xf_divu(xf_mul(z, t), 2 * k * (2 * k + 1)));
-	return xf_mul(r, t);
+	struct xf z = xf_mul(r, r), p = xf_k(&INV_FACT[33]);
+	for (int k = 15; k >= 0; k--)
+		p = xf_sub(xf_k(&INV_FACT[2 * k + 1]), xf_mul(z, p));
+	return xf_mul(r, p);
 }
 
-/* cos r = 1 - z/(1.2) (1 - z/(3.4) (1 - ...)), z = r^2, |r| <= pi/4. */
+/* cos r = 1 - z/2! + z^2/4! - ... through z^16/32!, |r| <= pi/4 (left out: under 2^-138). */
 static struct xf cos_core(struct xf r)
 {
-	struct xf z = xf_mul(r, r), t = xf_one();
-	for (uint32_t k = 17; k >= 1; k--)
-		t = xf_sub(xf_one(), xf_divu(xf_mul(z, t), (2 * k - 1) * (2 * k)));
-	return t;
+	struct xf z = xf_mul(r, r), p = xf_k(&INV_FACT[32]);
+	for (int k = 15; k >= 0; k--)
+		p = xf_sub(xf_k(&INV_FACT[2 * k]), xf_mul(z, p));
+	return p;
 }
 
 enum { WANT_SIN = 1, WANT_COS = 2, WANT_TAN = 4 };
@@ -554,7 +598,12 @@ static unsigned trig(struct f80 x, unsigned want, struct f80 *s, struct f80 *c)
 	}
 	struct xf r;
 	unsigned q = reduce(a, &r);
-	struct xf sr = sin_core(r), cr = cos_core(r);
+	/* Only the cores some result needs: sin x is +-sin r for even q and +-cos r for odd q,
+	 * cos x the other one, tan x both. */
+	bool odd = q & 1, s_x = want & (WANT_SIN | WANT_TAN), c_x = want & (WANT_COS | WANT_TAN);
+	struct xf zero = { .m = 0, .e = 0, .neg = false };
+	struct xf sr = (s_x && !odd) || (c_x && odd) ? sin_core(r) : zero;
+	struct xf cr = (s_x && odd) || (c_x && !odd) ? cos_core(r) : zero;
 	/* x = q pi/2 + r: the quadrant permutes and negates sin r and cos r. */
 	struct xf sv = (q & 1) ? cr : sr, cv = (q & 1) ? xf_negate(sr) : cr;
 	if (q & 2) {
@@ -599,8 +648,8 @@ unsigned f80_tan(struct f80 x, struct f80 *r)
 /* --- arctangent ----------------------------------------------------------------------------- */
 
 /* atan t for 0 < t <= 1: with c = k/16 the nearest sixteenth, atan t = atan c + atan u where
- * u = (t - c) / (1 + t c), |u| <= 1/32, and atan u = u (1 - u^2/3 + u^4/5 - ...), thirteen
- * terms. */
+ * u = (t - c) / (1 + t c), |u| <= 1/32, and atan u = u (1 - u^2/3 + u^4/5 - ...) through
+ * u^24/25 (left out: under 2^-134). */
 static struct xf atan_core(struct xf t)
 {
 	unsigned k = 0;
@@ -612,9 +661,9 @@ static struct xf atan_core(struct xf t)
 		u = xf_div(xf_sub(t, c), xf_add(xf_one(), xf_mul(t, c)));
 		base = xf_k(&ATAN_K16[k - 1]);
 	}
-	struct xf z = xf_mul(u, u), p = xf_divu(xf_one(), 2 * 13 + 1);
-	for (uint32_t n = 13; n-- > 0;)
-		p = xf_sub(xf_divu(xf_one(), 2 * n + 1), xf_mul(z, p));
+	struct xf z = xf_mul(u, u), p = xf_k(&INV_ODD[12]);
+	for (int n = 11; n >= 0; n--)
+		p = xf_sub(xf_k(&INV_ODD[n]), xf_mul(z, p));
 	return xf_add(base, xf_mul(u, p));
 }
 
@@ -685,8 +734,8 @@ unsigned f80_atan2(struct f80 y, struct f80 x, struct f80 *r)
 
 /* --- 2^x - 1 ----------------------------------------------------------------------------- */
 
-/* F2XM1. For -1 <= x <= 1: with w = x ln 2, 2^x - 1 = w (1 + w/2 (1 + w/3 (...))), 33
- * levels. Outside that range the SDM leaves the result undefined; the host (AMD Zen 3) returns
+/* F2XM1. For -1 <= x <= 1: with w = x ln 2, 2^x - 1 = w (1 + w/2! + w^2/3! + ...) through
+ * w^30/31! (left out: under 2^-133). Outside that range the SDM leaves the result undefined; the host (AMD Zen 3) returns
  * x itself with PE, and so do we. 2^x - 1 is exact only for x = -1, 0, 1. */
 unsigned f80_2xm1(struct f80 x, struct f80 *r)
 {
@@ -714,21 +763,21 @@ unsigned f80_2xm1(struct f80 x, struct f80 *r)
 		*r = neg ? f80_make(true, 0x3ffe, 1ull << 63) : x;
 		return fl;
 	}
-	struct xf w = xf_mul(a, xf_k(&KONST[K_LN2])), t = xf_one();
-	for (uint32_t n = 33; n >= 2; n--)
-		t = xf_add(xf_one(), xf_divu(xf_mul(w, t), n));
-	return fl | round_f80(xf_mul(w, t), 0, true, r);
+	struct xf w = xf_mul(a, xf_k(&KONST[K_LN2])), p = xf_k(&INV_FACT[31]);
+	for (int j = 29; j >= 0; j--)
+		p = xf_add(xf_k(&INV_FACT[j + 1]), xf_mul(w, p));
+	return fl | round_f80(xf_mul(w, p), 0, true, r);
 }
 
 /* --- logarithms ----------------------------------------------------------------------------- */
 
 /* log2((1 + s) / (1 - s)) = (2 / ln 2) s (1 + s^2/3 + s^4/5 + ...) for |s| <= 0.172 (s^2 <=
- * 2^-5.08): 27 terms leave under 2^-135. */
+ * 2^-5.08), through s^50/51 (left out: under 2^-137). */
 static struct xf log2_ratio(struct xf s)
 {
-	struct xf z = xf_mul(s, s), p = xf_divu(xf_one(), 2 * 26 + 1);
-	for (uint32_t n = 26; n-- > 0;)
-		p = xf_add(xf_divu(xf_one(), 2 * n + 1), xf_mul(z, p));
+	struct xf z = xf_mul(s, s), p = xf_k(&INV_ODD[25]);
+	for (int n = 24; n >= 0; n--)
+		p = xf_add(xf_k(&INV_ODD[n]), xf_mul(z, p));
 	return xf_mul(xf_mul(s, p), xf_k(&KONST[K_2_LN2]));
 }
 

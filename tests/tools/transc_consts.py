@@ -81,6 +81,21 @@ def main():
         m = rounded(v, 128, e)
         lo, hi = words(m, 2)
         print(f"\t{{ .hi = 0x{hi:016x}, .lo = 0x{lo:016x}, .e = {e} }}, /* atan({k}/16) */")
+    print("/* 1/n! for n = 0..35, 128-bit significands rounded to nearest. */")
+    fact = 1
+    for n in range(0, 36):
+        if n:
+            fact *= n
+        v = ONE // fact
+        e = exponent(v)
+        lo, hi = words(rounded(v, 128, e), 2)
+        print(f"\t{{ 0x{hi:016x}, 0x{lo:016x}, {e} }}, /* 1/{n}! */")
+    print("/* 1/(2n+1) for n = 0..25, 128-bit significands rounded to nearest. */")
+    for n in range(0, 26):
+        v = ONE // (2 * n + 1)
+        e = exponent(v)
+        lo, hi = words(rounded(v, 128, e), 2)
+        print(f"\t{{ 0x{hi:016x}, 0x{lo:016x}, {e} }}, /* 1/{2 * n + 1} */")
     # sqrt(2) * 2^63, truncated: the split point of the log2 reduction.
     s = 2 << 126
     r = 1 << 64
