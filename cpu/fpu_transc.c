@@ -10,7 +10,7 @@
  * tests/tools/transc_error.c measures this against the host x87 and a 113-bit reference.
  *
  * Special operands follow the tables of the Intel SDM Vol. 2 for each instruction; what the
- * SDM leaves undefined (F2XM1 outside [-1, 1], FYL2XP1 for x <= -1) copies what an AMD Zen 3
+ * SDM leaves undefined (F2XM1 outside [-1, 1], FYL2XP1 for x <= -1) copies what an AMD Zen 4
  * does, see docs/transcendentals.md. Precision and rounding control are not consulted: results
  * are always rounded to nearest at 64 bits (the SDM: PC affects only the basic arithmetic).
  */
@@ -735,8 +735,9 @@ unsigned f80_atan2(struct f80 y, struct f80 x, struct f80 *r)
 /* --- 2^x - 1 ----------------------------------------------------------------------------- */
 
 /* F2XM1. For -1 <= x <= 1: with w = x ln 2, 2^x - 1 = w (1 + w/2! + w^2/3! + ...) through
- * w^30/31! (left out: under 2^-133). Outside that range the SDM leaves the result undefined; the host (AMD Zen 3) returns
- * x itself with PE, and so do we. 2^x - 1 is exact only for x = -1, 0, 1. */
+ * w^30/31! (left out: under 2^-133). Outside that range the SDM leaves the result undefined;
+ * the host (AMD Zen 4) returns x itself with PE, and so do we. 2^x - 1 is exact only for
+ * x = -1, 0, 1. */
 unsigned f80_2xm1(struct f80 x, struct f80 *r)
 {
 	enum kind k = classify(x);

@@ -95,6 +95,7 @@ def main():
     args.sort()
     for lg, u, M in args[:24]:                    # the 24 closest over all exponents
         x = mp.mpf(M) * mp.mpf(2) ** (u - 63)
+        rows.append(f"\t/* |x 2/pi - k| = 2^{lg:.1f} */")
         for neg in (False, True):
             sexp = (0x8000 if neg else 0) | (u + 16383)
             xs = -x if neg else x
@@ -102,7 +103,6 @@ def main():
                 r = row(fn, sexp, M, v)
                 if r:
                     rows.append(r)
-        rows[-1] += f" /* |x 2/pi - k| = 2^{lg:.1f} */"
     print("\n".join(rows))
 
 

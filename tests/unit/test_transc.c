@@ -3,7 +3,7 @@
  * Expected values come from the Intel SDM's tables for FSIN, FCOS, FSINCOS, FPTAN, FPATAN,
  * F2XM1, FYL2X and FYL2XP1 (special operands), from exact mathematics, from mpmath at 600 bits
  * (rows marked "mpmath"; the hard reduction arguments are printed by tests/tools/transc_hard.py),
- * from the host CPU (an AMD EPYC, Zen 3) where the SDM leaves a result undefined, and on x86
+ * from the host CPU (an AMD EPYC, Zen 4) where the SDM leaves a result undefined, and on x86
  * hosts from the host's own x87 over seeded random arguments in the ranges where it is accurate
  * (tests/tools/transc-error measures where that is; its FSIN is far off near multiples of pi).
  */
@@ -425,148 +425,172 @@ struct hrow {
 };
 
 static const struct hrow hard_rows[] = {
+	/* |x 2/pi - k| = 2^-68.9 */
 	{ T_SIN, F80(0x402f, 0xfb3ab09a4ba1d149), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x402f, 0xfb3ab09a4ba1d149), F80(0xbfba, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_TAN, F80(0x402f, 0xfb3ab09a4ba1d149), F80(0x4043, 0x93ae1864cdb21f76), FSW_PE },
 	{ T_SIN, F80(0xc02f, 0xfb3ab09a4ba1d149), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc02f, 0xfb3ab09a4ba1d149), F80(0xbfba, 0xdde293c6704a0ec2), FSW_PE },
-	{ T_TAN, F80(0xc02f, 0xfb3ab09a4ba1d149), F80(0xc043, 0x93ae1864cdb21f76), FSW_PE }, /* |x 2/pi - k| = 2^-68.9 */
+	{ T_TAN, F80(0xc02f, 0xfb3ab09a4ba1d149), F80(0xc043, 0x93ae1864cdb21f76), FSW_PE },
+	/* |x 2/pi - k| = 2^-67.9 */
 	{ T_SIN, F80(0x4008, 0x8cfa9dccae6cf42c), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4008, 0x8cfa9dccae6cf42c), F80(0x3fbb, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4008, 0x8cfa9dccae6cf42c), F80(0xc042, 0x9472934207bd6f20), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc008, 0x8cfa9dccae6cf42c), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc008, 0x8cfa9dccae6cf42c), F80(0x3fbb, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc008, 0x8cfa9dccae6cf42c), F80(0x4042, 0x9472934207bd6f20), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-67.9 */
+	{ T_TAN, F80(0xc008, 0x8cfa9dccae6cf42c), F80(0x4042, 0x9472934207bd6f20), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-67.9 */
 	{ T_SIN, F80(0x4030, 0xfb3ab09a4ba1d149), F80(0x3fbb, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_COS, F80(0x4030, 0xfb3ab09a4ba1d149), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4030, 0xfb3ab09a4ba1d149), F80(0xbfbb, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_SIN, F80(0xc030, 0xfb3ab09a4ba1d149), F80(0xbfbb, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_COS, F80(0xc030, 0xfb3ab09a4ba1d149), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc030, 0xfb3ab09a4ba1d149), F80(0x3fbb, 0xdde293c6704a0ec2), FSW_PE }, /* |x 2/pi - k| = 2^-67.9 */
+	{ T_TAN, F80(0xc030, 0xfb3ab09a4ba1d149), F80(0x3fbb, 0xdde293c6704a0ec2), FSW_PE },
+	/* |x 2/pi - k| = 2^-67.8 */
 	{ T_SIN, F80(0x403b, 0x92ebc57f85963e64), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x403b, 0x92ebc57f85963e64), F80(0xbfbb, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x403b, 0x92ebc57f85963e64), F80(0x4042, 0x91f5e1233835ac5c), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc03b, 0x92ebc57f85963e64), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc03b, 0x92ebc57f85963e64), F80(0xbfbb, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc03b, 0x92ebc57f85963e64), F80(0xc042, 0x91f5e1233835ac5c), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-67.8 */
+	{ T_TAN, F80(0xc03b, 0x92ebc57f85963e64), F80(0xc042, 0x91f5e1233835ac5c), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-66.9 */
 	{ T_SIN, F80(0x401c, 0x9a09018f04f2c2d4), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x401c, 0x9a09018f04f2c2d4), F80(0x3fbc, 0xd6cbe4558032b85b), FSW_PE },
 	{ T_TAN, F80(0x401c, 0x9a09018f04f2c2d4), F80(0x4041, 0x988dc13a1bf3d2e8), FSW_PE },
 	{ T_SIN, F80(0xc01c, 0x9a09018f04f2c2d4), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc01c, 0x9a09018f04f2c2d4), F80(0x3fbc, 0xd6cbe4558032b85b), FSW_PE },
-	{ T_TAN, F80(0xc01c, 0x9a09018f04f2c2d4), F80(0xc041, 0x988dc13a1bf3d2e8), FSW_PE }, /* |x 2/pi - k| = 2^-66.9 */
+	{ T_TAN, F80(0xc01c, 0x9a09018f04f2c2d4), F80(0xc041, 0x988dc13a1bf3d2e8), FSW_PE },
+	/* |x 2/pi - k| = 2^-66.9 */
 	{ T_SIN, F80(0x4009, 0x8cfa9dccae6cf42c), F80(0xbfbc, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4009, 0x8cfa9dccae6cf42c), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4009, 0x8cfa9dccae6cf42c), F80(0x3fbc, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc009, 0x8cfa9dccae6cf42c), F80(0x3fbc, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc009, 0x8cfa9dccae6cf42c), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc009, 0x8cfa9dccae6cf42c), F80(0xbfbc, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-66.9 */
+	{ T_TAN, F80(0xc009, 0x8cfa9dccae6cf42c), F80(0xbfbc, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-66.9 */
 	{ T_SIN, F80(0x4031, 0xfb3ab09a4ba1d149), F80(0xbfbc, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_COS, F80(0x4031, 0xfb3ab09a4ba1d149), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4031, 0xfb3ab09a4ba1d149), F80(0xbfbc, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_SIN, F80(0xc031, 0xfb3ab09a4ba1d149), F80(0x3fbc, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_COS, F80(0xc031, 0xfb3ab09a4ba1d149), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc031, 0xfb3ab09a4ba1d149), F80(0x3fbc, 0xdde293c6704a0ec2), FSW_PE }, /* |x 2/pi - k| = 2^-66.9 */
+	{ T_TAN, F80(0xc031, 0xfb3ab09a4ba1d149), F80(0x3fbc, 0xdde293c6704a0ec2), FSW_PE },
+	/* |x 2/pi - k| = 2^-66.8 */
 	{ T_SIN, F80(0x403c, 0x92ebc57f85963e64), F80(0x3fbc, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x403c, 0x92ebc57f85963e64), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x403c, 0x92ebc57f85963e64), F80(0xbfbc, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc03c, 0x92ebc57f85963e64), F80(0xbfbc, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc03c, 0x92ebc57f85963e64), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc03c, 0x92ebc57f85963e64), F80(0x3fbc, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-66.8 */
+	{ T_TAN, F80(0xc03c, 0x92ebc57f85963e64), F80(0x3fbc, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-66.7 */
 	{ T_SIN, F80(0x4010, 0xb0171b0e337b83ea), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4010, 0xb0171b0e337b83ea), F80(0xbfbc, 0xf16b9a379a513391), FSW_PE },
 	{ T_TAN, F80(0x4010, 0xb0171b0e337b83ea), F80(0xc041, 0x87bae6a121edc928), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc010, 0xb0171b0e337b83ea), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc010, 0xb0171b0e337b83ea), F80(0xbfbc, 0xf16b9a379a513391), FSW_PE },
-	{ T_TAN, F80(0xc010, 0xb0171b0e337b83ea), F80(0x4041, 0x87bae6a121edc928), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-66.7 */
+	{ T_TAN, F80(0xc010, 0xb0171b0e337b83ea), F80(0x4041, 0x87bae6a121edc928), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-66.6 */
 	{ T_SIN, F80(0x4036, 0xa4d2e387f0db7b15), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4036, 0xa4d2e387f0db7b15), F80(0xbfbd, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4036, 0xa4d2e387f0db7b15), F80(0xc040, 0xfd369234ca20ae66), FSW_PE },
 	{ T_SIN, F80(0xc036, 0xa4d2e387f0db7b15), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc036, 0xa4d2e387f0db7b15), F80(0xbfbd, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc036, 0xa4d2e387f0db7b15), F80(0x4040, 0xfd369234ca20ae66), FSW_PE }, /* |x 2/pi - k| = 2^-66.6 */
+	{ T_TAN, F80(0xc036, 0xa4d2e387f0db7b15), F80(0x4040, 0xfd369234ca20ae66), FSW_PE },
+	/* |x 2/pi - k| = 2^-66.5 */
 	{ T_SIN, F80(0x4014, 0xc84d32b0ce81b9f1), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4014, 0xc84d32b0ce81b9f1), F80(0x3fbd, 0x8d848e89dbd171a1), FSW_PE },
 	{ T_TAN, F80(0x4014, 0xc84d32b0ce81b9f1), F80(0x4040, 0xe78bfdfda0dc24a5), FSW_PE },
 	{ T_SIN, F80(0xc014, 0xc84d32b0ce81b9f1), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc014, 0xc84d32b0ce81b9f1), F80(0x3fbd, 0x8d848e89dbd171a1), FSW_PE },
-	{ T_TAN, F80(0xc014, 0xc84d32b0ce81b9f1), F80(0xc040, 0xe78bfdfda0dc24a5), FSW_PE }, /* |x 2/pi - k| = 2^-66.5 */
+	{ T_TAN, F80(0xc014, 0xc84d32b0ce81b9f1), F80(0xc040, 0xe78bfdfda0dc24a5), FSW_PE },
+	/* |x 2/pi - k| = 2^-66.3 */
 	{ T_SIN, F80(0x4001, 0xfb53d14aa9c2f2c2), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4001, 0xfb53d14aa9c2f2c2), F80(0xbfbd, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4001, 0xfb53d14aa9c2f2c2), F80(0xc040, 0xcc29165941e7936e), FSW_PE },
 	{ T_SIN, F80(0xc001, 0xfb53d14aa9c2f2c2), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc001, 0xfb53d14aa9c2f2c2), F80(0xbfbd, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc001, 0xfb53d14aa9c2f2c2), F80(0x4040, 0xcc29165941e7936e), FSW_PE }, /* |x 2/pi - k| = 2^-66.3 */
+	{ T_TAN, F80(0xc001, 0xfb53d14aa9c2f2c2), F80(0x4040, 0xcc29165941e7936e), FSW_PE },
+	/* |x 2/pi - k| = 2^-66.1 */
 	{ T_SIN, F80(0x4005, 0xb3121eb865c14cf7), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4005, 0xb3121eb865c14cf7), F80(0xbfbd, 0xbf503bc13bf655b7), FSW_PE },
 	{ T_TAN, F80(0x4005, 0xb3121eb865c14cf7), F80(0xc040, 0xab4776de9f8ca4e4), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc005, 0xb3121eb865c14cf7), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc005, 0xb3121eb865c14cf7), F80(0xbfbd, 0xbf503bc13bf655b7), FSW_PE },
-	{ T_TAN, F80(0xc005, 0xb3121eb865c14cf7), F80(0x4040, 0xab4776de9f8ca4e4), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-66.1 */
+	{ T_TAN, F80(0xc005, 0xb3121eb865c14cf7), F80(0x4040, 0xab4776de9f8ca4e4), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.9 */
 	{ T_SIN, F80(0x4027, 0xd5924ce4197e8637), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4027, 0xd5924ce4197e8637), F80(0xbfbd, 0xd6936c1b71bf341d), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc027, 0xd5924ce4197e8637), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_COS, F80(0xc027, 0xd5924ce4197e8637), F80(0xbfbd, 0xd6936c1b71bf341d), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.9 */
+	{ T_COS, F80(0xc027, 0xd5924ce4197e8637), F80(0xbfbd, 0xd6936c1b71bf341d), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.9 */
 	{ T_SIN, F80(0x401d, 0x9a09018f04f2c2d4), F80(0x3fbd, 0xd6cbe4558032b85b), FSW_PE },
 	{ T_COS, F80(0x401d, 0x9a09018f04f2c2d4), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x401d, 0x9a09018f04f2c2d4), F80(0xbfbd, 0xd6cbe4558032b85b), FSW_PE },
 	{ T_SIN, F80(0xc01d, 0x9a09018f04f2c2d4), F80(0xbfbd, 0xd6cbe4558032b85b), FSW_PE },
 	{ T_COS, F80(0xc01d, 0x9a09018f04f2c2d4), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc01d, 0x9a09018f04f2c2d4), F80(0x3fbd, 0xd6cbe4558032b85b), FSW_PE }, /* |x 2/pi - k| = 2^-65.9 */
+	{ T_TAN, F80(0xc01d, 0x9a09018f04f2c2d4), F80(0x3fbd, 0xd6cbe4558032b85b), FSW_PE },
+	/* |x 2/pi - k| = 2^-65.9 */
 	{ T_SIN, F80(0x400a, 0x8cfa9dccae6cf42c), F80(0x3fbd, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x400a, 0x8cfa9dccae6cf42c), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x400a, 0x8cfa9dccae6cf42c), F80(0x3fbd, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc00a, 0x8cfa9dccae6cf42c), F80(0xbfbd, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc00a, 0x8cfa9dccae6cf42c), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc00a, 0x8cfa9dccae6cf42c), F80(0xbfbd, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.9 */
+	{ T_TAN, F80(0xc00a, 0x8cfa9dccae6cf42c), F80(0xbfbd, 0xdcbce5e4b5396af8), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.9 */
 	{ T_SIN, F80(0x4032, 0xfb3ab09a4ba1d149), F80(0xbfbd, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_COS, F80(0x4032, 0xfb3ab09a4ba1d149), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4032, 0xfb3ab09a4ba1d149), F80(0xbfbd, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_SIN, F80(0xc032, 0xfb3ab09a4ba1d149), F80(0x3fbd, 0xdde293c6704a0ec2), FSW_PE },
 	{ T_COS, F80(0xc032, 0xfb3ab09a4ba1d149), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc032, 0xfb3ab09a4ba1d149), F80(0x3fbd, 0xdde293c6704a0ec2), FSW_PE }, /* |x 2/pi - k| = 2^-65.9 */
+	{ T_TAN, F80(0xc032, 0xfb3ab09a4ba1d149), F80(0x3fbd, 0xdde293c6704a0ec2), FSW_PE },
+	/* |x 2/pi - k| = 2^-65.8 */
 	{ T_SIN, F80(0x403d, 0x92ebc57f85963e64), F80(0xbfbd, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x403d, 0x92ebc57f85963e64), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x403d, 0x92ebc57f85963e64), F80(0xbfbd, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc03d, 0x92ebc57f85963e64), F80(0x3fbd, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc03d, 0x92ebc57f85963e64), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc03d, 0x92ebc57f85963e64), F80(0x3fbd, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.8 */
+	{ T_TAN, F80(0xc03d, 0x92ebc57f85963e64), F80(0x3fbd, 0xe07fc7fd31b3447a), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.8 */
 	{ T_SIN, F80(0x3fff, 0xc90fdaa22168c235), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x3fff, 0xc90fdaa22168c235), F80(0xbfbd, 0xece675d1fc8f8cbb), FSW_PE },
 	{ T_TAN, F80(0x3fff, 0xc90fdaa22168c235), F80(0xc040, 0x8a51e04daabda35f), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xbfff, 0xc90fdaa22168c235), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xbfff, 0xc90fdaa22168c235), F80(0xbfbd, 0xece675d1fc8f8cbb), FSW_PE },
-	{ T_TAN, F80(0xbfff, 0xc90fdaa22168c235), F80(0x4040, 0x8a51e04daabda35f), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.8 */
+	{ T_TAN, F80(0xbfff, 0xc90fdaa22168c235), F80(0x4040, 0x8a51e04daabda35f), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.7 */
 	{ T_SIN, F80(0x4011, 0xb0171b0e337b83ea), F80(0xbfbd, 0xf16b9a379a513391), FSW_PE },
 	{ T_COS, F80(0x4011, 0xb0171b0e337b83ea), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4011, 0xb0171b0e337b83ea), F80(0x3fbd, 0xf16b9a379a513391), FSW_PE },
 	{ T_SIN, F80(0xc011, 0xb0171b0e337b83ea), F80(0x3fbd, 0xf16b9a379a513391), FSW_PE },
 	{ T_COS, F80(0xc011, 0xb0171b0e337b83ea), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc011, 0xb0171b0e337b83ea), F80(0xbfbd, 0xf16b9a379a513391), FSW_PE }, /* |x 2/pi - k| = 2^-65.7 */
+	{ T_TAN, F80(0xc011, 0xb0171b0e337b83ea), F80(0xbfbd, 0xf16b9a379a513391), FSW_PE },
+	/* |x 2/pi - k| = 2^-65.6 */
 	{ T_SIN, F80(0x4037, 0xa4d2e387f0db7b15), F80(0xbfbe, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4037, 0xa4d2e387f0db7b15), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4037, 0xa4d2e387f0db7b15), F80(0x3fbe, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc037, 0xa4d2e387f0db7b15), F80(0x3fbe, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc037, 0xa4d2e387f0db7b15), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc037, 0xa4d2e387f0db7b15), F80(0xbfbe, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.6 */
+	{ T_TAN, F80(0xc037, 0xa4d2e387f0db7b15), F80(0xbfbe, 0x8168a3f0e0e57c43), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.5 */
 	{ T_SIN, F80(0x4015, 0xc84d32b0ce81b9f1), F80(0x3fbe, 0x8d848e89dbd171a1), FSW_PE },
 	{ T_COS, F80(0x4015, 0xc84d32b0ce81b9f1), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4015, 0xc84d32b0ce81b9f1), F80(0xbfbe, 0x8d848e89dbd171a1), FSW_PE },
 	{ T_SIN, F80(0xc015, 0xc84d32b0ce81b9f1), F80(0xbfbe, 0x8d848e89dbd171a1), FSW_PE },
 	{ T_COS, F80(0xc015, 0xc84d32b0ce81b9f1), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc015, 0xc84d32b0ce81b9f1), F80(0x3fbe, 0x8d848e89dbd171a1), FSW_PE }, /* |x 2/pi - k| = 2^-65.5 */
+	{ T_TAN, F80(0xc015, 0xc84d32b0ce81b9f1), F80(0x3fbe, 0x8d848e89dbd171a1), FSW_PE },
+	/* |x 2/pi - k| = 2^-65.5 */
 	{ T_SIN, F80(0x401a, 0xf39a0a24e3f8956d), F80(0x3fff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x401a, 0xf39a0a24e3f8956d), F80(0xbfbe, 0x91d8ee1f6b9dbb01), FSW_PE },
 	{ T_TAN, F80(0x401a, 0xf39a0a24e3f8956d), F80(0xc03f, 0xe0ac57931579f1b9), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc01a, 0xf39a0a24e3f8956d), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc01a, 0xf39a0a24e3f8956d), F80(0xbfbe, 0x91d8ee1f6b9dbb01), FSW_PE },
-	{ T_TAN, F80(0xc01a, 0xf39a0a24e3f8956d), F80(0x403f, 0xe0ac57931579f1b9), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.5 */
+	{ T_TAN, F80(0xc01a, 0xf39a0a24e3f8956d), F80(0x403f, 0xe0ac57931579f1b9), FSW_PE | FSW_C1 },
+	/* |x 2/pi - k| = 2^-65.3 */
 	{ T_SIN, F80(0x4002, 0xfb53d14aa9c2f2c2), F80(0xbfbe, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0x4002, 0xfb53d14aa9c2f2c2), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
 	{ T_TAN, F80(0x4002, 0xfb53d14aa9c2f2c2), F80(0x3fbe, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 },
 	{ T_SIN, F80(0xc002, 0xfb53d14aa9c2f2c2), F80(0x3fbe, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 },
 	{ T_COS, F80(0xc002, 0xfb53d14aa9c2f2c2), F80(0xbfff, 0x8000000000000000), FSW_PE | FSW_C1 },
-	{ T_TAN, F80(0xc002, 0xfb53d14aa9c2f2c2), F80(0xbfbe, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 }, /* |x 2/pi - k| = 2^-65.3 */
+	{ T_TAN, F80(0xc002, 0xfb53d14aa9c2f2c2), F80(0xbfbe, 0xa0804d19eecdbfa9), FSW_PE | FSW_C1 },
 };
 
 static void test_reduction_near_multiples_of_pi_2(void **state)
