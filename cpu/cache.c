@@ -8,8 +8,6 @@
 #include "cpu/insn.h"
 #include "mmu/mem.h"
 
-#define BLOCK_BYTES (sizeof(struct block) + BLOCK_MAX * sizeof(struct insn))
-
 static unsigned bucket(uint32_t eip)
 {
 	return (eip ^ (eip >> 10)) & (CACHE_BUCKETS - 1);
@@ -23,72 +21,81 @@ void cache_init(struct code_cache *cc)
 	(void)s;
 }
 
+static void free_chunks(struct code_cache *cc)
+{
+	while (cc->chunks) {
+		struct cache_chunk *ch = cc->chunks;
+		cc->chunks = ch->next;
+		free(ch);
+	}
+	cc->pool_bytes = 0;
+}
+
 void cache_destroy(struct code_cache *cc)
 {
 	free(cc->hash);
-	free(cc->pool);
 	cc->hash = NULL;
-	cc->pool = NULL;
+	free_chunks(cc);
 }
 
 void cache_flush(struct code_cache *cc)
 {
 	if (cc->hash)
 		memset(cc->hash, 0, CACHE_BUCKETS * sizeof(*cc->hash));
-	cc->pool_used = 0;
+	free_chunks(cc);
 	cc->stats.flushes++;
 }
 
-/* Allocation happens here, on a cache miss, never in the execute loop proper. Running out of
- * host memory for the cache is an emulator failure, not a guest's: abort. */
-static void grow(struct code_cache *cc)
+/* Room for bytes in the pool. Allocation happens here, on a cache miss, never in the execute
+ * loop proper; running out of host memory for it is an emulator failure: abort. */
+static void *pool_alloc(struct code_cache *cc, size_t bytes)
 {
-	size_t size = cc->pool_size ? cc->pool_size * 2 : CACHE_POOL_MIN;
-	if (size > CACHE_POOL_MAX)
-		size = CACHE_POOL_MAX;
-	if (size < BLOCK_BYTES)
-		size = BLOCK_BYTES;
-	if (size != cc->pool_size) {
-		free(cc->pool);
-		cc->pool = malloc(size);
-		if (!cc->pool)
+	struct cache_chunk *ch = cc->chunks;
+	if (!ch || ch->size - ch->used < bytes) {
+		size_t size = ch ? ch->size * 2 : CACHE_CHUNK_MIN;
+		if (size > CACHE_CHUNK_MAX)
+			size = CACHE_CHUNK_MAX;
+		if (cc->pool_bytes + size > CACHE_POOL_MAX) {
+			cache_flush(cc); /* the code a VM runs outgrew the cache: start again */
+			size = CACHE_CHUNK_MIN;
+		}
+		while (size < bytes)
+			size *= 2;
+		ch = malloc(sizeof(*ch) + size);
+		if (!ch)
 			abort();
-		cc->pool_size = size;
+		ch->size = size;
+		ch->used = 0;
+		ch->next = cc->chunks;
+		cc->chunks = ch;
+		cc->pool_bytes += size;
 	}
+	void *p = ch->data + ch->used;
+	ch->used += (bytes + 15) & ~(size_t)15;
+	if (ch->used > ch->size)
+		ch->used = ch->size;
+	return p;
 }
 
-struct block *cache_new_block(struct code_cache *cc, uint32_t eip)
+struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,
+			uint32_t n)
 {
+	assert(n >= 1 && n <= BLOCK_MAX);
 	if (!cc->hash) {
 		cc->hash = calloc(CACHE_BUCKETS, sizeof(*cc->hash));
 		if (!cc->hash)
 			abort();
 	}
-	if (cc->pool_size - cc->pool_used < BLOCK_BYTES) {
-		bool had_pool = cc->pool != NULL;
-		cache_flush(cc);
-		if (!had_pool)
-			cc->stats.flushes--; /* the first allocation is not a flush */
-		grow(cc);
-	}
-	struct block *b = (struct block *)(cc->pool + cc->pool_used);
+	struct block *b = pool_alloc(cc, sizeof(*b) + n * sizeof(*in));
 	b->eip = eip;
-	b->end = eip;
-	b->n = 0;
-	b->next = NULL;
+	b->end = end;
+	b->n = n;
 	b->in = (struct insn *)(b + 1);
-	return b;
-}
-
-void cache_insert(struct code_cache *cc, struct block *b)
-{
-	assert(b->n >= 1 && b->n <= BLOCK_MAX);
-	size_t bytes = sizeof(*b) + b->n * sizeof(struct insn);
-	bytes = (bytes + 15) & ~(size_t)15;
-	cc->pool_used += bytes;
-	unsigned h = bucket(b->eip);
+	memcpy(b->in, in, n * sizeof(*in));
+	unsigned h = bucket(eip);
 	b->next = cc->hash[h];
 	cc->hash[h] = b;
+	return b;
 }
 
 void cache_invalidate_page(struct code_cache *cc, uint32_t pfn)

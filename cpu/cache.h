@@ -15,8 +15,9 @@
 
 #define BLOCK_MAX 64          /* instructions per block */
 #define CACHE_BUCKETS 256     /* hash chains; a power of two */
-#define CACHE_POOL_MIN (8u << 10)  /* first pool, bytes; doubles when flushed full */
-#define CACHE_POOL_MAX (4u << 20)
+#define CACHE_CHUNK_MIN (4u << 10)   /* first pool chunk, bytes; each next one is twice as big */
+#define CACHE_CHUNK_MAX (256u << 10) /* largest chunk */
+#define CACHE_POOL_MAX (4u << 20)    /* a VM's decoded code at most; then the cache is flushed */
 
 struct insn;
 
@@ -37,10 +38,17 @@ struct cache_stats {
 	uint64_t flushes;       /* times the whole pool was emptied */
 };
 
+/* A piece of the pool: blocks are bump-allocated in the newest chunk. */
+struct cache_chunk {
+	struct cache_chunk *next; /* older chunks */
+	size_t size, used;        /* bytes of data[] */
+	unsigned char data[];
+};
+
 struct code_cache {
 	struct block **hash;  /* CACHE_BUCKETS chains, or NULL before the first block */
-	uint8_t *pool;        /* blocks and their instructions */
-	size_t pool_size, pool_used;
+	struct cache_chunk *chunks; /* the pool, newest chunk first */
+	size_t pool_bytes;    /* bytes in all chunks */
 	ZydisDecoder zydis;   /* 32-bit protected mode, 32-bit stack */
 	struct cache_stats stats;
 };
@@ -60,10 +68,10 @@ static inline struct block *cache_lookup(struct code_cache *cc, uint32_t eip)
 	return b;
 }
 
-/* Room for a block of up to BLOCK_MAX instructions at eip; never fails (flushes if full, which
- * only happens between blocks). Fill b->in[0..n) and b->n, b->end, then cache_insert. */
-struct block *cache_new_block(struct code_cache *cc, uint32_t eip);
-void cache_insert(struct code_cache *cc, struct block *b);
+/* Add the block of n decoded instructions in[] covering guest bytes [eip, end) and return it.
+ * Never fails; may flush the whole cache first (only between blocks, never while one runs). */
+struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,
+			uint32_t n);
 /* Drop every block with bytes on page pfn. */
 void cache_invalidate_page(struct code_cache *cc, uint32_t pfn);
 /* Drop every block. */

@@ -215,7 +215,9 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 		fault_entry(in, DVA_VEC_UD, 0, 0, zi.length);
 		return -1;
 	}
-	if (row->attr & A_IMPLICIT) {
+	if (hint_nop) {
+		/* A hint NOP's operands (MPX bound registers, ...) mean nothing on a P6. */
+	} else if (row->attr & A_IMPLICIT) {
 		in->sz[0] = (uint8_t)(zi.operand_width / 8);
 	} else {
 		enum operands_result r = fill_operands(in, &zi, ops, eip);
@@ -266,27 +268,23 @@ int decode_one(struct cpu *c, uint32_t eip, struct insn *in)
 struct block *decode_block(struct cpu *c, uint32_t eip)
 {
 	struct code_cache *cc = &c->cache;
-	struct block *b = cache_new_block(cc, eip);
-	uint32_t a = eip;
+	struct insn in[BLOCK_MAX];
+	uint32_t n = 0, a = eip;
 	cc->stats.misses++;
 
-	while (b->n < BLOCK_MAX) {
-		struct insn *in = &b->in[b->n];
-		int attr = decode_at(c, a, in);
-		if (attr < 0 && b->n > 0)
+	while (n < BLOCK_MAX) {
+		int attr = decode_at(c, a, &in[n]);
+		if (attr < 0 && n > 0)
 			break; /* let the fault happen when execution reaches it, in its own block */
-		b->n++;
-		a += in->len;
+		a += in[n++].len;
 		if (attr < 0 || (attr & A_END))
 			break;
 		if ((a >> DVA_PAGE_SHIFT) != (eip >> DVA_PAGE_SHIFT))
 			break;
 	}
-	b->end = a;
 	/* Mark the pages this block's bytes lie on, so a store there invalidates it. */
 	for (uint32_t pfn = eip >> DVA_PAGE_SHIFT; pfn <= (a - 1) >> DVA_PAGE_SHIFT; pfn++)
 		if (pfn > 0 && pfn < (c->mem.size >> DVA_PAGE_SHIFT))
 			c->mem.pflags[pfn] |= PG_CODE;
-	cache_insert(cc, b);
-	return b;
+	return cache_add(cc, eip, a, in, n);
 }

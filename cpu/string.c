@@ -221,22 +221,21 @@ static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool con
 			return n == count ? ST_NEXT : ST_REP_PAUSED;
 		}
 	}
+	/* Each iteration retires as it completes, so a read of page 0 by the next one sees the
+	 * exact instret and time_ns (DVA-1 section 6). */
 	while (c->r[REG_ECX] & s.am) {
-		if (k == budget) {
-			c->instret += k;
+		if (k == budget)
 			return ST_REP_PAUSED;
-		}
-		if (elem(c, &s)) {
-			c->instret += k;
+		if (elem(c, &s))
 			return ST_FAULT;
-		}
 		k++;
+		c->instret++;
 		sreg_add(c, REG_ECX, (uint32_t)-1, s.am);
 		if (cond && !rep_cond_holds(c, in))
 			break;
 	}
 	if (k)
-		c->instret += k - 1;
+		c->instret--; /* the run loop counts the last iteration */
 	return ST_NEXT;
 }
 

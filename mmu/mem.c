@@ -40,16 +40,10 @@ void mem_arena_destroy(struct mem_arena *a)
 	a->base = NULL;
 }
 
-static size_t page_round(size_t n)
-{
-	return (n + DVA_PAGE_SIZE - 1) & ~(size_t)(DVA_PAGE_SIZE - 1);
-}
-
 int mem_init(struct guest_mem *m, struct mem_arena *a, uint32_t size)
 {
-	/* The page flags live right after the window, in the same arena: untouched flag pages
-	 * read as zero and cost nothing. A guard page separates this span from the next. */
-	size_t span = (size_t)size + page_round(size >> DVA_PAGE_SHIFT) + DVA_PAGE_SIZE;
+	/* A guard page separates this window from the next. */
+	size_t span = (size_t)size + DVA_PAGE_SIZE;
 	size_t off = 0;
 	bool found = false;
 
@@ -72,11 +66,22 @@ int mem_init(struct guest_mem *m, struct mem_arena *a, uint32_t size)
 		off = a->used;
 		a->used += span;
 	}
+	/* The page flags, one byte per page, on the host heap: a 64 KiB guest's 16 bytes should
+	 * not cost a page of its own. */
+	m->pflags = calloc(size >> DVA_PAGE_SHIFT, 1);
+	if (!m->pflags) {
+		struct arena_hole *h = malloc(sizeof(*h));
+		if (h) { /* give the window back */
+			*h = (struct arena_hole){ .off = off, .size = span, .next = a->holes };
+			a->holes = h;
+		}
+		errno = ENOMEM;
+		return -1;
+	}
 	m->arena = a;
 	m->span = span;
 	m->base = a->base + off;
 	m->size = size;
-	m->pflags = m->base + size;
 	return 0;
 }
 
@@ -94,7 +99,9 @@ void mem_destroy(struct guest_mem *m)
 		m->arena->holes = h;
 	}
 	free(m->ro);
+	free(m->pflags);
 	m->ro = NULL;
+	m->pflags = NULL;
 	m->base = NULL;
 }
 

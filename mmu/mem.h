@@ -64,13 +64,13 @@ struct mem_arena {
 struct guest_mem {
 	uint8_t *base;      /* host address of guest address 0 */
 	uint32_t size;      /* bytes, multiple of 4 KiB, DVA_MEM_MIN..DVA_MEM_MAX */
-	uint8_t *pflags;    /* one enum page_flag byte per page, size >> 12 entries */
+	uint8_t *pflags;    /* one enum page_flag byte per page, size >> 12 entries (host heap) */
 	struct ro_range *ro; /* read-only ranges, sorted, for PG_RO_PART pages */
 	unsigned nro;
 	struct mem_hooks hooks;
 	struct dva_fault fault; /* the last fault an access raised */
 	struct mem_arena *arena;
-	size_t span;        /* bytes of arena taken: window plus flags */
+	size_t span;        /* bytes of arena taken: window plus a guard page */
 };
 
 /* Arena set-up and teardown. Return 0 or -1 with errno set. */

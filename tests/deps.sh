@@ -1,9 +1,10 @@
 #!/bin/sh
 # deps.sh - install the Debian packages the build needs, or say exactly how (make deps).
 # Packages: gcc-multilib (32-bit guests and the native half of the differential tests),
-# libzydis-dev (the decoder), libcmocka-dev (unit tests), libsdl2-dev (the optional display).
+# libzydis-dev (the decoder), libcmocka-dev (unit tests), libsdl2-dev (the optional display),
+# clang-14 and libclang-rt-14-dev (libFuzzer, for make fuzz), python3 (make bench's runner).
 set -e
-PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev"
+PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

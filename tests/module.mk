@@ -92,12 +92,14 @@ cli-tests: $(BUILD)/denali guests
 	sh tests/cli/run.sh $(BUILD)
 
 include tests/diff/module.mk
+include tests/fuzz/module.mk
+include tests/bench/module.mk
 
 # Everything `make test` runs is built first, then tests/run.sh runs the suites in order and
 # ends with one total line.
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN_BINS) $(BUILD)/denali-san \
-		$(BUILD)/tests/diff-gen
+		$(BUILD)/tests/diff-gen $(BUILD)/tests/san/fuzz
 	@sh tests/run.sh $(BUILD)
 .PHONY: unit guest-tests cli-tests
 

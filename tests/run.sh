@@ -4,7 +4,8 @@
 #   sh tests/run.sh BUILD_DIR
 #
 # Suites: the cmocka unit binaries (plain, then under ASan/UBSan), the self-checking guests on
-# both emulator builds, the command line, and the differential tests against the host CPU. The
+# both emulator builds, the command line, the kernel, the differential tests against the host
+# CPU, the fuzz test under the sanitizers, and a bounded libFuzzer session. The
 # last line is "N passed, M failed" over every test case run; the exit status is non-zero when
 # any suite failed.
 set -u
@@ -41,6 +42,8 @@ suite "guests (denali-san)" sh tests/guests/run.sh "$build" "$build/denali-san"
 suite "cli" sh tests/cli/run.sh "$build"
 suite "kernel" sh tests/kernel/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
+suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
+suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30
 
 [ -n "$bad_suites" ] && echo "failed suites:$bad_suites"
 echo "$passed passed, $failed failed"
