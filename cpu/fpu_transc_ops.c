@@ -70,7 +70,10 @@ static int two(struct cpu *c, const struct insn *in, enum push_op op)
 		bits = f80_sincos(x, &a, &b);
 	} else {
 		bits = f80_tan(x, &a);
-		b = (struct f80){ 1ull << 63, 16383 };
+		/* The 1.0 FPTAN pushes; a NaN result (a NaN operand, or the indefinite from an
+		 * infinity) is pushed in its place, as the host x87 does. */
+		bool nan = (a.sexp & 0x7FFF) == 0x7FFF && (a.mant << 1) != 0;
+		b = nan ? a : (struct f80){ 1ull << 63, 16383 };
 	}
 	fpu_status(f, bits, FSW_C1 | FSW_C2);
 	if (stopped(f, bits) || (bits & FSW_C2))

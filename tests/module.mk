@@ -92,6 +92,7 @@ cli-tests: $(BUILD)/denali guests
 	sh tests/cli/run.sh $(BUILD)
 
 include tests/diff/module.mk
+include tests/tools/module.mk
 include tests/fuzz/module.mk
 include tests/bench/module.mk
 
