@@ -327,7 +327,7 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	 * at its exact time; other VMs' events wait for the quantum boundary (they cannot see
 	 * the difference: a line is only visible to its own VM). */
 	enum cpu_exit ex;
-	uint64_t done = 0;
+	uint64_t done = 0, host_start = host_ns();
 	for (;;) {
 		uint64_t slice = budget - done, t = timer_next(v->timer);
 		if (k->clock.deterministic && t != TIMER_NEVER && insns_until(k, t) < slice)
@@ -348,6 +348,7 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		}
 	}
 	k->running = NULL;
+	v->stats.host_ns += host_ns() - host_start;
 
 	switch (ex) {
 	case CPU_EXIT_BUDGET:

@@ -1,8 +1,9 @@
-/* stats.c - the statistics of a run (--stats DIR): summary.json and vms.csv.
+/* stats.c - the statistics of a run (--stats DIR): summary.json, vms.csv and vms-host.csv.
  *
- * vms.csv and everything in summary.json outside its "host" object are a function of the
- * configuration and the guests alone under the deterministic clock: two runs give the same
- * bytes. The "host" object holds what the host machine decides (wall time, memory, rates). */
+ * Under the deterministic clock vms.csv and everything in summary.json outside its "host"
+ * object are a function of the configuration and the guests alone: two runs give the same
+ * bytes. The "host" object and vms-host.csv hold what the host machine decides (wall time,
+ * memory, each VM's host time and so its MIPS). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -38,9 +39,15 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 {
 	const struct run_config *cfg = k->cfg;
 	uint64_t upcalls = 0, lines = 0, raised = 0, idle = 0;
+	struct cache_stats cs = { 0 };
 	uint32_t ok = 0;
 	for (uint32_t i = 0; i < k->created; i++) {
 		const struct vm *v = k->vms[i];
+		cs.lookups += v->cpu.cache.stats.lookups;
+		cs.misses += v->cpu.cache.stats.misses;
+		cs.decodes += v->cpu.cache.stats.decodes;
+		cs.invalidations += v->cpu.cache.stats.invalidations;
+		cs.flushes += v->cpu.cache.stats.flushes;
 		upcalls += v->cpu.upcalls;
 		lines += v->cpu.upcall_lines;
 		raised += v->stats.irqs_raised;
@@ -81,6 +88,11 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 	fprintf(f, "  \"irqs_raised\": %" PRIu64 ",\n  \"upcalls\": %" PRIu64 ",\n", raised, upcalls);
 	fprintf(f, "  \"lines_per_upcall\": %.3f,\n", upcalls ? (double)lines / (double)upcalls : 0.0);
 	fprintf(f, "  \"idle_ns\": %" PRIu64 ",\n", idle);
+	fprintf(f, "  \"cache_lookups\": %" PRIu64 ",\n  \"cache_misses\": %" PRIu64 ",\n", cs.lookups, cs.misses);
+	fprintf(f, "  \"cache_hit_rate\": %.6f,\n", cs.lookups ? 1.0 - (double)cs.misses / (double)cs.lookups : 0.0);
+	fprintf(f, "  \"zydis_decodes\": %" PRIu64 ",\n  \"cache_invalidations\": %" PRIu64 ",\n", cs.decodes,
+		cs.invalidations);
+	fprintf(f, "  \"cache_flushes\": %" PRIu64 ",\n", cs.flushes);
 	fprintf(f, "  \"host\": {\n");
 	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);
 	fprintf(f, "    \"peak_rss_bytes\": %" PRIu64 ",\n", (uint64_t)ru.ru_maxrss * 1024u);
@@ -93,7 +105,8 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 static int write_vms(const struct kernel *k, FILE *f)
 {
 	fprintf(f, "id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,"
-		   "idle_ns,status,fault\n");
+		   "idle_ns,status,fault,cache_lookups,cache_misses,zydis_decodes,cache_invalidations,"
+		   "cache_flushes\n");
 	for (uint32_t i = 0; i < k->created; i++) {
 		const struct vm *v = k->vms[i];
 		fprintf(f, "%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 ",",
@@ -106,9 +119,22 @@ static int write_vms(const struct kernel *k, FILE *f)
 		else
 			fprintf(f, "running,");
 		if (v->stats.fault >= 0)
-			fprintf(f, "%d\n", v->stats.fault);
-		else
-			fprintf(f, "\n");
+			fprintf(f, "%d", v->stats.fault);
+		const struct cache_stats *cs = &v->cpu.cache.stats;
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", cs->lookups,
+			cs->misses, cs->decodes, cs->invalidations, cs->flushes);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* What the host decides per VM: how long its quanta took, and so its speed. */
+static int write_vms_host(const struct kernel *k, FILE *f)
+{
+	fprintf(f, "id,host_ns,mips\n");
+	for (uint32_t i = 0; i < k->created; i++) {
+		const struct vm *v = k->vms[i];
+		fprintf(f, "%" PRIu32 ",%" PRIu64 ",%.1f\n", v->id, v->stats.host_ns,
+			v->stats.host_ns ? (double)v->cpu.instret * 1e3 / (double)v->stats.host_ns : 0.0);
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -121,15 +147,15 @@ int stats_write(const struct kernel *k, int exit_status)
 		fprintf(stderr, "denali: --stats %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	static const char *const names[2] = { "summary.json", "vms.csv" };
-	for (int i = 0; i < 2; i++) {
+	static const char *const names[3] = { "summary.json", "vms.csv", "vms-host.csv" };
+	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		FILE *f = fopen(path, "w");
 		if (!f) {
 			fprintf(stderr, "denali: --stats: cannot write %s: %s\n", path, strerror(errno));
 			return -1;
 		}
-		int bad = i == 0 ? write_summary(k, f, exit_status) : write_vms(k, f);
+		int bad = i == 0 ? write_summary(k, f, exit_status) : i == 1 ? write_vms(k, f) : write_vms_host(k, f);
 		if (fclose(f) || bad) {
 			fprintf(stderr, "denali: --stats: cannot write %s\n", path);
 			return -1;

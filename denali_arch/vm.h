@@ -36,6 +36,7 @@ struct vm_stats {
 	uint64_t switches;      /* times it was switched in from another VM */
 	uint64_t irqs_raised;   /* lines raised for it (each raise of a line counts) */
 	uint64_t idle_ns;       /* system time spent in IDLE */
+	uint64_t host_ns;       /* host time its quanta took (profiling: per-VM MIPS) */
 	int32_t fault;          /* the vector it ended on, or -1 */
 };
 
