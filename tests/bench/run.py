@@ -8,7 +8,8 @@ Each benchmark is a function in BENCHES taking the context and returning a dict
 {"title", "rows", "notes"}; every row is a dict with its parameters and figures. A later group
 (CPU-speed workloads against native execution) adds one function to BENCHES.
 
-  python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall]
+  python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall,cpu]
+                             [--work hash,sort,interp,sieve,strings,fp]
 """
 import argparse
 import datetime
@@ -373,9 +374,233 @@ def bench_upcall(ctx):
     }
 
 
+# ---- 4. CPU speed against native execution ----------------------------------------------------
+
+# (name, size, what it exercises): each tests/bench/work/NAME.c builds as NAME.elf (DVA-1) and
+# NAME.native (32-bit Linux, same code generation). Sizes give about 1 s in the guest at the
+# emulator's speed when the suite was written (about 100-170 MIPS; fp much slower).
+CPU_WORK = [
+    ("hash", 100, "CRC-32, FNV-1a, Adler-32 over 64 KiB"),
+    ("sort", 768, "quicksort of 768 Ki keys"),
+    ("interp", 100, "bytecode interpreter, switch dispatch"),
+    ("sieve", 3, "sieve of Eratosthenes, 4 MiB of flags"),
+    ("strings", 25, "REP MOVS/STOS/SCAS/CMPS and byte loops"),
+    ("fp", 20, "x87 n-body: FADD/FMUL/FDIV/FSQRT"),
+]
+CPU_TARGETS = {"geomean": 12.0, "each": 25.0, "fp": 20.0}
+# summary.json's interpreter counters (cpu/cache.h struct cache_stats), when the emulator reports them.
+CACHE_KEYS = ("cache_lookups", "cache_misses", "zydis_decodes", "cache_invalidations", "cache_flushes")
+
+
+def checksum_line(out, name):
+    m = re.search(rf"^{name} size=\d+ checksum=([0-9a-f]{{8}})$", out, re.M)
+    return m.group(1) if m else None
+
+
+def run_native(ctx, name, size):
+    """One native run: (checksum, seconds of work() by the program's own clock, process wall)."""
+    t = time.perf_counter()
+    p = subprocess.run([ctx.work(name, "native"), str(size)], capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - t
+    m = re.search(r"^native_ns=(\d+)$", p.stdout, re.M)
+    if p.returncode != 0 or not m:
+        raise BenchError(f"{name}.native: status {p.returncode}, output {p.stdout.strip()!r}")
+    return checksum_line(p.stdout, name), int(m.group(1)) / 1e9, wall
+
+
+def host_ns_of(stats_dir):
+    """The time the VMs spent in their quanta (cpu_run), in seconds, if some CSV of the stats
+    directory has a host_ns column per VM; else None."""
+    total, found = 0, False
+    for f in sorted(os.listdir(stats_dir)):
+        if not f.endswith(".csv"):
+            continue
+        lines = read(os.path.join(stats_dir, f)).splitlines()
+        if not lines or "host_ns" not in lines[0].split(","):
+            continue
+        col = lines[0].split(",").index("host_ns")
+        for line in lines[1:]:
+            cells = line.split(",")
+            if col < len(cells) and cells[col].isdigit():
+                total += int(cells[col])
+                found = True
+        if found:
+            return total / 1e9
+    return None
+
+
+def run_guest(ctx, name, size):
+    """One guest run: (checksum, process wall seconds, summary.json, seconds in cpu_run or None)."""
+    with tempfile.TemporaryDirectory(prefix="denali-bench-") as tmp:
+        stats = os.path.join(tmp, "stats")
+        t = time.perf_counter()
+        out, err, status = denali(ctx, ["--console", "raw", "--args", str(size), "--stats", stats,
+                                        ctx.work(name, "elf")])
+        wall = time.perf_counter() - t
+        try:
+            with open(os.path.join(stats, "summary.json")) as f:
+                js = json.load(f)
+        except (OSError, ValueError):
+            js = None
+        in_run = host_ns_of(stats) if js else None
+    if status != 0 or js is None:
+        raise BenchError(f"{name}.elf: status {status}: {err.strip()[-500:]}")
+    return checksum_line(out, name), wall, js, in_run
+
+
+def geomean(xs):
+    xs = [x for x in xs if x and x > 0]
+    return statistics.geometric_mean(xs) if xs else 0.0
+
+
+def bench_cpu(ctx):
+    work = [w for w in CPU_WORK if not ctx.work_only or w[0] in ctx.work_only]
+    rows, errors = [], []
+    for name, size, what in work:
+        size = max(1, size // 2) if ctx.quick else size
+        nat, gst, cpu_run, pair_ratio, sums, js = [], [], [], [], set(), None
+        try:
+            for _ in range(ctx.runs):
+                # Native and guest alternate, so a change in the machine's load hits both alike.
+                csum_n, secs_n, _ = run_native(ctx, name, size)
+                csum_g, secs_g, js, in_run = run_guest(ctx, name, size)
+                sums.update([("native", csum_n), ("guest", csum_g)])
+                nat.append(secs_n)
+                gst.append(secs_g)
+                if in_run is not None:
+                    cpu_run.append(in_run)
+                pair_ratio.append(secs_g / secs_n)
+        except BenchError as e:
+            errors.append(str(e))
+            rows.append({"workload": name, "what": what, "size": size, "error": str(e)})
+            continue
+        guest_sums = {c for k, c in sums if k == "guest"}
+        native_sums = {c for k, c in sums if k == "native"}
+        agree = len(guest_sums | native_sums) == 1 and None not in guest_sums
+        if not agree:
+            errors.append(f"{name}: checksums differ: guest {sorted(map(str, guest_sums))}, "
+                          f"native {sorted(map(str, native_sums))}")
+        insns = js["instructions"]
+        g, n = statistics.median(gst), statistics.median(nat)
+        row = {"workload": name, "what": what, "size": size, "checksum": sorted(map(str, guest_sums))[0],
+               "checksums_agree": agree, "instructions": insns,
+               "guest_seconds": summary(gst), "native_seconds": summary(nat),
+               "guest_mips": insns / g / 1e6, "native_mips": insns / n / 1e6,
+               "slowdown": g / n, "slowdown_pairs": summary(pair_ratio),
+               "guest_wall_seconds_in_summary": js.get("host", {}).get("wall_seconds"),
+               "cpu_run_seconds": summary(cpu_run) if cpu_run else None,
+               "cache": {k: js[k] for k in CACHE_KEYS if k in js}}
+        c = row["cache"]
+        if "cache_lookups" in c and "cache_misses" in c and c["cache_lookups"]:
+            c["hit_rate"] = 1.0 - c["cache_misses"] / c["cache_lookups"]
+        rows.append(row)
+
+    ok = [r for r in rows if "error" not in r]
+    gm = geomean(r["slowdown"] for r in ok)
+    worst = max(ok, key=lambda r: r["slowdown"]) if ok else None
+    fp = next((r for r in ok if r["workload"] == "fp"), None)
+    targets = {
+        "geomean_slowdown": {"value": gm, "target": CPU_TARGETS["geomean"],
+                             "met": bool(ok) and gm <= CPU_TARGETS["geomean"]},
+        "worst_slowdown": {"value": worst["slowdown"] if worst else None,
+                           "workload": worst["workload"] if worst else None,
+                           "target": CPU_TARGETS["each"],
+                           "met": bool(worst) and worst["slowdown"] <= CPU_TARGETS["each"]},
+        "fp_slowdown": {"value": fp["slowdown"] if fp else None, "target": CPU_TARGETS["fp"],
+                        "met": bool(fp) and fp["slowdown"] <= CPU_TARGETS["fp"]},
+    }
+    if len(ok) < len(CPU_WORK):
+        for t in targets.values():
+            t["met"] = False  # not every workload measured: no target can be claimed
+    noise = [(r["guest_seconds"]["max"] - r["guest_seconds"]["min"]) / r["guest_seconds"]["median"]
+             for r in ok] + [(r["native_seconds"]["max"] - r["native_seconds"]["min"]) /
+                             r["native_seconds"]["median"] for r in ok]
+
+    def spread(d, digits=3):
+        return f"{fmt(d['min'], digits)}-{fmt(d['max'], digits)}"
+
+    def col(key, f):
+        return lambda r: "-" if "error" in r else f(r)
+
+    def cache(r, key, f=lambda v: fmt(v)):
+        v = r.get("cache", {}).get(key)
+        return "n/r" if v is None else f(v)
+
+    def verdict(t):
+        return "met" if t["met"] else "NOT met"
+
+    have_run = any(r.get("cpu_run_seconds") for r in ok)
+    have_cache = any(r.get("cache") for r in ok)
+    columns = [
+        ("workload", lambda r: r["workload"]),
+        ("size", lambda r: str(r["size"])),
+        ("instructions", col("i", lambda r: fmt(r["instructions"]))),
+        ("guest s", col("g", lambda r: fmt(r["guest_seconds"]["median"], 3))),
+        ("spread", col("gs", lambda r: spread(r["guest_seconds"]))),
+        ("native s", col("n", lambda r: fmt(r["native_seconds"]["median"], 4))),
+        ("spread ", col("ns", lambda r: spread(r["native_seconds"], 4))),
+        ("guest MIPS", col("gm", lambda r: fmt(r["guest_mips"]))),
+        ("native MIPS", col("nm", lambda r: fmt(r["native_mips"]))),
+        ("slowdown", col("sd", lambda r: f"{r['slowdown']:.1f}x")),
+        ("pairs", col("sp", lambda r: f"{r['slowdown_pairs']['min']:.1f}-{r['slowdown_pairs']['max']:.1f}")),
+        ("cpu_run s", col("cr", lambda r: fmt(r["cpu_run_seconds"]["median"], 3)
+                          if r.get("cpu_run_seconds") else "n/r")),
+        ("sums", lambda r: "ERROR" if "error" in r else ("agree" if r["checksums_agree"] else "DIFFER")),
+    ]
+    counters = [
+        ("workload", lambda r: r["workload"]),
+        ("lookups", col("l", lambda r: cache(r, "cache_lookups"))),
+        ("hit rate", col("h", lambda r: cache(r, "hit_rate", lambda v: f"{100 * v:.4f}%"))),
+        ("blocks built", col("b", lambda r: cache(r, "cache_misses"))),
+        ("Zydis calls", col("z", lambda r: cache(r, "zydis_decodes"))),
+        ("invalidations", col("v", lambda r: cache(r, "cache_invalidations"))),
+        ("flushes", col("f", lambda r: cache(r, "cache_flushes"))),
+    ]
+    notes = [
+        f"median of {ctx.runs} runs, native and guest alternating; spread = min-max of the runs; "
+        f"pairs = min-max of guest/native over the runs' pairs",
+        "guest s = the whole `denali run` process, measured around it (start, ELF load, work, output, "
+        "stats); native s = the program's own CLOCK_MONOTONIC around work() alone (nothing of the "
+        "guest's time is subtracted, all of the native start-up is): slowdown = guest s / native s",
+        "guest MIPS = guest instructions retired / guest s; native MIPS = the same count / native s "
+        "(work() is the same machine code in both builds; the count also includes guestos's start "
+        "and printf, a few thousand instructions, where glibc's differ)",
+        "cpu_run s = the VMs' time inside their quanta, from the stats CSV's host_ns"
+        + ("" if have_run else " (not reported by this emulator: n/r)"),
+        f"machine noise: the runs of one workload differ by up to {100 * max(noise, default=0):.0f}% "
+        f"(median {100 * statistics.median(noise) if noise else 0:.0f}%) of their median",
+        f"geometric-mean slowdown {gm:.1f}x (target <= {CPU_TARGETS['geomean']:.0f}x: "
+        f"{verdict(targets['geomean_slowdown'])}); worst "
+        + (f"{worst['workload']} {worst['slowdown']:.1f}x" if worst else "-")
+        + f" (target <= {CPU_TARGETS['each']:.0f}x each: {verdict(targets['worst_slowdown'])}); x87 fp "
+        + (f"{fp['slowdown']:.1f}x" if fp else "-")
+        + f" (target <= {CPU_TARGETS['fp']:.0f}x: {verdict(targets['fp_slowdown'])})",
+        f"geometric-mean MIPS: guest {geomean(r['guest_mips'] for r in ok):.0f}, "
+        f"native {geomean(r['native_mips'] for r in ok):.0f}",
+    ]
+    if not have_cache:
+        notes.append("interpreter counters: not reported by this emulator's --stats")
+    notes += [f"ERROR: {e}" for e in errors]
+    return {
+        "title": "CPU speed: our workloads in the guest against the same code run natively",
+        "rows": rows,
+        "columns": columns,
+        "extra_tables": [("Interpreter counters (one guest run of each workload; "
+                          "hit rate = 1 - misses/lookups, blocks built = misses)", counters)],
+        "geomean_slowdown": gm,
+        "geomean_guest_mips": geomean(r["guest_mips"] for r in ok),
+        "geomean_native_mips": geomean(r["native_mips"] for r in ok),
+        "noise_max": max(noise, default=0),
+        "targets": targets,
+        "notes": notes,
+        "error": "; ".join(errors) if errors else None,
+    }
+
+
 # ---- the suite ---------------------------------------------------------------------------------
 
-BENCHES = [("switch", bench_switch), ("memory", bench_memory), ("upcall", bench_upcall)]
+BENCHES = [("switch", bench_switch), ("memory", bench_memory), ("upcall", bench_upcall),
+           ("cpu", bench_cpu)]
 
 
 class Context:
@@ -384,20 +609,30 @@ class Context:
         self.denali = os.path.join(args.build, "denali")
         self.runs = args.runs
         self.quick = args.quick
+        self.work_only = [x for x in args.work.split(",") if x]
 
     def guest(self, name):
         return os.path.join(self.build, "bench", "guests", name + ".elf")
 
+    def work(self, name, kind):
+        """A CPU workload's build: kind "elf" (DVA-1) or "native"."""
+        return os.path.join(self.build, "bench", "work", f"{name}.{kind}")
 
-def print_table(res):
-    cols = res["columns"]
-    cells = [[c[0] for c in cols]] + [[c[1](r) for c in cols] for r in res["rows"]]
+
+def print_rows(title, cols, rows):
+    cells = [[c[0] for c in cols]] + [[c[1](r) for c in cols] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cols))]
-    print(f"\n{res['title']}")
+    print(f"\n{title}")
     for k, row in enumerate(cells):
         print("  " + "  ".join(v.rjust(w) for v, w in zip(row, widths)))
         if k == 0:
             print("  " + "  ".join("-" * w for w in widths))
+
+
+def print_table(res):
+    print_rows(res["title"], res["columns"], res["rows"])
+    for title, cols in res.get("extra_tables", []):
+        print_rows(title, cols, res["rows"])
     for n in res["notes"]:
         print(f"  - {n}")
 
@@ -407,7 +642,10 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--runs", type=int, default=5, help="runs per figure (median and spread)")
     ap.add_argument("--quick", action="store_true", help="fewer iterations, no 100,000-VM run")
-    ap.add_argument("--only", default="", help="comma-separated benchmark names")
+    ap.add_argument("--only", default="", help="comma-separated benchmark names (switch, memory, "
+                    "upcall, cpu)")
+    ap.add_argument("--work", default="", help="comma-separated CPU workloads to run (default all: "
+                    + ", ".join(w[0] for w in CPU_WORK) + ")")
     ap.add_argument("--out", default=None, help="results file (default BUILD/bench/results.json)")
     args = ap.parse_args()
     if args.quick:
@@ -441,7 +679,12 @@ def main():
             continue
         res["seconds"] = time.monotonic() - t
         print_table(res)
-        results["benchmarks"][name] = {k: v for k, v in res.items() if k != "columns"}
+        results["benchmarks"][name] = {k: v for k, v in res.items() if k not in ("columns", "extra_tables")}
+        if res.get("error"):
+            # Measured, but something was wrong (a workload failed, checksums differ): the
+            # figures are printed and kept, and the run fails.
+            print(f"\n{name}: FAILED: {res['error']}")
+            failed += 1
     results["machine"]["loadavg_at_end"] = os.getloadavg()[0]
 
     out = args.out or os.path.join(args.build, "bench", "results.json")
