@@ -16,32 +16,37 @@
 
 enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST };
 
-/* One 32-bit ALU operation: the result in *res, the new OSZAPC bits returned. Inlined with a
- * constant op, it is the operation and its flags and nothing else. */
-static inline uint32_t alu32(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b, uint32_t *res)
+/* One n-byte ALU operation: the result in *res, the new OSZAPC bits returned. Inlined with a
+ * constant op and n, it is the operation and its flags and nothing else. */
+static inline uint32_t alu(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
+			   uint32_t *res)
 {
 	uint32_t r, carry = c->eflags & FL_CF;
 	switch (op) {
 	case ALU_ADD:
+		if (n != 4)
+			return (*res = a + b), flags_add(a, b, 0, n);
 		*res = r = a + b;
 		return flags_szp(r, 4) | (r < a ? FL_CF : 0) | (((a ^ r) & (b ^ r)) >> 31 ? FL_OF : 0) |
 		       ((a ^ b ^ r) & FL_AF);
 	case ALU_ADC:
-		return (*res = a + b + carry), flags_add(a, b, carry, 4);
+		return (*res = a + b + carry), flags_add(a, b, carry, n);
 	case ALU_SUB:
 	case ALU_CMP:
+		if (n != 4)
+			return (*res = a - b), flags_sub(a, b, 0, n);
 		*res = r = a - b;
 		return flags_szp(r, 4) | (a < b ? FL_CF : 0) | (((a ^ b) & (a ^ r)) >> 31 ? FL_OF : 0) |
 		       ((a ^ b ^ r) & FL_AF);
 	case ALU_SBB:
-		return (*res = a - b - carry), flags_sub(a, b, carry, 4);
+		return (*res = a - b - carry), flags_sub(a, b, carry, n);
 	case ALU_AND:
 	case ALU_TEST:
-		return flags_szp(*res = a & b, 4);
+		return flags_szp(*res = a & b, n);
 	case ALU_OR:
-		return flags_szp(*res = a | b, 4);
+		return flags_szp(*res = a | b, n);
 	default:
-		return flags_szp(*res = a ^ b, 4);
+		return flags_szp(*res = a ^ b, n);
 	}
 }
 
@@ -50,79 +55,79 @@ static inline bool alu_writes(enum alu_op op)
 	return op != ALU_CMP && op != ALU_TEST;
 }
 
-/* Plain 32-bit memory at the operand's address, or NULL (then the generic handler runs). */
-static inline uint8_t *plain_read(struct cpu *c, const struct insn *in)
+/* Plain n-byte memory at the operand's address, or NULL (then the generic handler runs). */
+static inline uint8_t *plain_read(struct cpu *c, const struct insn *in, unsigned n)
 {
 	uint32_t a = insn_ea(c, in);
-	return mem_plain(&c->mem, a, 4) ? c->mem.base + a : NULL;
+	return mem_plain(&c->mem, a, n) ? c->mem.base + a : NULL;
 }
-static inline uint8_t *plain_write(struct cpu *c, const struct insn *in)
+static inline uint8_t *plain_write(struct cpu *c, const struct insn *in, unsigned n)
 {
 	uint32_t a = insn_ea(c, in);
-	if (!mem_plain(&c->mem, a, 4) || c->mem.pflags[a >> DVA_PAGE_SHIFT] ||
-	    c->mem.pflags[(a + 3) >> DVA_PAGE_SHIFT])
+	if (!mem_plain(&c->mem, a, n) || c->mem.pflags[a >> DVA_PAGE_SHIFT] ||
+	    c->mem.pflags[(a + n - 1) >> DVA_PAGE_SHIFT])
 		return NULL;
 	return c->mem.base + a;
 }
-static inline uint32_t ld32(const uint8_t *p)
+static inline uint32_t ldn(const uint8_t *p, unsigned n)
 {
-	uint32_t v;
-	memcpy(&v, p, 4);
+	uint32_t v = 0;
+	memcpy(&v, p, n);
 	return v;
 }
-static inline void st32(uint8_t *p, uint32_t v)
+static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 {
-	memcpy(p, &v, 4);
+	memcpy(p, &v, n);
 }
 
-/* For each ALU operation, five forms: Gd,Gd (r32, r32), Gd,Id, Gd,Md, Md,Gd and Md,Id. */
-#define ALU_FORMS(name, op, generic)                                                          \
+/* For each ALU operation and size, five forms: r,r  r,imm  r,m  m,r  m,imm. */
+#define ALU_FORMS(name, op, n, generic)                                                       \
 	static int name##_rr(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		uint32_t res, f = alu32(c, op, R(in, 0), R(in, 1), &res);                          \
+		uint32_t res, f = alu(c, op, n, reg_get(c, in->reg[0], n), reg_get(c, in->reg[1], n), &res); \
 		if (alu_writes(op))                                                                \
-			R(in, 0) = res;                                                            \
+			reg_put(c, in->reg[0], n, res);                                            \
 		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_ri(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		uint32_t res, f = alu32(c, op, R(in, 0), in->imm, &res);                           \
+		uint32_t res, f = alu(c, op, n, reg_get(c, in->reg[0], n), in->imm, &res);          \
 		if (alu_writes(op))                                                                \
-			R(in, 0) = res;                                                            \
+			reg_put(c, in->reg[0], n, res);                                            \
 		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_rm(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		const uint8_t *p = plain_read(c, in);                                              \
+		const uint8_t *p = plain_read(c, in, n);                                           \
 		if (!p)                                                                            \
 			return generic(c, in);                                                     \
-		uint32_t res, f = alu32(c, op, R(in, 0), ld32(p), &res);                           \
+		uint32_t res, f = alu(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n), &res);       \
 		if (alu_writes(op))                                                                \
-			R(in, 0) = res;                                                            \
+			reg_put(c, in->reg[0], n, res);                                            \
 		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_mr(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		uint8_t *p = alu_writes(op) ? plain_write(c, in) : (uint8_t *)plain_read(c, in);   \
+		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
 			return generic(c, in);                                                     \
-		uint32_t res, f = alu32(c, op, ld32(p), R(in, 1), &res);                           \
+		uint32_t res, f = alu(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n), &res);       \
 		if (alu_writes(op))                                                                \
-			st32(p, res);                                                              \
+			stn(p, n, res);                                                            \
 		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_mi(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		uint8_t *p = alu_writes(op) ? plain_write(c, in) : (uint8_t *)plain_read(c, in);   \
+		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
 			return generic(c, in);                                                     \
-		uint32_t res, f = alu32(c, op, ld32(p), in->imm, &res);                            \
+		uint32_t res, f = alu(c, op, n, ldn(p, n), in->imm, &res);                         \
 		if (alu_writes(op))                                                                \
-			st32(p, res);                                                              \
+			stn(p, n, res);                                                            \
 		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
@@ -130,52 +135,93 @@ static inline void st32(uint8_t *p, uint32_t v)
 
 enum form { F_RR, F_RI, F_RM, F_MR, F_MI, FORMS };
 
-ALU_FORMS(add32, ALU_ADD, op_add)
-ALU_FORMS(or32, ALU_OR, op_or)
-ALU_FORMS(adc32, ALU_ADC, op_adc)
-ALU_FORMS(sbb32, ALU_SBB, op_sbb)
-ALU_FORMS(and32, ALU_AND, op_and)
-ALU_FORMS(sub32, ALU_SUB, op_sub)
-ALU_FORMS(xor32, ALU_XOR, op_xor)
-ALU_FORMS(cmp32, ALU_CMP, op_cmp)
-ALU_FORMS(test32, ALU_TEST, op_test)
+/* Each operation in the three sizes: [0] byte, [1] word, [2] dword. */
+#define ALU_SIZES(name, op, generic)                                                          \
+	ALU_FORMS(name##8, op, 1, generic)                                                    \
+	ALU_FORMS(name##16, op, 2, generic)                                                   \
+	ALU_FORMS(name##32, op, 4, generic)                                                   \
+	static const insn_fn *const name##_sizes[3] = { name##8_forms, name##16_forms, name##32_forms };
 
-/* MOV: Gd,Gd Gd,Id Gd,Md Md,Gd Md,Id. */
-static int mov32_rr(struct cpu *c, const struct insn *in)
+ALU_SIZES(add, ALU_ADD, op_add)
+ALU_SIZES(or, ALU_OR, op_or)
+ALU_SIZES(adc, ALU_ADC, op_adc)
+ALU_SIZES(sbb, ALU_SBB, op_sbb)
+ALU_SIZES(and, ALU_AND, op_and)
+ALU_SIZES(sub, ALU_SUB, op_sub)
+ALU_SIZES(xor, ALU_XOR, op_xor)
+ALU_SIZES(cmp, ALU_CMP, op_cmp)
+ALU_SIZES(test, ALU_TEST, op_test)
+
+/* MOV in the three sizes: r,r  r,imm  r,m  m,r  m,imm. */
+#define MOV_FORMS(name, n)                                                                    \
+	static int name##_rr(struct cpu *c, const struct insn *in)                             \
+	{                                                                                      \
+		reg_put(c, in->reg[0], n, reg_get(c, in->reg[1], n));                              \
+		return ST_NEXT;                                                                    \
+	}                                                                                      \
+	static int name##_ri(struct cpu *c, const struct insn *in)                             \
+	{                                                                                      \
+		reg_put(c, in->reg[0], n, in->imm);                                                \
+		return ST_NEXT;                                                                    \
+	}                                                                                      \
+	static int name##_rm(struct cpu *c, const struct insn *in)                             \
+	{                                                                                      \
+		const uint8_t *p = plain_read(c, in, n);                                           \
+		if (!p)                                                                            \
+			return op_mov(c, in);                                                      \
+		reg_put(c, in->reg[0], n, ldn(p, n));                                              \
+		return ST_NEXT;                                                                    \
+	}                                                                                      \
+	static int name##_mr(struct cpu *c, const struct insn *in)                             \
+	{                                                                                      \
+		uint8_t *p = plain_write(c, in, n);                                                \
+		if (!p)                                                                            \
+			return op_mov(c, in);                                                      \
+		stn(p, n, reg_get(c, in->reg[1], n));                                              \
+		return ST_NEXT;                                                                    \
+	}                                                                                      \
+	static int name##_mi(struct cpu *c, const struct insn *in)                             \
+	{                                                                                      \
+		uint8_t *p = plain_write(c, in, n);                                                \
+		if (!p)                                                                            \
+			return op_mov(c, in);                                                      \
+		stn(p, n, in->imm);                                                                \
+		return ST_NEXT;                                                                    \
+	}                                                                                      \
+	static const insn_fn name##_forms[FORMS] = { name##_rr, name##_ri, name##_rm, name##_mr, name##_mi };
+
+MOV_FORMS(mov8, 1)
+MOV_FORMS(mov16, 2)
+MOV_FORMS(mov32, 4)
+static const insn_fn *const mov_sizes[3] = { mov8_forms, mov16_forms, mov32_forms };
+
+/* IMUL r32, r32/m32 [, imm]: the truncated product; CF = OF = it did not fit; SF, ZF, AF and
+ * PF stay as they were, as in op_imul. */
+static inline int imul32(struct cpu *c, const struct insn *in, uint32_t a, uint32_t b)
 {
-	R(in, 0) = R(in, 1);
+	int64_t p = (int64_t)(int32_t)a * (int32_t)b;
+	R(in, 0) = (uint32_t)p;
+	set_flags(c, FL_CF | FL_OF, p != (int32_t)p ? FL_CF | FL_OF : 0);
 	return ST_NEXT;
 }
-static int mov32_ri(struct cpu *c, const struct insn *in)
+static int imul32_rr(struct cpu *c, const struct insn *in)
 {
-	R(in, 0) = in->imm;
-	return ST_NEXT;
+	return imul32(c, in, R(in, 0), R(in, 1));
 }
-static int mov32_rm(struct cpu *c, const struct insn *in)
+static int imul32_rri(struct cpu *c, const struct insn *in)
 {
-	const uint8_t *p = plain_read(c, in);
-	if (!p)
-		return op_mov(c, in);
-	R(in, 0) = ld32(p);
-	return ST_NEXT;
+	return imul32(c, in, R(in, 1), in->imm);
 }
-static int mov32_mr(struct cpu *c, const struct insn *in)
+static int imul32_rm(struct cpu *c, const struct insn *in)
 {
-	uint8_t *p = plain_write(c, in);
-	if (!p)
-		return op_mov(c, in);
-	st32(p, R(in, 1));
-	return ST_NEXT;
+	const uint8_t *p = plain_read(c, in, 4);
+	return p ? imul32(c, in, R(in, 0), ldn(p, 4)) : op_imul(c, in);
 }
-static int mov32_mi(struct cpu *c, const struct insn *in)
+static int imul32_rmi(struct cpu *c, const struct insn *in)
 {
-	uint8_t *p = plain_write(c, in);
-	if (!p)
-		return op_mov(c, in);
-	st32(p, in->imm);
-	return ST_NEXT;
+	const uint8_t *p = plain_read(c, in, 4);
+	return p ? imul32(c, in, ldn(p, 4), in->imm) : op_imul(c, in);
 }
-static const insn_fn mov32_forms[FORMS] = { mov32_rr, mov32_ri, mov32_rm, mov32_mr, mov32_mi };
 
 /* INC/DEC r32: OSZAP, CF kept. */
 static int inc32_r(struct cpu *c, const struct insn *in)
@@ -239,7 +285,7 @@ static int push32_r(struct cpu *c, const struct insn *in)
 	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
 	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
 		return op_push(c, in);
-	st32(c->mem.base + sp, R(in, 0)); /* PUSH ESP pushes the value before the push */
+	stn(c->mem.base + sp, 4, R(in, 0)); /* PUSH ESP pushes the value before the push */
 	c->r[REG_ESP] = sp;
 	return ST_NEXT;
 }
@@ -248,33 +294,39 @@ static int pop32_r(struct cpu *c, const struct insn *in)
 	uint32_t sp = c->r[REG_ESP];
 	if (!mem_plain(&c->mem, sp, 4))
 		return op_pop(c, in);
-	uint32_t v = ld32(c->mem.base + sp);
+	uint32_t v = ldn(c->mem.base + sp, 4);
 	c->r[REG_ESP] = sp + 4; /* POP ESP: the popped value wins */
 	R(in, 0) = v;
 	return ST_NEXT;
 }
 
+static bool is_reg(const struct insn *in, int k, unsigned n)
+{
+	return in->kind[k] == OPK_REG && in->sz[k] == n;
+}
+static bool is_mem(const struct insn *in, int k, unsigned n)
+{
+	return in->kind[k] == OPK_MEM && in->sz[k] == n && in->asz == 4;
+}
 static bool is_r32(const struct insn *in, int k)
 {
-	return in->kind[k] == OPK_REG && in->sz[k] == 4;
-}
-static bool is_m32(const struct insn *in, int k)
-{
-	return in->kind[k] == OPK_MEM && in->sz[k] == 4 && in->asz == 4;
+	return is_reg(in, k, 4);
 }
 
-/* The form of a two-operand 32-bit instruction, or FORMS when it has none of ours. */
-static enum form form_of(const struct insn *in)
+/* The form of a two-operand n-byte instruction, or FORMS when it has none of ours. */
+static enum form form_of(const struct insn *in, unsigned n)
 {
-	if (is_r32(in, 0) && is_r32(in, 1))
+	if (in->kind[2] != OPK_NONE)
+		return FORMS;
+	if (is_reg(in, 0, n) && is_reg(in, 1, n))
 		return F_RR;
-	if (is_r32(in, 0) && in->kind[1] == OPK_IMM)
+	if (is_reg(in, 0, n) && in->kind[1] == OPK_IMM)
 		return F_RI;
-	if (is_r32(in, 0) && is_m32(in, 1))
+	if (is_reg(in, 0, n) && is_mem(in, 1, n))
 		return F_RM;
-	if (is_m32(in, 0) && is_r32(in, 1))
+	if (is_mem(in, 0, n) && is_reg(in, 1, n))
 		return F_MR;
-	if (is_m32(in, 0) && in->kind[1] == OPK_IMM)
+	if (is_mem(in, 0, n) && in->kind[1] == OPK_IMM)
 		return F_MI;
 	return FORMS;
 }
@@ -283,18 +335,26 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 {
 	if (in->pfx & (PFX_LOCK | PFX_REP | PFX_REPNE))
 		return NULL;
-	const insn_fn *forms = NULL;
+	const insn_fn *const *sizes = NULL;
 	switch (m) {
-	case ZYDIS_MNEMONIC_ADD: forms = add32_forms; break;
-	case ZYDIS_MNEMONIC_OR: forms = or32_forms; break;
-	case ZYDIS_MNEMONIC_ADC: forms = adc32_forms; break;
-	case ZYDIS_MNEMONIC_SBB: forms = sbb32_forms; break;
-	case ZYDIS_MNEMONIC_AND: forms = and32_forms; break;
-	case ZYDIS_MNEMONIC_SUB: forms = sub32_forms; break;
-	case ZYDIS_MNEMONIC_XOR: forms = xor32_forms; break;
-	case ZYDIS_MNEMONIC_CMP: forms = cmp32_forms; break;
-	case ZYDIS_MNEMONIC_TEST: forms = test32_forms; break;
-	case ZYDIS_MNEMONIC_MOV: forms = mov32_forms; break;
+	case ZYDIS_MNEMONIC_ADD: sizes = add_sizes; break;
+	case ZYDIS_MNEMONIC_OR: sizes = or_sizes; break;
+	case ZYDIS_MNEMONIC_ADC: sizes = adc_sizes; break;
+	case ZYDIS_MNEMONIC_SBB: sizes = sbb_sizes; break;
+	case ZYDIS_MNEMONIC_AND: sizes = and_sizes; break;
+	case ZYDIS_MNEMONIC_SUB: sizes = sub_sizes; break;
+	case ZYDIS_MNEMONIC_XOR: sizes = xor_sizes; break;
+	case ZYDIS_MNEMONIC_CMP: sizes = cmp_sizes; break;
+	case ZYDIS_MNEMONIC_TEST: sizes = test_sizes; break;
+	case ZYDIS_MNEMONIC_MOV: sizes = mov_sizes; break;
+	case ZYDIS_MNEMONIC_IMUL:
+		if (!is_r32(in, 0) || in->kind[1] == OPK_NONE)
+			return NULL;
+		if (in->kind[2] == OPK_NONE)
+			return is_r32(in, 1) ? imul32_rr : is_mem(in, 1, 4) ? imul32_rm : NULL;
+		if (in->kind[2] != OPK_IMM)
+			return NULL;
+		return is_r32(in, 1) ? imul32_rri : is_mem(in, 1, 4) ? imul32_rmi : NULL;
 	case ZYDIS_MNEMONIC_INC:
 		return is_r32(in, 0) ? inc32_r : NULL;
 	case ZYDIS_MNEMONIC_DEC:
@@ -319,6 +379,9 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 	default:
 		return NULL;
 	}
-	enum form f = form_of(in);
-	return f == FORMS ? NULL : forms[f];
+	unsigned n = in->sz[0], i = n == 1 ? 0 : n == 2 ? 1 : n == 4 ? 2 : 3;
+	if (i == 3)
+		return NULL;
+	enum form f = form_of(in, n);
+	return f == FORMS ? NULL : sizes[i][f];
 }

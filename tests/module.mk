@@ -101,7 +101,7 @@ include tests/bench/module.mk
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN_BINS) $(BUILD)/denali-san \
 		$(BUILD)/tests/diff-gen $(BUILD)/tests/san/fuzz
-	@sh tests/run.sh $(BUILD)
+	@+sh tests/run.sh $(BUILD)
 .PHONY: unit guest-tests cli-tests
 
 # Kernel tests (tests/kernel/run.sh runs them; tests/guests/run.sh takes t_* only): the timed
@@ -125,3 +125,7 @@ GUEST_SRCS_t_os_thread := tests/guests/t_os_thread.c tests/guests/check.c
 GUEST_SRCS_t_os_idle := tests/guests/t_os_idle.c tests/guests/check.c
 TEST_GUESTS += t_os_trap
 GUEST_SRCS_t_os_trap := tests/guests/t_os_trap.c tests/guests/check.c
+# x87 from C (float, double, long double, rounding and precision control, FPREM): expect/t_float.out
+# is the host's output (sh tests/guests/libc_expect.sh t_float).
+TEST_GUESTS += t_float
+GUEST_SRCS_t_float := tests/guests/t_float.c
