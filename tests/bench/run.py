@@ -387,6 +387,7 @@ CPU_WORK = [
     ("strings", 25, "REP MOVS/STOS/SCAS/CMPS and byte loops"),
     ("fp", 20, "x87 n-body: FADD/FMUL/FDIV/FSQRT"),
 ]
+NATIVE_PER_GUEST = 3
 CPU_TARGETS = {"geomean": 12.0, "each": 25.0, "fp": 20.0}
 # summary.json's interpreter counters (cpu/cache.h struct cache_stats), when the emulator reports them.
 CACHE_KEYS = ("cache_lookups", "cache_misses", "zydis_decodes", "cache_invalidations", "cache_flushes")
@@ -462,14 +463,20 @@ def bench_cpu(ctx):
         try:
             for _ in range(ctx.runs):
                 # Native and guest alternate, so a change in the machine's load hits both alike.
-                csum_n, secs_n, _ = run_native(ctx, name, size)
+                # A native run lasts a few tens of ms, where one preemption is a large error:
+                # NATIVE_PER_GUEST of them per guest run, their median paired with it.
+                per = []
+                for _ in range(NATIVE_PER_GUEST):
+                    csum_n, secs_n, _ = run_native(ctx, name, size)
+                    sums.add(("native", csum_n))
+                    per.append(secs_n)
                 csum_g, secs_g, js, in_run = run_guest(ctx, name, size)
-                sums.update([("native", csum_n), ("guest", csum_g)])
-                nat.append(secs_n)
+                sums.add(("guest", csum_g))
+                nat += per
                 gst.append(secs_g)
                 if in_run is not None:
                     cpu_run.append(in_run)
-                pair_ratio.append(secs_g / secs_n)
+                pair_ratio.append(secs_g / statistics.median(per))
         except BenchError as e:
             errors.append(str(e))
             rows.append({"workload": name, "what": what, "size": size, "error": str(e)})
@@ -486,7 +493,8 @@ def bench_cpu(ctx):
                "checksums_agree": agree, "instructions": insns,
                "guest_seconds": summary(gst), "native_seconds": summary(nat),
                "guest_mips": insns / g / 1e6, "native_mips": insns / n / 1e6,
-               "slowdown": g / n, "slowdown_pairs": summary(pair_ratio),
+               "slowdown": statistics.median(pair_ratio), "slowdown_pairs": summary(pair_ratio),
+               "slowdown_of_medians": g / n,
                "guest_wall_seconds_in_summary": js.get("host", {}).get("wall_seconds"),
                "cpu_run_seconds": summary(cpu_run) if cpu_run else None,
                "cache": {k: js[k] for k in CACHE_KEYS if k in js}}
@@ -557,11 +565,14 @@ def bench_cpu(ctx):
         ("flushes", col("f", lambda r: cache(r, "cache_flushes"))),
     ]
     notes = [
-        f"median of {ctx.runs} runs, native and guest alternating; spread = min-max of the runs; "
-        f"pairs = min-max of guest/native over the runs' pairs",
+        f"median of {ctx.runs} guest runs and {ctx.runs * NATIVE_PER_GUEST} native runs "
+        f"({NATIVE_PER_GUEST} native before each guest run); spread = min-max of the runs; "
+        f"pairs = min-max over the guest runs of guest s / the median of the native runs before it",
         "guest s = the whole `denali run` process, measured around it (start, ELF load, work, output, "
         "stats); native s = the program's own CLOCK_MONOTONIC around work() alone (nothing of the "
-        "guest's time is subtracted, all of the native start-up is): slowdown = guest s / native s",
+        "guest's time is subtracted, all of the native start-up is); slowdown = the median over the "
+        "guest runs of guest s / native s (the pairs' median, robust to load that changes during "
+        "the suite)",
         "guest MIPS = guest instructions retired / guest s; native MIPS = the same count / native s "
         "(work() is the same machine code in both builds; the count also includes guestos's start "
         "and printf, a few thousand instructions, where glibc's differ)",
