@@ -73,4 +73,59 @@ struct dcase {
 _Static_assert(sizeof(struct dcase) == 4 * DCASE_WORDS, "struct dcase is a row of .long");
 #endif
 
+/* --- x87 cases ---------------------------------------------------------------------------------
+ * One x87 instruction from a known FPU state: FNINIT, FLDCW cw, `rot` FDECSTPs (so TOP varies),
+ * then `depth` FLD m80 pushes (st[depth-1] first, so st[k] ends in ST(k)), C0-C3 set to cbits
+ * (FNSTENV, the status word edited, FLDENV: so "not affected" is tested); EFLAGS and EAX loaded;
+ * the instruction; then FNSAVE before anything else (it does not wait, so even an exception the
+ * control word unmasks is only recorded, never delivered, and it reinitializes the FPU). The
+ * memory operand (if any) is DIFF_FMEM bytes at mem_at in diff_area, the rest of the area filled
+ * from `fill`. driver.c prints the control, status (swmask and rule applied) and tag words, FOP,
+ * every non-empty ST register in hex, EAX, EFLAGS and the bytes around the memory operand. */
+#define DIFF_FMEM 16
+
+/* rule: what else the driver leaves out */
+#define DFR_NOFOP 0x1 /* FOP not compared (a known deviation: x87forms.c says which) */
+
+/* Status word bits: C0 C1 C2 C3, and the others (flags, SF, ES, TOP, B), always compared. */
+#define DIFF_SW_C0 0x0100
+#define DIFF_SW_C1 0x0200
+#define DIFF_SW_C2 0x0400
+#define DIFF_SW_C3 0x4000
+#define DIFF_SW_FIXED 0xB8FF
+
+/* byte offsets tramp.S uses */
+#define FCASE_CW 0
+#define FCASE_DEPTH 4
+#define FCASE_ROT 8
+#define FCASE_EFLAGS 12
+#define FCASE_EAX 16
+#define FCASE_ST 20
+#define FCASE_CODE (4 * (5 + 24 + 1 + DIFF_FMEM / 4 + 2))
+#define FCASE_CBITS (FCASE_CODE + 12)
+
+#ifndef __ASSEMBLER__
+struct fcase {
+	uint32_t cw;        /* control word loaded (low 16 bits) */
+	uint32_t depth;     /* values pushed, 0-8 */
+	uint32_t rot;       /* FDECSTPs before the pushes, 0-7 */
+	uint32_t eflags;    /* EFLAGS before (FCMOVcc reads it) */
+	uint32_t eax;       /* EAX before (FNSTSW AX writes AX) */
+	uint32_t st[8][3];  /* ST(k): significand low, high, sign and exponent (the m80 bytes) */
+	uint32_t mem_at;    /* memory operand offset in diff_area (any alignment) */
+	uint32_t mem[DIFF_FMEM / 4]; /* its bytes before (loaded operand or junk for a store) */
+	uint32_t swmask;    /* status-word bits compared */
+	uint32_t rule;      /* DFR_* */
+	uint32_t code;      /* address of the case's code; it ends with jmp diff_fexit */
+	uint32_t text;      /* address of the instruction's text */
+	uint32_t fill;      /* seed of the area's pattern */
+	uint32_t cbits;     /* C0-C3 set before the instruction (through FNSTENV, FLDENV) */
+};
+#define FCASE_WORDS (5 + 24 + 1 + DIFF_FMEM / 4 + 6)
+_Static_assert(sizeof(struct fcase) == 4 * FCASE_WORDS, "struct fcase is a row of .long");
+_Static_assert(__builtin_offsetof(struct fcase, st) == FCASE_ST, "tramp.S's offsets");
+_Static_assert(__builtin_offsetof(struct fcase, code) == FCASE_CODE, "tramp.S's offsets");
+_Static_assert(__builtin_offsetof(struct fcase, cbits) == FCASE_CBITS, "tramp.S's offsets");
+#endif
+
 #endif

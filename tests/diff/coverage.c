@@ -1,9 +1,10 @@
-/* coverage.c - diff-gen --coverage: every implemented integer instruction has a template, every form is reached. */
+/* coverage.c - diff-gen --coverage: every implemented instruction has a template, every form is reached. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tests/diff/gen.h"
+#include "tests/diff/x87.h"
 
 /* Implemented instructions the differential test leaves out on purpose, and why. A Linux process
  * and a DVA-1 guest cannot agree on them, or they cannot run in a Linux process at all. */
@@ -22,6 +23,16 @@ static const struct {
 	{ "bound", "raises #BR when out of range" },
 	{ "iret", "needs an interrupt frame" }, { "iretd", "needs an interrupt frame" },
 	{ "hlt", "privileged; removed in DVA-1" }, { "ud2", "always #UD" },
+	/* x87 (x87forms.c says more) */
+	{ "fsin", "x87 transcendental: ours correctly rounded by design, the host's not (docs/transcendentals.md)" },
+	{ "fcos", "x87 transcendental" }, { "fsincos", "x87 transcendental" },
+	{ "fptan", "x87 transcendental" }, { "fpatan", "x87 transcendental" },
+	{ "f2xm1", "x87 transcendental" }, { "fyl2x", "x87 transcendental" },
+	{ "fyl2xp1", "x87 transcendental" },
+	{ "fnstenv", "x87 control: the image holds code and data addresses; unit rows (test_fpu.c) test it" },
+	{ "fldenv", "x87 control: loads an image with addresses; unit rows test it" },
+	{ "fnsave", "x87 control: every x87 case is read back with it; unit rows test the image" },
+	{ "frstor", "x87 control: loads an image with addresses; unit rows test it" },
 };
 
 static const char *exclusion(const char *name)
@@ -29,8 +40,6 @@ static const char *exclusion(const char *name)
 	for (size_t i = 0; i < sizeof excluded / sizeof excluded[0]; i++)
 		if (!strcmp(excluded[i].name, name))
 			return excluded[i].why;
-	if (name[0] == 'f' || !strcmp(name, "wait"))
-		return "x87: not an integer instruction";
 	return NULL;
 }
 
@@ -83,8 +92,8 @@ static const char *zname(ZydisMnemonic m)
 	return s ? s : "?";
 }
 
-/* 1. The opcode table against the templates and the exclusion list. */
-static int check_table(const struct form *forms, int nforms)
+/* 1. The opcode table against the templates (integer and x87) and the exclusion list. */
+static int check_table(const struct form *forms, int nforms, const struct xform *xforms, int nx)
 {
 	int bad = 0, rows = 0, covered = 0, skipped = 0;
 	for (int m = 1; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++) {
@@ -95,6 +104,8 @@ static int check_table(const struct form *forms, int nforms)
 		bool found = false;
 		for (int i = 0; i < nforms && !found; i++)
 			found = forms[i].zm == (ZydisMnemonic)m;
+		for (int i = 0; i < nx && !found; i++)
+			found = xforms[i].zm == (ZydisMnemonic)m;
 		if (found) {
 			covered++;
 		} else if (exclusion(zname((ZydisMnemonic)m))) {
@@ -109,6 +120,10 @@ static int check_table(const struct form *forms, int nforms)
 		if (!forms[i].row && (i == 0 || forms[i - 1].zm != forms[i].zm))
 			printf("coverage: note: %s has templates but no row in the opcode table yet\n",
 			       zname(forms[i].zm));
+	for (int i = 0; i < nx; i++)
+		if (!xforms[i].row && (i == 0 || xforms[i - 1].zm != xforms[i].zm))
+			printf("coverage: note: %s has x87 forms but no row in the opcode table yet\n",
+			       zname(xforms[i].zm));
 	printf("coverage: %d implemented mnemonics: %d with templates, %d excluded\n", rows, covered, skipped);
 	return bad;
 }
@@ -217,11 +232,73 @@ static int check_run(const struct form *forms, int nforms, int count, const uint
 	return bad;
 }
 
-int coverage_check(const struct form *forms, int nforms, int count, const uint32_t *seeds, int nseeds)
+/* 4. A generated x87 run reaches every x87 form, every rounding mode and precision, unmasked
+ * exceptions, stack underflow and overflow, and every class of operand in ST(0). */
+static int check_xrun(const struct xform *xforms, int nx, int count, const uint32_t *seeds, int nseeds)
 {
-	int bad = check_table(forms, nforms) + check_widths(forms, nforms);
+	int bad = 0;
+	struct xcase *cases = calloc((size_t)count, sizeof *cases);
+	int *used = calloc((size_t)nx, sizeof *used);
+	unsigned modes = 0, classes = 0, unmasked = 0, under = 0, over = 0;
+	if (!cases || !used)
+		return 1;
+	for (int s = 0; s < nseeds; s++) {
+		xgenerate(xforms, nx, seeds[s], count, cases);
+		for (int n = 0; n < count; n++) {
+			const struct xcase *xc = &cases[n];
+			const struct xform *f = xc->f;
+			used[f - xforms]++;
+			modes |= 1u << ((xc->cw >> 8) & 0xF); /* PC and RC: 12 combinations */
+			unmasked += (xc->cw & 0x3F) != 0x3F;
+			int need = f->nst > 0 ? f->nst : 0;
+			under += need && xc->depth < (uint32_t)need;
+			over += f->push && xc->depth == 8;
+			if (xc->depth) {
+				uint16_t e = xc->se[0] & 0x7FFF;
+				uint64_t m = xc->man[0];
+				unsigned cls = !e ? (m ? (m >> 63 ? 5 : 1) : 0)
+					     : e == 0x7FFF ? (!(m >> 63) ? 5 : m << 1 ? (m >> 62 & 1 ? 3 : 4) : 2)
+							   : (m >> 63 ? 6 : 5);
+				classes |= 1u << cls | (xc->se[0] >> 15) << 7;
+			}
+		}
+	}
+	for (int i = 0; i < nx; i++)
+		if (!used[i]) {
+			printf("coverage: FAIL: x87 form %s never generated (raise the count)\n", xforms[i].fmt);
+			bad++;
+		}
+	/* PC 0 (24), 2 (53), 3 (64) with RC 0-3: bits (rc << 2 | pc) */
+	for (unsigned rc = 0; rc < 4 && nseeds; rc++)
+		for (unsigned pc = 0; pc < 4; pc++)
+			if (pc != 1 && !(modes & 1u << (rc << 2 | pc))) {
+				printf("coverage: FAIL: x87 rounding %u with precision control %u never generated\n", rc, pc);
+				bad++;
+			}
+	/* zero, denormal, infinity, quiet NaN, signalling NaN, unsupported, normal, negative */
+	if (nseeds && classes != 0xFF) {
+		printf("coverage: FAIL: x87 operand classes seen 0x%x, want 0xff\n", classes);
+		bad++;
+	}
+	if (nseeds && (!unmasked || !under || !over)) {
+		printf("coverage: FAIL: x87: %u unmasked, %u underflow, %u overflow cases\n", unmasked, under, over);
+		bad++;
+	}
+	printf("coverage: %d x87 forms, %d cases x %d seeds (%u with unmasked exceptions, %u stack "
+	       "underflows, %u overflows)\n", nx, count, nseeds, unmasked, under, over);
+	free(cases);
+	free(used);
+	return bad;
+}
+
+int coverage_check(const struct form *forms, int nforms, const struct xform *xforms, int nx, int count,
+		   int xcount, const uint32_t *seeds, int nseeds)
+{
+	int bad = check_table(forms, nforms, xforms, nx) + check_widths(forms, nforms);
 	if (count > 0 && nseeds > 0)
 		bad += check_run(forms, nforms, count, seeds, nseeds);
+	if (xcount > 0 && nseeds > 0)
+		bad += check_xrun(xforms, nx, xcount, seeds, nseeds);
 	printf("coverage: %s\n", bad ? "FAILED" : "ok");
 	return bad;
 }

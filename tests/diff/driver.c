@@ -11,7 +11,15 @@
  *   c<N> <instruction> | <EAX> <ECX> <EDX> <EBX> <ESP> <EBP> <ESI> <EDI> f=<EFLAGS> p<path>
  *        w=<shown word> h=<hash of the memory area>
  *
- * (one line), registers masked with rmask and EFLAGS with fmask. The last line is "end <N>".
+ * (one line), registers masked with rmask and EFLAGS with fmask. Then the x87 cases (struct fcase):
+ *
+ *   x<N> <instruction> < cw=<FCW> rot=<FDECSTPs> c=<C0-C3> f=<EFLAGS> st=<ST(0)>,... m=<memory>
+ *        | cw=<FCW> sw=<FSW> tw=<tag word> op=<FOP> st=<ST(0)>,...,<ST(7)>
+ *        a=<EAX> f=<EFLAGS> m=<the 16 bytes at the memory operand> h=<hash of the memory area>
+ *
+ * the inputs after "<" (so a failure report has them), the results after "|": FSW masked by
+ * swmask, each register as sign+exponent:significand in hex, or "-" when empty.
+ * The last line is "end <N> <M>".
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,13 +36,17 @@
 /* From the generated cases.s. */
 extern const struct dcase diff_cases[];
 extern const uint32_t diff_ncases;
+extern const struct fcase diff_fcases[];
+extern const uint32_t diff_nfcases;
 /* From tramp.S. */
 extern uint32_t diff_out[9];
 extern volatile uint32_t diff_path;
 extern uint8_t diff_area[];
 void diff_run(const uint32_t *in, uint32_t code);
+extern uint8_t diff_fsave[108];
+void diff_frun(const struct fcase *fc);
 
-#define LINE_MAX_CHARS 512
+#define LINE_MAX_CHARS 1024
 
 /* A line being built: the same bytes on both sides. */
 struct line {
@@ -193,6 +205,84 @@ static void run_case(const struct dcase *dc, uint32_t num, struct line *l, int d
 		dump_area(l);
 }
 
+static void put_hex16(struct line *l, uint32_t v)
+{
+	for (int sh = 12; sh >= 0 && l->n < LINE_MAX_CHARS - 1; sh -= 4)
+		l->buf[l->n++] = "0123456789abcdef"[(v >> sh) & 0xF];
+}
+
+/* One x87 case: set up, run, print the state FNSAVE stored (tests/diff/case.h). */
+static void run_fcase(const struct fcase *fc, uint32_t num, struct line *l)
+{
+	struct dcase fillc = { .fill = fc->fill };
+	fill(diff_area, DIFF_AREA_SIZE, &fillc);
+	for (uint32_t i = 0; i < DIFF_FMEM; i += 4)
+		store(diff_area + fc->mem_at + i, 4, fc->mem[i / 4]);
+
+	diff_frun(fc);
+
+	/* the 32-bit protected-mode image: FCW 0, FSW 4, FTW 8, FIP 12, FOP in bits 16-26 of 16,
+	 * FDP 20, then ST(0)..ST(7) at 28, 10 bytes each */
+	uint32_t sw = load(diff_fsave + 4, 2), tw = load(diff_fsave + 8, 2);
+	uint32_t top = (sw >> 11) & 7;
+	put_str(l, "x");
+	put_dec(l, num);
+	put_str(l, " ");
+	put_str(l, (const char *)(uintptr_t)fc->text);
+	put_str(l, " < cw=");
+	put_hex16(l, fc->cw);
+	put_str(l, " rot=");
+	put_dec(l, fc->rot);
+	put_str(l, " c=");
+	put_hex16(l, fc->cbits);
+	put_str(l, " f=");
+	put_hex(l, fc->eflags);
+	put_str(l, " st=");
+	for (uint32_t k = 0; k < fc->depth; k++) {
+		if (k)
+			put_str(l, ",");
+		put_hex16(l, fc->st[k][2]);
+		put_str(l, ":");
+		put_hex(l, fc->st[k][1]);
+		put_hex(l, fc->st[k][0]);
+	}
+	put_str(l, " m=");
+	for (uint32_t i = 0; i < DIFF_FMEM / 4; i++)
+		put_hex(l, fc->mem[i]);
+	put_str(l, " | cw=");
+	put_hex16(l, load(diff_fsave, 2));
+	put_str(l, " sw=");
+	put_hex16(l, sw & fc->swmask);
+	put_str(l, " tw=");
+	put_hex16(l, tw);
+	put_str(l, " op=");
+	put_hex16(l, fc->rule & DFR_NOFOP ? 0 : load(diff_fsave + 18, 2) & 0x7FF);
+	put_str(l, " st=");
+	for (uint32_t k = 0; k < 8; k++) {
+		const uint8_t *r = diff_fsave + 28 + 10 * k;
+		if (k)
+			put_str(l, ",");
+		if (((tw >> (2 * ((top + k) & 7))) & 3) == 3) {
+			put_str(l, "-");
+			continue;
+		}
+		put_hex16(l, load(r + 8, 2));
+		put_str(l, ":");
+		put_hex(l, load(r + 4, 4));
+		put_hex(l, load(r, 4));
+	}
+	put_str(l, " a=");
+	put_hex(l, diff_out[0]);
+	put_str(l, " f=");
+	put_hex(l, diff_out[8] & DIFF_FLAGS);
+	put_str(l, " m=");
+	for (uint32_t i = 0; i < DIFF_FMEM; i += 4)
+		put_hex(l, load(diff_area + fc->mem_at + i, 4));
+	put_str(l, " h=");
+	put_hex(l, hash(diff_area, DIFF_AREA_SIZE, 2166136261u));
+	emit(l);
+}
+
 /* Whether any case needs the low window. */
 static int needs_low(void)
 {
@@ -226,8 +316,12 @@ int main(int argc, char **argv)
 #endif
 	for (uint32_t i = 0; i < diff_ncases; i++)
 		run_case(&diff_cases[i], i, &l, dump);
+	for (uint32_t i = 0; i < diff_nfcases; i++)
+		run_fcase(&diff_fcases[i], i, &l);
 	put_str(&l, "end ");
 	put_dec(&l, diff_ncases);
+	put_str(&l, " ");
+	put_dec(&l, diff_nfcases);
 	emit(&l);
 #ifdef DIFF_NATIVE
 	fflush(stdout);

@@ -127,7 +127,10 @@ uint32_t rng_next(struct rng *g);
 void generate(const struct form *forms, int nforms, uint32_t seed, int count, bool low_ok,
 	      struct gcase *cases);
 
-/* --coverage: check the forms against the opcode table and a generated run. 0 when all good. */
-int coverage_check(const struct form *forms, int nforms, int count, const uint32_t *seeds, int nseeds);
+struct xform;
+/* --coverage: check the integer and x87 forms against the opcode table and a generated run of
+ * count integer and xcount x87 cases per seed. 0 when all good. */
+int coverage_check(const struct form *forms, int nforms, const struct xform *xforms, int nx, int count,
+		   int xcount, const uint32_t *seeds, int nseeds);
 
 #endif

@@ -1,21 +1,24 @@
 # tests/diff/: differential tests: generated instruction cases run natively (gcc -m32) and as a
 # DVA-1 guest, outputs compared line by line (tests/diff/run.sh).
 #
-#   make difftest [SEEDS="1 2 3"] [DIFF_COUNT=N]   run these seeds
+#   make difftest [SEEDS="1 2 3"] [DIFF_COUNT=N] [DIFF_X87_COUNT=M]   run these seeds
 #   make difftest-ci                              the fixed seeds `make test` runs
 #   make diff-coverage                            every implemented instruction has a template
 #
-# Per seed S and case count N: build/diff/sS-nN/cases.s (diff-gen), .../native (a 32-bit Linux
-# program) and .../guest.elf; a directory named sS-nN-nolow leaves out the 16-bit addressing
+# Per seed S, integer case count N and x87 case count M: build/diff/sS-nN-xM/cases.s (diff-gen),
+# .../native (a 32-bit Linux program) and .../guest.elf; a directory named sS-nN-xM-nolow leaves
+# out the 16-bit addressing
 # cases (run.sh uses it where the low window cannot be mapped natively). The guest is linked with
 # its code at 64 KiB, above the low window those cases use (tests/diff/case.h).
 
-DIFF_GEN_SRCS := tests/diff/main.c tests/diff/gen.c tests/diff/forms.c tests/diff/coverage.c
+DIFF_GEN_SRCS := tests/diff/main.c tests/diff/gen.c tests/diff/forms.c tests/diff/coverage.c \
+	tests/diff/x87forms.c tests/diff/x87gen.c
 DIFF_GEN_OBJS := $(DIFF_GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 DIFF_DRIVER := tests/diff/driver.c tests/diff/tramp.S tests/diff/case.h
 SEEDS ?= 1 2 3 4 5 6 7 8
 DIFF_CI_SEEDS ?= 1 2 3 4
 DIFF_COUNT ?= 800
+DIFF_X87_COUNT ?= 2000
 DIFF_NATIVE_CC ?= gcc
 DIFF_NATIVE_CFLAGS := -m32 -march=i686 -mno-sse -mno-mmx -O2 -fno-pie -no-pie -std=c11 \
 	-D_GNU_SOURCE $(WARN) -I. -DDIFF_NATIVE
@@ -27,12 +30,13 @@ $(BUILD)/tests/diff-gen: $(DIFF_GEN_OBJS) $(BUILD)/libdenali.a
 	$(CC) -o $@ $(DIFF_GEN_OBJS) -Wl,--whole-archive $(BUILD)/libdenali.a -Wl,--no-whole-archive \
 		$(HOST_LDLIBS)
 
-# the stem sS-nN[-nolow]: seed, count, flag
+# the stem sS-nN-xM[-nolow]: seed, count, x87 count, flag
 diff_words = $(subst -, ,$(1))
 $(BUILD)/diff/%/cases.s: $(BUILD)/tests/diff-gen
 	@mkdir -p $(@D)
 	$(BUILD)/tests/diff-gen $(patsubst s%,%,$(word 1,$(call diff_words,$*))) \
 		$(patsubst n%,%,$(word 2,$(call diff_words,$*))) \
+		--x87 $(patsubst x%,%,$(word 3,$(call diff_words,$*))) \
 		$(if $(filter nolow,$(call diff_words,$*)),--no-low) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/diff/%/native: $(BUILD)/diff/%/cases.s $(DIFF_DRIVER)
@@ -46,10 +50,10 @@ $(BUILD)/diff/%/guest.elf: $(BUILD)/diff/%/cases.s $(DIFF_DRIVER) $(BUILD)/libgu
 .PRECIOUS: $(BUILD)/diff/%/cases.s
 .PHONY: difftest difftest-ci diff-coverage
 difftest: $(BUILD)/tests/diff-gen $(BUILD)/denali $(BUILD)/libguestos.a
-	@BUILD=$(BUILD) MAKE="$(MAKE)" DIFF_COUNT=$(DIFF_COUNT) sh tests/diff/run.sh $(SEEDS)
+	@BUILD=$(BUILD) MAKE="$(MAKE)" DIFF_COUNT=$(DIFF_COUNT) DIFF_X87_COUNT=$(DIFF_X87_COUNT) sh tests/diff/run.sh $(SEEDS)
 
 difftest-ci: diff-coverage $(BUILD)/tests/diff-gen $(BUILD)/denali $(BUILD)/libguestos.a
-	@BUILD=$(BUILD) MAKE="$(MAKE)" DIFF_COUNT=$(DIFF_COUNT) sh tests/diff/run.sh $(DIFF_CI_SEEDS)
+	@BUILD=$(BUILD) MAKE="$(MAKE)" DIFF_COUNT=$(DIFF_COUNT) DIFF_X87_COUNT=$(DIFF_X87_COUNT) sh tests/diff/run.sh $(DIFF_CI_SEEDS)
 
 diff-coverage: $(BUILD)/tests/diff-gen
-	@$(BUILD)/tests/diff-gen --coverage $(DIFF_COUNT) $(DIFF_CI_SEEDS)
+	@$(BUILD)/tests/diff-gen --coverage $(DIFF_COUNT) $(DIFF_CI_SEEDS) --x87 $(DIFF_X87_COUNT)

@@ -59,8 +59,73 @@ diff_exit:
 	ret
 	.size diff_exit, . - diff_exit
 
+/* diff_frun(const struct fcase *fc) sets up the FPU state of an x87 case (tests/diff/case.h:
+ * FNINIT, FLDCW, FDECSTP rot times, FLD m80 depth times), loads EFLAGS and EAX and jumps to the
+ * case's code, which ends with `jmp diff_fexit`. In between, C0-C3 are set to fc->cbits by
+ * editing the status word in an FNSTENV image and loading it back with FLDENV. diff_fexit's first instruction is FNSAVE into
+ * diff_fsave: non-waiting, so an exception the case left pending is recorded and, since FNSAVE
+ * reinitializes the FPU, never delivered. Then EAX and EFLAGS go to diff_out[0] and diff_out[8]. */
+	.globl diff_frun
+	.type diff_frun, @function
+diff_frun:
+	push ebp
+	push ebx
+	push esi
+	push edi
+	mov dword ptr [diff_host_esp], esp
+	mov esi, dword ptr [esp + 20]
+	fninit
+	fldcw word ptr [esi + FCASE_CW]
+	mov ecx, dword ptr [esi + FCASE_ROT]
+1:	test ecx, ecx
+	jz 2f
+	fdecstp
+	dec ecx
+	jmp 1b
+2:	mov ecx, dword ptr [esi + FCASE_DEPTH]
+3:	test ecx, ecx
+	jz 4f
+	lea eax, [ecx + ecx * 2]
+	fld tbyte ptr [esi + eax * 4 + FCASE_ST - 12]
+	dec ecx
+	jmp 3b
+4:	fnstenv [diff_fenv]
+	mov ax, word ptr [diff_fenv + 4]
+	and ax, DIFF_SW_FIXED
+	or ax, word ptr [esi + FCASE_CBITS]
+	mov word ptr [diff_fenv + 4], ax
+	fldenv [diff_fenv]
+	mov ecx, dword ptr [esi + FCASE_CODE]
+	mov dword ptr [diff_target], ecx
+	mov esp, offset diff_xstack + 64
+	push dword ptr [esi + FCASE_EFLAGS]
+	popfd
+	mov eax, dword ptr [esi + FCASE_EAX]
+	jmp dword ptr [diff_target]
+	.size diff_frun, . - diff_frun
+
+	.globl diff_fexit
+	.type diff_fexit, @function
+diff_fexit:
+	fnsave [diff_fsave]
+	mov dword ptr [diff_out + 0], eax
+	mov esp, offset diff_xstack + 64
+	pushfd
+	pop dword ptr [diff_out + 32]
+	cld
+	mov esp, dword ptr [diff_host_esp]
+	pop edi
+	pop esi
+	pop ebx
+	pop ebp
+	ret
+	.size diff_fexit, . - diff_fexit
+
 	.data
 	.balign 4
+	.globl diff_fsave
+diff_fsave:	.skip 108	/* FNSAVE's 32-bit image after an x87 case */
+diff_fenv:	.skip 28	/* the environment diff_frun edits */
 	.globl diff_out, diff_path
 diff_out:	.skip 36	/* EAX..EDI, EFLAGS after the case */
 diff_path:	.long 0		/* 1: a branch fell through, 2: it was taken (cases set it) */
