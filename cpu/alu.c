@@ -43,7 +43,7 @@ int op_add(struct cpu *c, const struct insn *in)
 
 int op_adc(struct cpu *c, const struct insn *in)
 {
-	return arith2(c, in, AK_ADD, c->eflags & FL_CF ? 1 : 0, false);
+	return arith2(c, in, AK_ADD, cpu_cf(c) ? 1 : 0, false);
 }
 
 int op_sub(struct cpu *c, const struct insn *in)
@@ -53,7 +53,7 @@ int op_sub(struct cpu *c, const struct insn *in)
 
 int op_sbb(struct cpu *c, const struct insn *in)
 {
-	return arith2(c, in, AK_SUB, c->eflags & FL_CF ? 1 : 0, false);
+	return arith2(c, in, AK_SUB, cpu_cf(c) ? 1 : 0, false);
 }
 
 int op_cmp(struct cpu *c, const struct insn *in)

@@ -18,16 +18,16 @@ enum { OFF_AL = 4 * REG_EAX, OFF_AH = 4 * REG_EAX + 1 };
 
 /* The low nibble needs adjusting: it is not a decimal digit, or the last operation carried
  * out of it. */
-static bool low_digit_adjust(const struct cpu *c, uint32_t al)
+static bool low_digit_adjust(struct cpu *c, uint32_t al)
 {
-	return (al & 0x0F) > 9 || (c->eflags & FL_AF);
+	return (al & 0x0F) > 9 || (cpu_eflags(c) & FL_AF);
 }
 
 /* DAA: adjust AL after adding two packed-BCD bytes (SDM Vol. 2, DAA). */
 int op_daa(struct cpu *c, const struct insn *in)
 {
 	uint32_t old_al = reg_get(c, OFF_AL, 1), al = old_al;
-	bool old_cf = c->eflags & FL_CF, cf = false;
+	bool old_cf = cpu_eflags(c) & FL_CF, cf = false;
 	uint32_t f = 0;
 
 	(void)in;
@@ -54,7 +54,7 @@ int op_daa(struct cpu *c, const struct insn *in)
 int op_das(struct cpu *c, const struct insn *in)
 {
 	uint32_t old_al = reg_get(c, OFF_AL, 1), al = old_al;
-	bool old_cf = c->eflags & FL_CF, cf = false;
+	bool old_cf = cpu_eflags(c) & FL_CF, cf = false;
 	uint32_t f = 0;
 
 	(void)in;

@@ -28,7 +28,7 @@ int op_jmp(struct cpu *c, const struct insn *in)
 
 int op_jcc(struct cpu *c, const struct insn *in)
 {
-	if (!cond_holds(c->eflags, in->cc))
+	if (!cpu_cond(c, in->cc))
 		return ST_NEXT;
 	c->eip = in->imm;
 	return ST_JUMP;
@@ -82,13 +82,13 @@ int op_loop(struct cpu *c, const struct insn *in)
 int op_loope(struct cpu *c, const struct insn *in)
 {
 	bool more = loop_count(c, in) != 0;
-	return branch_if(c, in, more && (c->eflags & FL_ZF));
+	return branch_if(c, in, more && (cpu_eflags(c) & FL_ZF));
 }
 
 int op_loopne(struct cpu *c, const struct insn *in)
 {
 	bool more = loop_count(c, in) != 0;
-	return branch_if(c, in, more && !(c->eflags & FL_ZF));
+	return branch_if(c, in, more && !(cpu_eflags(c) & FL_ZF));
 }
 
 /* JCXZ (0x67) and JECXZ. */

@@ -74,7 +74,13 @@ struct insn;
 struct cpu {
 	uint32_t r[GPRS];      /* EAX..EDI; byte/word registers alias the low bytes (LE host) */
 	uint32_t eip;          /* address of the next instruction to run */
-	uint32_t eflags;       /* OSZAPC, DF, AC, ID and bit 1; IF lives in page 0 (irq_enable) */
+	uint32_t eflags;       /* OSZAPC, DF, AC, ID and bit 1; IF lives in page 0 (irq_enable);
+				* OSZAPC are stale while lf.op != LF_NONE (flags.h) */
+	struct lazy_flags {    /* the last flag-setting ALU operation, not yet turned into flags */
+		uint32_t res, a, b; /* result and operands (b = the old CF for INC/DEC) */
+		uint8_t op;         /* enum lazy_op, LF_NONE when eflags is current */
+		uint8_t n;          /* operand size in bytes */
+	} lf;
 	uint64_t instret;      /* instructions retired by this CPU, DVA-1 section 6 */
 	uint64_t stop_at;      /* cpu_run returns when instret reaches this */
 	bool leave_block;      /* set by a side effect (store to code or page 0): end the block */

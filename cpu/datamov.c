@@ -178,7 +178,7 @@ int op_xlat(struct cpu *c, const struct insn *in)
 int op_lahf(struct cpu *c, const struct insn *in)
 {
 	(void)in;
-	reg_put(c, 4 * REG_EAX + 1, 1, (c->eflags & FL_SZAPC) | FL_FIXED1);
+	reg_put(c, 4 * REG_EAX + 1, 1, (cpu_eflags(c) & FL_SZAPC) | FL_FIXED1);
 	return ST_NEXT;
 }
 
@@ -192,6 +192,7 @@ int op_sahf(struct cpu *c, const struct insn *in)
 int op_clc(struct cpu *c, const struct insn *in)
 {
 	(void)in;
+	flags_sync(c);
 	c->eflags &= ~FL_CF;
 	return ST_NEXT;
 }
@@ -199,6 +200,7 @@ int op_clc(struct cpu *c, const struct insn *in)
 int op_stc(struct cpu *c, const struct insn *in)
 {
 	(void)in;
+	flags_sync(c);
 	c->eflags |= FL_CF;
 	return ST_NEXT;
 }
@@ -206,6 +208,7 @@ int op_stc(struct cpu *c, const struct insn *in)
 int op_cmc(struct cpu *c, const struct insn *in)
 {
 	(void)in;
+	flags_sync(c);
 	c->eflags ^= FL_CF;
 	return ST_NEXT;
 }
@@ -240,7 +243,7 @@ int op_cmovcc(struct cpu *c, const struct insn *in)
 
 	if (opnd_get(c, in, 1, &v))
 		return ST_FAULT;
-	if (cond_holds(c->eflags, in->cc) && opnd_put(c, in, 0, v))
+	if (cpu_cond(c, in->cc) && opnd_put(c, in, 0, v))
 		return ST_FAULT;
 	return ST_NEXT;
 }
@@ -248,5 +251,5 @@ int op_cmovcc(struct cpu *c, const struct insn *in)
 /* SETcc r/m8: one byte, 1 when the condition holds, else 0. */
 int op_setcc(struct cpu *c, const struct insn *in)
 {
-	return opnd_put(c, in, 0, cond_holds(c->eflags, in->cc) ? 1 : 0) ? ST_FAULT : ST_NEXT;
+	return opnd_put(c, in, 0, cpu_cond(c, in->cc) ? 1 : 0) ? ST_FAULT : ST_NEXT;
 }

@@ -2,6 +2,7 @@
  * (DVA-1 section 5). There is one way in: check the table entry and the whole stack frame,
  * then push EFLAGS image, 0, EIP [, error code], clear irq_enable and jump. */
 #include "cpu/cpu.h"
+#include "cpu/flags.h"
 #include "cpu/insn.h"
 
 /* Enter handler `vector` returning to ret_eip. */
@@ -38,7 +39,7 @@ static int enter_vector(struct cpu *c, uint32_t vector, uint32_t ret_eip, bool h
 		*w++ = error;
 	*w++ = ret_eip;
 	*w++ = 0;
-	*w++ = (c->eflags & FL_POPF_MASK) | FL_FIXED1 | (p0->irq_enable ? FL_IF : 0);
+	*w++ = (cpu_eflags(c) & FL_POPF_MASK) | FL_FIXED1 | (p0->irq_enable ? FL_IF : 0);
 	memcpy(m->base + sp, words, frame);
 	c->r[REG_ESP] = sp;
 	p0->irq_enable = 0;

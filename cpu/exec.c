@@ -6,6 +6,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/decode.h"
+#include "cpu/flags.h"
 #include "cpu/insn.h"
 
 /* What the loop does after a handler that did not return ST_NEXT. Returns -1 to keep running
@@ -66,11 +67,18 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 	return cpu_resume(c, budget);
 }
 
+static enum cpu_exit run_loop(struct cpu *c);
+
 enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
 {
 	c->stop_at = c->instret + budget;
-	if (c->trace)
-		return run_traced(c);
+	enum cpu_exit ex = c->trace ? run_traced(c) : run_loop(c);
+	flags_sync(c); /* whoever looks at the CPU now sees current flags */
+	return ex;
+}
+
+static enum cpu_exit run_loop(struct cpu *c)
+{
 
 	while (c->instret < c->stop_at) {
 		if (c->irq_point) {
@@ -119,6 +127,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 		if (!b)
 			b = decode_block(c, c->eip);
 		const struct insn *in = &b->in[0];
+		flags_sync(c);
 		uint32_t before[GPRS], fl = c->eflags, eip = c->eip;
 		char text[160];
 
@@ -134,7 +143,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 		for (int i = 0; i < GPRS; i++)
 			if (c->r[i] != before[i])
 				fprintf(c->trace, " %s=%08" PRIx32, names[i], c->r[i]);
-		if (c->eflags != fl)
+		if (cpu_eflags(c) != fl)
 			fprintf(c->trace, " eflags=%08" PRIx32, c->eflags);
 		if (st == ST_FAULT)
 			fprintf(c->trace, " fault=%" PRIu32, c->mem.fault.vector);
@@ -155,6 +164,7 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 	c->r[REG_ESP] = c->mem.size;
 	c->eip = entry;
 	c->eflags = DVA_INITIAL_EFLAGS;
+	c->lf.op = LF_NONE;
 	c->instret = 0;
 	c->stop_at = 0;
 	c->leave_block = false;

@@ -21,7 +21,7 @@ enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_
 static inline uint32_t alu(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
 			   uint32_t *res)
 {
-	uint32_t r, carry = c->eflags & FL_CF;
+	uint32_t r, carry = cpu_cf(c);
 	switch (op) {
 	case ALU_ADD:
 		if (n != 4)
@@ -55,6 +55,34 @@ static inline bool alu_writes(enum alu_op op)
 	return op != ALU_CMP && op != ALU_TEST;
 }
 
+/* The flags of op: recorded lazily for the common operations (computed only if read), computed
+ * now for ADC and SBB, whose carry-in the lazy record does not keep. */
+static inline void alu_flags(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
+			     uint32_t res)
+{
+	switch (op) {
+	case ALU_ADD: lazy_set(c, LF_ADD, n, res, a, b); break;
+	case ALU_SUB: case ALU_CMP: lazy_set(c, LF_SUB, n, res, a, b); break;
+	case ALU_AND: case ALU_TEST: case ALU_OR: case ALU_XOR: lazy_set(c, LF_LOGIC, n, res, a, b); break;
+	default: break; /* ADC, SBB: alu() computed them */
+	}
+}
+
+/* res = a op b (n bytes) with its flags set or recorded. */
+static inline uint32_t alu_do(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b)
+{
+	uint32_t res;
+	if (op == ALU_ADC || op == ALU_SBB) {
+		uint32_t f = alu(c, op, n, a, b, &res);
+		set_flags(c, FL_OSZAPC, f);
+	} else {
+		res = op == ALU_ADD ? a + b : op == ALU_SUB || op == ALU_CMP ? a - b :
+		      op == ALU_OR ? (a | b) : op == ALU_XOR ? (a ^ b) : (a & b);
+		alu_flags(c, op, n, a, b, res);
+	}
+	return res;
+}
+
 /* Plain n-byte memory at the operand's address, or NULL (then the generic handler runs). */
 static inline uint8_t *plain_read(struct cpu *c, const struct insn *in, unsigned n)
 {
@@ -84,18 +112,16 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 #define ALU_FORMS(name, op, n, generic)                                                       \
 	static int name##_rr(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		uint32_t res, f = alu(c, op, n, reg_get(c, in->reg[0], n), reg_get(c, in->reg[1], n), &res); \
+		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), reg_get(c, in->reg[1], n)); \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
-		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_ri(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
-		uint32_t res, f = alu(c, op, n, reg_get(c, in->reg[0], n), in->imm, &res);          \
+		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), in->imm);          \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
-		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_rm(struct cpu *c, const struct insn *in)                             \
@@ -103,10 +129,9 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 		const uint8_t *p = plain_read(c, in, n);                                           \
 		if (!p)                                                                            \
 			return generic(c, in);                                                     \
-		uint32_t res, f = alu(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n), &res);       \
+		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n));       \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
-		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_mr(struct cpu *c, const struct insn *in)                             \
@@ -114,10 +139,9 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
 			return generic(c, in);                                                     \
-		uint32_t res, f = alu(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n), &res);       \
+		uint32_t res = alu_do(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n));       \
 		if (alu_writes(op))                                                                \
 			stn(p, n, res);                                                            \
-		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static int name##_mi(struct cpu *c, const struct insn *in)                             \
@@ -125,10 +149,9 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
 			return generic(c, in);                                                     \
-		uint32_t res, f = alu(c, op, n, ldn(p, n), in->imm, &res);                         \
+		uint32_t res = alu_do(c, op, n, ldn(p, n), in->imm);                         \
 		if (alu_writes(op))                                                                \
 			stn(p, n, res);                                                            \
-		set_flags(c, FL_OSZAPC, f);                                                        \
 		return ST_NEXT;                                                                    \
 	}                                                                                      \
 	static const insn_fn name##_forms[FORMS] = { name##_rr, name##_ri, name##_rm, name##_mr, name##_mi };
@@ -200,8 +223,8 @@ static const insn_fn *const mov_sizes[3] = { mov8_forms, mov16_forms, mov32_form
 static inline int imul32(struct cpu *c, const struct insn *in, uint32_t a, uint32_t b)
 {
 	int64_t p = (int64_t)(int32_t)a * (int32_t)b;
-	R(in, 0) = (uint32_t)p;
 	set_flags(c, FL_CF | FL_OF, p != (int32_t)p ? FL_CF | FL_OF : 0);
+	R(in, 0) = (uint32_t)p;
 	return ST_NEXT;
 }
 static int imul32_rr(struct cpu *c, const struct insn *in)
@@ -226,18 +249,16 @@ static int imul32_rmi(struct cpu *c, const struct insn *in)
 /* INC/DEC r32: OSZAP, CF kept. */
 static int inc32_r(struct cpu *c, const struct insn *in)
 {
-	uint32_t a = R(in, 0), r = a + 1;
-	R(in, 0) = r;
-	set_flags(c, FL_OF | FL_SF | FL_ZF | FL_AF | FL_PF,
-		  flags_szp(r, 4) | (r == 0x80000000u ? FL_OF : 0) | ((a ^ r) & FL_AF));
+	uint32_t a = R(in, 0);
+	lazy_set(c, LF_INC, 4, a + 1, a, cpu_cf(c));
+	R(in, 0) = a + 1;
 	return ST_NEXT;
 }
 static int dec32_r(struct cpu *c, const struct insn *in)
 {
-	uint32_t a = R(in, 0), r = a - 1;
-	R(in, 0) = r;
-	set_flags(c, FL_OF | FL_SF | FL_ZF | FL_AF | FL_PF,
-		  flags_szp(r, 4) | (r == 0x7FFFFFFFu ? FL_OF : 0) | ((a ^ r) & FL_AF));
+	uint32_t a = R(in, 0);
+	lazy_set(c, LF_DEC, 4, a - 1, a, cpu_cf(c));
+	R(in, 0) = a - 1;
 	return ST_NEXT;
 }
 

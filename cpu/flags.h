@@ -64,9 +64,66 @@ static inline uint32_t flags_logic(uint32_t res, unsigned n)
 	return flags_szp(res, n);
 }
 
+/* Lazy flags: the hottest ALU forms (fast.c) record their operands and result instead of
+ * computing OSZAPC; the flags are computed only when something reads them. Every read of
+ * OSZAPC goes through cpu_eflags() or cpu_cond(); every write through set_flags(), which
+ * first brings eflags up to date. cpu_run() leaves eflags current when it returns. */
+enum lazy_op { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+
+static inline uint32_t lazy_compute(const struct lazy_flags *l)
+{
+	switch (l->op) {
+	case LF_ADD: return flags_add(l->a, l->b, 0, l->n);
+	case LF_SUB: return flags_sub(l->a, l->b, 0, l->n);
+	case LF_LOGIC: return flags_logic(l->res, l->n);
+	case LF_INC: return (flags_add(l->a, 1, 0, l->n) & ~FL_CF) | (l->b ? FL_CF : 0);
+	default: return (flags_sub(l->a, 1, 0, l->n) & ~FL_CF) | (l->b ? FL_CF : 0);
+	}
+}
+
+/* Bring OSZAPC in eflags up to date. */
+static inline void flags_sync(struct cpu *c)
+{
+	if (c->lf.op != LF_NONE) {
+		c->eflags = (c->eflags & ~FL_OSZAPC) | lazy_compute(&c->lf);
+		c->lf.op = LF_NONE;
+	}
+}
+
+static inline uint32_t cpu_eflags(struct cpu *c)
+{
+	flags_sync(c);
+	return c->eflags;
+}
+
+/* Record an n-byte operation whose flags are computed only if read. */
+static inline void lazy_set(struct cpu *c, enum lazy_op op, unsigned n, uint32_t res, uint32_t a,
+			    uint32_t b)
+{
+	c->lf = (struct lazy_flags){ res, a, b, (uint8_t)op, (uint8_t)n };
+}
+
+/* CF alone, without computing the rest (INC and DEC keep it). */
+static inline uint32_t cpu_cf(struct cpu *c)
+{
+	const struct lazy_flags *l = &c->lf;
+	uint32_t m = size_mask(l->n ? l->n : 4);
+	switch (l->op) {
+	case LF_NONE: return c->eflags & FL_CF;
+	case LF_ADD: return (l->res & m) < (l->a & m);
+	case LF_SUB: return (l->a & m) < (l->b & m);
+	case LF_LOGIC: return 0;
+	default: return l->b;
+	}
+}
+
 /* Replace the flags in mask with those in f. */
 static inline void set_flags(struct cpu *c, uint32_t mask, uint32_t f)
 {
+	if ((mask & FL_OSZAPC) == FL_OSZAPC)
+		c->lf.op = LF_NONE; /* every lazy flag is overwritten */
+	else
+		flags_sync(c);
 	c->eflags = (c->eflags & ~mask) | (f & mask);
 }
 
@@ -86,6 +143,38 @@ static inline bool cond_holds(uint32_t fl, unsigned cc)
 	default: r = (fl & FL_ZF) || (!(fl & FL_SF) != !(fl & FL_OF)); break;
 	}
 	return r ^ (cc & 1);
+}
+
+/* Whether condition cc holds, straight from the lazy operands where that is cheap (the
+ * compare-and-branch pairs of compiled code), else from the computed flags. */
+static inline bool cpu_cond(struct cpu *c, unsigned cc)
+{
+	const struct lazy_flags *l = &c->lf;
+	if (l->op == LF_SUB && l->n == 4) {
+		bool r;
+		switch (cc >> 1) {
+		case 1: r = l->a < l->b; break;                      /* B */
+		case 2: r = l->a == l->b; break;                     /* Z */
+		case 3: r = l->a <= l->b; break;                     /* BE */
+		case 4: r = (int32_t)l->res < 0; break;              /* S */
+		case 6: r = (int32_t)l->a < (int32_t)l->b; break;    /* L */
+		case 7: r = (int32_t)l->a <= (int32_t)l->b; break;   /* LE */
+		default: return cond_holds(cpu_eflags(c), cc);
+		}
+		return r ^ (cc & 1);
+	}
+	if (l->op == LF_LOGIC && l->n == 4) { /* OF = CF = 0 */
+		bool r;
+		switch (cc >> 1) {
+		case 0: case 1: r = false; break;                    /* O, B */
+		case 2: case 3: r = l->res == 0; break;              /* Z, BE */
+		case 4: case 6: r = (int32_t)l->res < 0; break;      /* S, L */
+		case 7: r = (int32_t)l->res <= 0; break;             /* LE */
+		default: return cond_holds(cpu_eflags(c), cc);
+		}
+		return r ^ (cc & 1);
+	}
+	return cond_holds(cpu_eflags(c), cc);
 }
 
 #endif

@@ -306,7 +306,7 @@ int op_fcmovcc(struct cpu *c, const struct insn *in)
 	}
 	/* C1 keeps its value (the host leaves it; the SDM calls C0-C3 undefined but for
 	 * underflow). */
-	if (cond_holds(c->eflags, in->cc))
+	if (cpu_cond(c, in->cc))
 		fpu_set(f, 0, fpu_get(f, i));
 	return ST_NEXT;
 }

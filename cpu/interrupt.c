@@ -1,5 +1,6 @@
 /* interrupt.c - software interrupts INT n, INT3, INTO, the BOUND check, and IRET (DVA-1 section
  * 2): traps and returns through the same frames as exceptions and upcalls (exception.c). */
+#include "cpu/flags.h"
 #include "cpu/insn.h"
 #include "cpu/optable.h"
 
@@ -22,7 +23,7 @@ int op_int3(struct cpu *c, const struct insn *in)
 int op_into(struct cpu *c, const struct insn *in)
 {
 	(void)in;
-	if (!(c->eflags & FL_OF))
+	if (!(cpu_eflags(c) & FL_OF))
 		return ST_NEXT;
 	c->soft_vector = DVA_VEC_OF;
 	return ST_SOFTINT;
@@ -54,7 +55,7 @@ int op_iret(struct cpu *c, const struct insn *in)
 	uint32_t mask = n == 2 ? FL_POPF_MASK & 0xFFFFu : FL_POPF_MASK;
 	struct dva_regs *p0 = cpu_page0(c);
 	uint32_t was = p0->irq_enable;
-	c->eflags = (c->eflags & ~mask) | (fl & mask);
+	c->eflags = (cpu_eflags(c) & ~mask) | (fl & mask);
 	p0->irq_enable = (fl & FL_IF) ? 1 : 0;
 	if (!was && p0->irq_enable)
 		c->irq_point = true;

@@ -192,7 +192,7 @@ static uint32_t do_shrd(uint32_t d, uint32_t s, unsigned cnt, unsigned n, uint32
 /* Read destination and count (and SHLD/SHRD's source), apply op, write back, set flags. */
 static int shift_run(struct cpu *c, const struct insn *in, int count_opnd, shift_op op)
 {
-	uint32_t d, s = 0, cnt, fl = c->eflags, res;
+	uint32_t d, s = 0, cnt, fl = cpu_eflags(c), res;
 
 	if (opnd_get(c, in, 0, &d) || opnd_get(c, in, count_opnd, &cnt))
 		return ST_FAULT;

@@ -87,7 +87,7 @@ int op_pushf(struct cpu *c, const struct insn *in)
 {
 	uint32_t irq_enable;
 	memcpy(&irq_enable, c->mem.base + offsetof(struct dva_regs, irq_enable), 4);
-	uint32_t v = (c->eflags & FL_POPF_MASK) | FL_FIXED1 | (irq_enable ? FL_IF : 0);
+	uint32_t v = (cpu_eflags(c) & FL_POPF_MASK) | FL_FIXED1 | (irq_enable ? FL_IF : 0);
 	if (cpu_push(c, stack_width(in), v))
 		return ST_FAULT;
 	return ST_NEXT;
@@ -101,7 +101,7 @@ int op_popf(struct cpu *c, const struct insn *in)
 	uint32_t v, mask = n == 2 ? FL_POPF_MASK & 0xFFFFu : FL_POPF_MASK;
 	if (cpu_pop(c, n, &v))
 		return ST_FAULT;
-	c->eflags = (c->eflags & ~mask) | (v & mask);
+	c->eflags = (cpu_eflags(c) & ~mask) | (v & mask);
 	return ST_NEXT;
 }
 

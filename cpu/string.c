@@ -137,9 +137,9 @@ static struct strop strop_of(const struct cpu *c, const struct insn *in)
 }
 
 /* Whether a REPE/REPNE loop goes on after an element: REPE while ZF = 1, REPNE while ZF = 0. */
-static bool rep_cond_holds(const struct cpu *c, const struct insn *in)
+static bool rep_cond_holds(struct cpu *c, const struct insn *in)
 {
-	bool zf = c->eflags & FL_ZF;
+	bool zf = cpu_eflags(c) & FL_ZF;
 	return in->pfx & PFX_REPNE ? !zf : zf;
 }
 
