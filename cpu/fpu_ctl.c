@@ -122,6 +122,15 @@ int op_fnop(struct cpu *c, const struct insn *in)
 	return ST_NEXT;
 }
 
+/* FENI, FDISI, FSETPM (DB E0, E1, E4): nothing at all on a 387 or later. They are control
+ * instructions, so FIP, FDP and FOP keep the last non-control instruction's (as the host shows). */
+int op_fnop_legacy(struct cpu *c, const struct insn *in)
+{
+	(void)c;
+	(void)in;
+	return ST_NEXT;
+}
+
 /* FLDCW: unmasking a flag already set makes it pending (SDM Vol. 2, FLDCW). */
 int op_fldcw(struct cpu *c, const struct insn *in)
 {

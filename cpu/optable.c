@@ -282,9 +282,9 @@ const struct opdef optable[ZYDIS_MNEMONIC_MAX_VALUE + 1] = {
 	[M(FYL2X)] = { op_fyl2x, 0, 0, 0, 0 },
 	[M(FYL2XP1)] = { op_fyl2xp1, 0, 0, 0, 0 },
 	/* 8087/287 leftovers (FENI, FDISI, FSETPM) that the 387 and later execute as FNOP. */
-	[M(FENI8087_NOP)] = { op_fnop, 0, 0, 0, 0 },
-	[M(FDISI8087_NOP)] = { op_fnop, 0, 0, 0, 0 },
-	[M(FSETPM287_NOP)] = { op_fnop, 0, 0, 0, 0 },
+	[M(FENI8087_NOP)] = { op_fnop_legacy, 0, 0, 0, 0 },
+	[M(FDISI8087_NOP)] = { op_fnop_legacy, 0, 0, 0, 0 },
+	[M(FSETPM287_NOP)] = { op_fnop_legacy, 0, 0, 0, 0 },
 	/* --- end of x87 --- */
 };
 

@@ -94,7 +94,7 @@ HANDLER(op_fcom); HANDLER(op_fcomp); HANDLER(op_fcompp); HANDLER(op_fucom); HAND
 HANDLER(op_fucompp); HANDLER(op_ficom); HANDLER(op_ficomp); HANDLER(op_fcomi); HANDLER(op_fcomip);
 HANDLER(op_fucomi); HANDLER(op_fucomip); HANDLER(op_ftst); HANDLER(op_fxam);
 /* fpu_ctl.c */
-HANDLER(op_fninit); HANDLER(op_fnclex); HANDLER(op_fwait); HANDLER(op_fnop); HANDLER(op_fldcw);
+HANDLER(op_fninit); HANDLER(op_fnclex); HANDLER(op_fwait); HANDLER(op_fnop); HANDLER(op_fnop_legacy); HANDLER(op_fldcw);
 HANDLER(op_fnstcw); HANDLER(op_fnstsw); HANDLER(op_fnstenv); HANDLER(op_fldenv);
 HANDLER(op_fnsave); HANDLER(op_frstor);
 /* fpu_transc_ops.c */

@@ -17,8 +17,6 @@
 
 #define R(zy, fmt, op, modrm, nst, push, cc, prof) \
 	{ zy, fmt, op, modrm, XK_NONE, 0, 0, nst, push, cc, prof, 0, 0, NULL }
-#define R_NOFOP(zy, fmt, op, modrm, nst, push, cc, prof) \
-	{ zy, fmt, op, modrm, XK_NONE, 0, 0, nst, push, cc, prof, DFR_NOFOP, 0, NULL }
 #define STI(zy, fmt, op, modrm, nst, push, cc, prof) \
 	{ zy, fmt, op, modrm, XK_STI, 0, 0, nst, push, cc, prof, 0, 0, NULL }
 #define MEM(zy, fmt, op, digit, size, mt, nst, push, cc, prof) \
@@ -124,12 +122,10 @@ static const struct xform xtable[] = {
 	R("fninit", "fninit", 0xDB, 0xE3, 0, 0, XC_ALL, XP_GEN),
 	R("fnclex", "fnclex", 0xDB, 0xE2, 0, 0, XC_NONE, XP_GEN),
 	R("fnop", "fnop", 0xD9, 0xD0, 0, 0, XC_NONE, XP_GEN),
-	/* FENI, FDISI and FSETPM: the host leaves FOP (and FIP) as the last non-control instruction
-	 * set them, like FNINIT or FLDCW; we record DB E0/E1/E4 as for FNOP. Reported to the lead
-	 * (cpu/fpu_ctl.c); FOP is left out for them until that changes. */
-	R_NOFOP("feni8087_nop", "feni", 0xDB, 0xE0, 0, 0, XC_NONE, XP_GEN),
-	R_NOFOP("fdisi8087_nop", "fdisi", 0xDB, 0xE1, 0, 0, XC_NONE, XP_GEN),
-	R_NOFOP("fsetpm287_nop", "fsetpm", 0xDB, 0xE4, 0, 0, XC_NONE, XP_GEN),
+	/* FENI, FDISI and FSETPM: control instructions that leave FOP (and FIP) alone. */
+	R("feni8087_nop", "feni", 0xDB, 0xE0, 0, 0, XC_NONE, XP_GEN),
+	R("fdisi8087_nop", "fdisi", 0xDB, 0xE1, 0, 0, XC_NONE, XP_GEN),
+	R("fsetpm287_nop", "fsetpm", 0xDB, 0xE4, 0, 0, XC_NONE, XP_GEN),
 	{ "fwait", "fwait", 0x9B, 0, XK_NONE, 0, 0, 0, 0, XC_ALL, XP_GEN, 0, 0, NULL },
 	MEM("fldcw", "fldcw word ptr %s", 0xD9, 5, 2, XM_CW, 0, 0, XC_NONE, XP_GEN),
 	MEM("fnstcw", "fnstcw word ptr %s", 0xD9, 7, 2, XM_OUT, 0, 0, XC_NONE, XP_GEN),
