@@ -14,7 +14,7 @@
  */
 #include "cpu/f80.h"
 
-#if F80_HOST
+#if F80_HAVE_HOST
 
 #include <string.h>
 
@@ -47,12 +47,26 @@ struct x87_run {
 
 static void run_init(struct x87_run *x, uint16_t cw, struct f80 a, struct f80 b)
 {
-	memset(x, 0, sizeof(*x));
 	x->in0 = a;
 	x->in1 = b;
 	x->gcw = cw;
 	x->quiet = 0x037F;
+	x->mem = 0;
+	__asm__("fnstcw %0" : "=m"(x->hcw));
 }
+
+/* The fast case: the guest's control word is the host's own and masks every exception, so
+ * nothing can trap and no control word needs loading or restoring — one FNCLEX, the
+ * instruction, the status word, the results. Otherwise the full sequence switches control
+ * words around the instruction. Results are the same bits either way. */
+#define X87_FAST_LEAVE "\n\tfnstsw %[sw]\n\tfstpt %[out0]\n\tfstpt %[out1]"
+#define X87_RUN(x, body)                                                                      \
+	do {                                                                                  \
+		if ((x)->gcw == (x)->hcw && ((x)->gcw & 0x3F) == 0x3F)                              \
+			__asm__ volatile("fnclex\n\t" body X87_FAST_LEAVE X87_OPERANDS);              \
+		else                                                                          \
+			__asm__ volatile(X87_ENTER body X87_LEAVE X87_OPERANDS);                    \
+	} while (0)
 
 /* Exception flags and C1 (rounded up) of an arithmetic instruction; C0, C2, C3 are undefined
  * there and the caller keeps the guest's. */
@@ -65,7 +79,7 @@ unsigned f80_host_add(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fadd %%st(1), %%st" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fadd %%st(1), %%st");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -74,7 +88,7 @@ unsigned f80_host_sub(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fsub %%st(1), %%st" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fsub %%st(1), %%st");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -83,7 +97,7 @@ unsigned f80_host_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fmul %%st(1), %%st" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fmul %%st(1), %%st");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -92,7 +106,7 @@ unsigned f80_host_div(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fdiv %%st(1), %%st" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fdiv %%st(1), %%st");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -101,7 +115,7 @@ unsigned f80_host_sqrt(uint16_t cw, struct f80 a, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
-	__asm__ volatile(X87_ENTER X87_LOAD1 "fsqrt" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD1 "fsqrt");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -112,7 +126,7 @@ unsigned f80_host_prem(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fprem" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fprem");
 	*r = x->out0;
 	return x->sw & (FSW_EXC | FSW_CC);
 }
@@ -121,7 +135,7 @@ unsigned f80_host_prem1(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fprem1" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fprem1");
 	*r = x->out0;
 	return x->sw & (FSW_EXC | FSW_CC);
 }
@@ -130,7 +144,7 @@ unsigned f80_host_scale(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
-	__asm__ volatile(X87_ENTER X87_LOAD2 "fscale" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD2 "fscale");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -139,7 +153,7 @@ unsigned f80_host_xtract(uint16_t cw, struct f80 a, struct f80 *exp, struct f80 
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
-	__asm__ volatile(X87_ENTER X87_LOAD1 "fxtract" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD1 "fxtract");
 	*sig = x->out0;
 	*exp = x->out1;
 	return arith_bits(x);
@@ -149,7 +163,7 @@ unsigned f80_host_rndint(uint16_t cw, struct f80 a, struct f80 *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
-	__asm__ volatile(X87_ENTER X87_LOAD1 "frndint" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD1 "frndint");
 	*r = x->out0;
 	return arith_bits(x);
 }
@@ -160,9 +174,9 @@ unsigned f80_host_cmp(uint16_t cw, struct f80 a, struct f80 b, bool quiet)
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, b);
 	if (quiet)
-		__asm__ volatile(X87_ENTER X87_LOAD2 "fucom %%st(1)" X87_LEAVE X87_OPERANDS);
+		X87_RUN(x, X87_LOAD2 "fucom %%st(1)");
 	else
-		__asm__ volatile(X87_ENTER X87_LOAD2 "fcom %%st(1)" X87_LEAVE X87_OPERANDS);
+		X87_RUN(x, X87_LOAD2 "fcom %%st(1)");
 	return x->sw & (FSW_EXC | FSW_C0 | FSW_C2 | FSW_C3);
 }
 
@@ -171,7 +185,7 @@ unsigned f80_host_ld_f32(uint16_t cw, uint32_t v, struct f80 *r)
 	struct x87_run run, *x = &run;
 	run_init(x, cw, (struct f80){ 0, 0 }, (struct f80){ 0, 0 });
 	x->mem = v;
-	__asm__ volatile(X87_ENTER "flds %[mem]" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, "flds %[mem]");
 	*r = x->out0;
 	return x->sw & FSW_EXC;
 }
@@ -181,7 +195,7 @@ unsigned f80_host_ld_f64(uint16_t cw, uint64_t v, struct f80 *r)
 	struct x87_run run, *x = &run;
 	run_init(x, cw, (struct f80){ 0, 0 }, (struct f80){ 0, 0 });
 	x->mem = v;
-	__asm__ volatile(X87_ENTER "fldl %[mem]" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, "fldl %[mem]");
 	*r = x->out0;
 	return x->sw & FSW_EXC;
 }
@@ -192,7 +206,7 @@ unsigned f80_host_st_f32(uint16_t cw, struct f80 a, uint32_t *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
-	__asm__ volatile(X87_ENTER X87_LOAD1 "fsts %[mem]" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD1 "fsts %[mem]");
 	*r = (uint32_t)x->mem;
 	return arith_bits(x);
 }
@@ -201,7 +215,7 @@ unsigned f80_host_st_f64(uint16_t cw, struct f80 a, uint64_t *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
-	__asm__ volatile(X87_ENTER X87_LOAD1 "fstl %[mem]" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD1 "fstl %[mem]");
 	*r = x->mem;
 	return arith_bits(x);
 }
@@ -211,11 +225,11 @@ unsigned f80_host_st_int(uint16_t cw, struct f80 a, unsigned size, uint64_t *r)
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
 	if (size == 2)
-		__asm__ volatile(X87_ENTER X87_LOAD1 "fists %[mem]" X87_LEAVE X87_OPERANDS);
+		X87_RUN(x, X87_LOAD1 "fists %[mem]");
 	else if (size == 4)
-		__asm__ volatile(X87_ENTER X87_LOAD1 "fistl %[mem]" X87_LEAVE X87_OPERANDS);
+		X87_RUN(x, X87_LOAD1 "fistl %[mem]");
 	else /* only a popping form exists for m64int; the extra pops are harmless */
-		__asm__ volatile(X87_ENTER X87_LOAD1 "fistpll %[mem]" X87_LEAVE X87_OPERANDS);
+		X87_RUN(x, X87_LOAD1 "fistpll %[mem]");
 	*r = size == 8 ? x->mem : x->mem & ((1ull << (8 * size)) - 1);
 	return arith_bits(x);
 }
@@ -224,7 +238,7 @@ unsigned f80_host_st_bcd(uint16_t cw, struct f80 a, struct f80_bcd *r)
 {
 	struct x87_run run, *x = &run;
 	run_init(x, cw, a, a);
-	__asm__ volatile(X87_ENTER X87_LOAD1 "fbstp %[bcd]" X87_LEAVE X87_OPERANDS);
+	X87_RUN(x, X87_LOAD1 "fbstp %[bcd]");
 	*r = x->bcd;
 	return arith_bits(x);
 }
@@ -234,13 +248,13 @@ unsigned f80_host_ld_const(uint16_t cw, enum f80_const k, struct f80 *r)
 	struct x87_run run, *x = &run;
 	run_init(x, cw, (struct f80){ 0, 0 }, (struct f80){ 0, 0 });
 	switch (k) {
-	case K_ONE: __asm__ volatile(X87_ENTER "fld1" X87_LEAVE X87_OPERANDS); break;
-	case K_L2T: __asm__ volatile(X87_ENTER "fldl2t" X87_LEAVE X87_OPERANDS); break;
-	case K_L2E: __asm__ volatile(X87_ENTER "fldl2e" X87_LEAVE X87_OPERANDS); break;
-	case K_PI: __asm__ volatile(X87_ENTER "fldpi" X87_LEAVE X87_OPERANDS); break;
-	case K_LG2: __asm__ volatile(X87_ENTER "fldlg2" X87_LEAVE X87_OPERANDS); break;
-	case K_LN2: __asm__ volatile(X87_ENTER "fldln2" X87_LEAVE X87_OPERANDS); break;
-	case K_ZERO: __asm__ volatile(X87_ENTER "fldz" X87_LEAVE X87_OPERANDS); break;
+	case K_ONE: X87_RUN(x, "fld1"); break;
+	case K_L2T: X87_RUN(x, "fldl2t"); break;
+	case K_L2E: X87_RUN(x, "fldl2e"); break;
+	case K_PI: X87_RUN(x, "fldpi"); break;
+	case K_LG2: X87_RUN(x, "fldlg2"); break;
+	case K_LN2: X87_RUN(x, "fldln2"); break;
+	case K_ZERO: X87_RUN(x, "fldz"); break;
 	}
 	*r = x->out0;
 	return arith_bits(x);
