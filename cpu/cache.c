@@ -46,56 +46,79 @@ void cache_flush(struct code_cache *cc)
 	cc->stats.flushes++;
 }
 
-/* Room for bytes in the pool. Allocation happens here, on a cache miss, never in the execute
- * loop proper; running out of host memory for it is an emulator failure: abort. */
-static void *pool_alloc(struct code_cache *cc, size_t bytes)
+/* Make sure the newest chunk has room for bytes, so the allocations that follow cannot flush
+ * the cache between them. Allocation happens here, on a cache miss, never in the execute loop
+ * proper; running out of host memory for it is an emulator failure: abort. */
+static void pool_reserve(struct code_cache *cc, size_t bytes)
 {
 	struct cache_chunk *ch = cc->chunks;
-	if (!ch || ch->size - ch->used < bytes) {
-		size_t size = ch ? ch->size * 2 : CACHE_CHUNK_MIN;
-		if (size > CACHE_CHUNK_MAX)
-			size = CACHE_CHUNK_MAX;
-		if (cc->pool_bytes + size > CACHE_POOL_MAX) {
-			cache_flush(cc); /* the code a VM runs outgrew the cache: start again */
-			size = CACHE_CHUNK_MIN;
-		}
-		while (size < bytes)
-			size *= 2;
-		ch = malloc(sizeof(*ch) + size);
-		if (!ch)
-			abort();
-		ch->size = size;
-		ch->used = 0;
-		ch->next = cc->chunks;
-		cc->chunks = ch;
-		cc->pool_bytes += size;
+	if (ch && ch->size - ch->used >= bytes)
+		return;
+	size_t size = ch ? ch->size * 2 : CACHE_CHUNK_MIN;
+	if (size > CACHE_CHUNK_MAX)
+		size = CACHE_CHUNK_MAX;
+	if (cc->pool_bytes + size > CACHE_POOL_MAX && !cc->shared) {
+		cache_flush(cc); /* the code a VM runs outgrew the cache: start again */
+		size = CACHE_CHUNK_MIN;
 	}
+	while (size < bytes)
+		size *= 2;
+	ch = malloc(sizeof(*ch) + size);
+	if (!ch)
+		abort();
+	ch->size = size;
+	ch->used = 0;
+	ch->next = cc->chunks;
+	cc->chunks = ch;
+	cc->pool_bytes += size;
+}
+
+/* bytes from the newest chunk, which pool_reserve made room in. */
+static void *pool_take(struct code_cache *cc, size_t bytes)
+{
+	struct cache_chunk *ch = cc->chunks;
+	bytes = (bytes + 15) & ~(size_t)15;
+	assert(ch && ch->size - ch->used >= bytes);
 	void *p = ch->data + ch->used;
-	ch->used += (bytes + 15) & ~(size_t)15;
-	if (ch->used > ch->size)
-		ch->used = ch->size;
+	ch->used += bytes;
 	return p;
+}
+
+static void link_entry(struct code_cache *cc, struct block *b)
+{
+	if (!cc->hash) {
+		cc->hash = calloc(CACHE_BUCKETS, sizeof(*cc->hash));
+		if (!cc->hash)
+			abort();
+	}
+	struct cache_entry *e = pool_take(cc, sizeof(*e));
+	unsigned h = bucket(b->eip);
+	e->eip = b->eip;
+	e->b = b;
+	e->next = cc->hash[h];
+	cc->hash[h] = e;
 }
 
 struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,
 			uint32_t n)
 {
 	assert(n >= 1 && n <= BLOCK_MAX);
-	if (!cc->hash) {
-		cc->hash = calloc(CACHE_BUCKETS, sizeof(*cc->hash));
-		if (!cc->hash)
-			abort();
-	}
-	struct block *b = pool_alloc(cc, sizeof(*b) + n * sizeof(*in));
+	size_t bytes = sizeof(struct block) + n * sizeof(*in);
+	pool_reserve(cc, ((bytes + 15) & ~(size_t)15) + ((sizeof(struct cache_entry) + 15) & ~(size_t)15));
+	struct block *b = pool_take(cc, bytes);
 	b->eip = eip;
 	b->end = end;
 	b->n = n;
 	b->in = (struct insn *)(b + 1);
 	memcpy(b->in, in, n * sizeof(*in));
-	unsigned h = bucket(eip);
-	b->next = cc->hash[h];
-	cc->hash[h] = b;
+	link_entry(cc, b);
 	return b;
+}
+
+void cache_link(struct code_cache *cc, struct block *b)
+{
+	pool_reserve(cc, (sizeof(struct cache_entry) + 15) & ~(size_t)15);
+	link_entry(cc, b);
 }
 
 void cache_invalidate_page(struct code_cache *cc, uint32_t pfn)
@@ -104,13 +127,13 @@ void cache_invalidate_page(struct code_cache *cc, uint32_t pfn)
 		return;
 	uint32_t lo = pfn << DVA_PAGE_SHIFT, hi = lo + DVA_PAGE_SIZE;
 	for (unsigned h = 0; h < CACHE_BUCKETS; h++) {
-		for (struct block **bp = &cc->hash[h]; *bp;) {
-			struct block *b = *bp;
-			if (b->eip < hi && b->end > lo) {
-				*bp = b->next;
+		for (struct cache_entry **ep = &cc->hash[h]; *ep;) {
+			struct cache_entry *e = *ep;
+			if (e->b->eip < hi && e->b->end > lo) {
+				*ep = e->next;
 				cc->stats.invalidations++;
 			} else {
-				bp = &b->next;
+				ep = &e->next;
 			}
 		}
 	}

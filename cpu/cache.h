@@ -8,6 +8,7 @@
 #ifndef DENALI_CACHE_H
 #define DENALI_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,8 +26,15 @@ struct block {
 	uint32_t eip;        /* guest address of the first instruction */
 	uint32_t end;        /* guest address just past the last instruction's bytes */
 	uint32_t n;          /* instructions, 1..BLOCK_MAX */
-	struct block *next;  /* hash chain */
 	struct insn *in;     /* the n decoded instructions (in the pool, after the block) */
+};
+
+/* A hash-chain entry: a cache finds blocks through entries, so one block can be reached from
+ * many caches (a block of an image's read-only code is decoded once, for every VM of it). */
+struct cache_entry {
+	uint32_t eip;
+	struct block *b;
+	struct cache_entry *next;
 };
 
 /* Counters a user can read in --stats; all are totals since the VM started. */
@@ -46,11 +54,12 @@ struct cache_chunk {
 };
 
 struct code_cache {
-	struct block **hash;  /* CACHE_BUCKETS chains, or NULL before the first block */
+	struct cache_entry **hash; /* CACHE_BUCKETS chains, or NULL before the first block */
 	struct cache_chunk *chunks; /* the pool, newest chunk first */
 	size_t pool_bytes;    /* bytes in all chunks */
 	ZydisDecoder zydis;   /* 32-bit protected mode, 32-bit stack */
 	struct cache_stats stats;
+	bool shared;          /* other caches link to its blocks: it is never flushed */
 };
 
 void cache_init(struct code_cache *cc);
@@ -62,16 +71,18 @@ static inline struct block *cache_lookup(struct code_cache *cc, uint32_t eip)
 	cc->stats.lookups++;
 	if (!cc->hash)
 		return NULL;
-	struct block *b = cc->hash[(eip ^ (eip >> 10)) & (CACHE_BUCKETS - 1)];
-	while (b && b->eip != eip)
-		b = b->next;
-	return b;
+	struct cache_entry *e = cc->hash[(eip ^ (eip >> 10)) & (CACHE_BUCKETS - 1)];
+	while (e && e->eip != eip)
+		e = e->next;
+	return e ? e->b : NULL;
 }
 
 /* Add the block of n decoded instructions in[] covering guest bytes [eip, end) and return it.
  * Never fails; may flush the whole cache first (only between blocks, never while one runs). */
 struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,
 			uint32_t n);
+/* Make block b, which lives in another cache (a shared one), reachable from cc. */
+void cache_link(struct code_cache *cc, struct block *b);
 /* Drop every block with bytes on page pfn. */
 void cache_invalidate_page(struct code_cache *cc, uint32_t pfn);
 /* Drop every block. */

@@ -92,7 +92,9 @@ struct cpu {
 	uint8_t exit_status;   /* TERMINATE's status */
 	uint16_t unimpl;       /* ZydisMnemonic of the unimplemented instruction (CPU_EXIT_UNIMPL) */
 	struct guest_mem mem;  /* this VM's memory; mem.fault is the last exception */
-	struct code_cache cache; /* this CPU's decoded instructions */
+	struct code_cache cache; /* this CPU's decoded instructions (and links to shared ones) */
+	struct code_cache *shared; /* decoded read-only code of its image, shared by every VM of
+				  * that image (owned by the kernel), or NULL */
 	struct cpu_io io;      /* ports */
 	struct fpu fpu;        /* x87 state */
 	FILE *trace;           /* --trace: one line per executed instruction, or NULL */

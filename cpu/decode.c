@@ -269,13 +269,29 @@ int decode_one(struct cpu *c, uint32_t eip, struct insn *in)
 	return decode_at(c, eip, in);
 }
 
+/* Whether [lo, hi) lies inside one read-only range of the image (its bytes cannot change). */
+static bool read_only_code(const struct guest_mem *m, uint32_t lo, uint32_t hi)
+{
+	for (unsigned i = 0; i < m->nro; i++)
+		if (m->ro[i].start <= lo && hi <= m->ro[i].end)
+			return true;
+	return false;
+}
+
 struct block *decode_block(struct cpu *c, uint32_t eip)
 {
 	struct code_cache *cc = &c->cache;
+	cc->stats.misses++;
+	if (c->shared) {
+		struct block *b = cache_lookup(c->shared, eip);
+		if (b) {
+			cache_link(cc, b);
+			return b;
+		}
+	}
+
 	struct insn in[BLOCK_MAX];
 	uint32_t n = 0, a = eip;
-	cc->stats.misses++;
-
 	while (n < BLOCK_MAX) {
 		int attr = decode_at(c, a, &in[n]);
 		if (attr < 0 && n > 0)
@@ -285,6 +301,11 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 			break;
 		if ((a >> DVA_PAGE_SHIFT) != (eip >> DVA_PAGE_SHIFT))
 			break;
+	}
+	if (c->shared && a > eip && read_only_code(&c->mem, eip, a)) {
+		struct block *b = cache_add(c->shared, eip, a, in, n);
+		cache_link(cc, b);
+		return b;
 	}
 	/* Mark the pages this block's bytes lie on, so a store there invalidates it. */
 	for (uint32_t pfn = eip >> DVA_PAGE_SHIFT; pfn <= (a - 1) >> DVA_PAGE_SHIFT; pfn++)

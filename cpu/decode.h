@@ -5,9 +5,11 @@
 #include "cpu/cache.h"
 #include "cpu/cpu.h"
 
-/* Decode the block starting at eip and insert it into the CPU's cache. An instruction that
- * cannot be fetched or decoded becomes an entry that raises its exception when it runs, so a
- * block always has at least one instruction. Never fails. */
+/* The block at eip when the CPU's own cache has none: found in the image's shared cache (and
+ * linked into the CPU's), or decoded. A block that lies wholly in the image's read-only bytes
+ * goes to the shared cache, so every VM of the image uses the one decode; any other block is
+ * the CPU's own. An instruction that cannot be fetched or decoded becomes an entry that raises
+ * its exception when it runs, so a block always has at least one instruction. Never fails. */
 struct block *decode_block(struct cpu *c, uint32_t eip);
 
 /* Decode the single instruction at eip into *in (for diagnostics and tests). Returns its row's

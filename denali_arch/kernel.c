@@ -234,7 +234,7 @@ static void admit(struct kernel *k)
 		struct vm_config vc = {
 			.id = id, .group = (uint16_t)k->next_group, .mem_size = g->mem_size, .args = args,
 			.sink = sink_for(k), .console_out = stdout, .console_path = path,
-			.trace = k->trace, .kernel = k,
+			.trace = k->trace, .kernel = k, .shared_code = &k->shared_code[k->next_group],
 		};
 		if (++k->next_in_group == g->count) {
 			k->next_group++;
@@ -499,10 +499,15 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 		.seed = cfg->seed,
 	};
 	k->images = calloc(cfg->ngroups, sizeof(*k->images));
+	k->shared_code = calloc(cfg->ngroups, sizeof(*k->shared_code));
 	k->vms = calloc(k->total, sizeof(*k->vms));
-	if (!k->images || !k->vms) {
+	if (!k->images || !k->shared_code || !k->vms) {
 		fprintf(stderr, "denali: out of host memory for %" PRIu64 " VMs\n", k->total);
 		return EXIT_REFUSED;
+	}
+	for (unsigned i = 0; i < cfg->ngroups; i++) {
+		cache_init(&k->shared_code[i]);
+		k->shared_code[i].shared = true;
 	}
 	for (unsigned i = 0; i < cfg->ngroups; i++) {
 		const struct group_config *g = &cfg->groups[i];
@@ -544,6 +549,10 @@ void kernel_destroy(struct kernel *k)
 		for (unsigned i = 0; i < k->cfg->ngroups; i++)
 			image_close(&k->images[i]);
 	free(k->images);
+	if (k->shared_code)
+		for (unsigned i = 0; i < k->cfg->ngroups; i++)
+			cache_destroy(&k->shared_code[i]);
+	free(k->shared_code);
 	free(k->runq.slot);
 	free(k->events.v);
 	free(k->woken);

@@ -33,6 +33,7 @@ struct kernel {
 	struct mem_arena arena;
 	struct vm_clock clock;
 	struct image *images;     /* one per group, opened once */
+	struct code_cache *shared_code; /* one per group: its image's read-only code, decoded once */
 	struct vm **vms;          /* every VM created, by vm_id */
 	uint32_t created;         /* VMs created (admitted) so far */
 	uint64_t total;           /* VMs the run will create */

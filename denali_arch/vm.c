@@ -132,6 +132,7 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	};
 	vm->cpu.trace = cfg->trace;
 	cpu_reset(&vm->cpu, img->entry);
+	vm->cpu.shared = cfg->shared_code;
 	vregs_init(vm, cfg);
 	vm->state = VM_RUNNABLE;
 	return 0;

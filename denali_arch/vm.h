@@ -73,6 +73,7 @@ struct vm_config {
 	const char *console_path; /* SINK_FILE */
 	FILE *trace;            /* --trace stream, or NULL */
 	struct kernel *kernel;  /* told of timer changes and raised lines, or NULL */
+	struct code_cache *shared_code; /* decoded read-only code of the image, or NULL */
 };
 
 /* Create a VM from a checked image. 0, or -1 with a one-line reason in err. */

@@ -108,7 +108,8 @@ test: deps
 # guests are assembly from their own _start plus klib.c's report; the C guests add klib.S.
 KLIB_ASM := tests/kernel/guests/klib.c
 KLIB_C := tests/kernel/guests/klib.c tests/kernel/guests/klib.S
-TEST_GUESTS += k_idle k_order k_batch k_sync k_fold k_poll k_work k_bad
+TEST_GUESTS += k_idle k_order k_batch k_sync k_fold k_poll k_work k_bad k_smcvm
+GUEST_SRCS_k_smcvm := tests/kernel/guests/k_smcvm.c
 GUEST_SRCS_k_idle := tests/kernel/guests/k_idle.S $(KLIB_ASM)
 GUEST_SRCS_k_order := tests/kernel/guests/k_order.S $(KLIB_ASM)
 GUEST_SRCS_k_batch := tests/kernel/guests/k_batch.S $(KLIB_ASM)

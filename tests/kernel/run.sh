@@ -17,7 +17,7 @@ HERE=$(dirname "$0")
 S=$HERE/scenarios
 E=$HERE/expect
 for f in "$D" "$G/k_idle.elf" "$G/k_order.elf" "$G/k_batch.elf" "$G/k_sync.elf" "$G/k_fold.elf" "$G/k_poll.elf" \
-	"$G/k_work.elf" "$G/k_bad.elf" "$G/burst.elf" "$G/ticker.elf"; do
+	"$G/k_work.elf" "$G/k_bad.elf" "$G/k_smcvm.elf" "$G/burst.elf" "$G/ticker.elf"; do
 	[ -e "$f" ] || { echo "run.sh: $f is missing (make it first)" >&2; exit 2; }
 done
 
@@ -49,6 +49,21 @@ same() {
 }
 # An image override for each group of a scenario.
 img() { echo "-o $1.image=$G/$2.elf"; }
+
+# --- decoded code: read-only code shared by the VMs of an image, written code private ---------
+# The decoder runs once for the image's read-only code whatever the number of VMs: 50 copies of
+# a guest that takes the same path in every VM make as many Zydis calls in all as one does.
+zydis() { sed -n 's/^  "zydis_decodes": \([0-9]*\),$/\1/p' "$1/summary.json"; }
+run --vms 1 --console none --stats "$T/z1" "$G/k_work.elf"
+run --vms 50 --console none --stats "$T/z50" "$G/k_work.elf"
+if [ -n "$(zydis "$T/z1")" ] && [ "$(zydis "$T/z1")" = "$(zydis "$T/z50")" ]; then
+	ok "shared decode: 50 VMs of one image decode its code once ($(zydis "$T/z50") Zydis calls)"
+else bad "shared decode" "1 VM: $(zydis "$T/z1") Zydis calls, 50 VMs: $(zydis "$T/z50")"; fi
+# Each VM patches the same writable address with its own vm_id: each must run its own bytes.
+run --vms 3 --console prefix "$G/k_smcvm.elf"
+printf '[vm 0] vm 0: 0 1000\n[vm 1] vm 1: 1 1001\n[vm 2] vm 2: 2 1002\n' >"$T/want"
+if [ "$rc" -eq 0 ] && cmp -s "$T/out" "$T/want"; then ok "written code is private to its VM"
+else bad "written code is private to its VM" "status $rc: $(tr '\n' '|' <"$T/out")"; fi
 
 # --- transcripts of the timed guests ---------------------------------------------------------
 run "$G/k_idle.elf"
