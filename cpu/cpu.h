@@ -72,7 +72,8 @@ struct cpu_io {
 struct insn;
 
 struct cpu {
-	uint32_t r[GPRS];      /* EAX..EDI; byte/word registers alias the low bytes (LE host) */
+	uint32_t r[GPRS + 1];  /* EAX..EDI; byte/word registers alias the low bytes (LE host);
+				* r[GPRS] is always 0: a memory operand's absent base or index */
 	uint32_t eip;          /* address of the next instruction to run */
 	uint32_t eflags;       /* OSZAPC, DF, AC, ID and bit 1; IF lives in page 0 (irq_enable);
 				* OSZAPC are stale while lf.op != LF_NONE (flags.h) */

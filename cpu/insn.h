@@ -33,7 +33,7 @@ enum opk {
 	OPK_ST,  /* x87 register ST(reg[k]) */
 };
 
-#define NOREG 0xFF
+#define NOREG GPRS /* no register: cpu.r[GPRS] is always 0, so addressing needs no branch */
 
 enum insn_pfx {
 	PFX_REP = 0x01,   /* F3: REP / REPE */
@@ -120,11 +120,7 @@ static inline uint32_t addr_mask(const struct insn *in)
 /* Effective address of the memory operand (no segment: DVA-1 has flat segments of base 0). */
 static inline uint32_t insn_ea(const struct cpu *c, const struct insn *in)
 {
-	uint32_t a = in->disp;
-	if (in->base != NOREG)
-		a += c->r[in->base];
-	if (in->index != NOREG)
-		a += c->r[in->index] << in->scale;
+	uint32_t a = in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
 	return a & addr_mask(in);
 }
 

@@ -142,7 +142,7 @@ static int run_row(const struct row *row)
 
 	tvm_poke(t, TVM_CODE, code, len);
 	tvm_poke(t, TVM_DATA, row->m, sizeof(row->m));
-	memcpy(c->r, row->r, sizeof(c->r));
+	memcpy(c->r, row->r, sizeof(row->r));
 	if (!c->r[REG_ESP])
 		c->r[REG_ESP] = TVM_STACK;
 	c->eflags = row->fl | FL_FIXED1;

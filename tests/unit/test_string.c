@@ -433,7 +433,7 @@ static int run_io_row(const struct io_row *row)
 		dlen = tvm_hex(row->data, data, sizeof(data));
 		tvm_poke(t, at, data, dlen);
 	}
-	memcpy(c->r, row->r, sizeof(c->r));
+	memcpy(c->r, row->r, sizeof(row->r));
 	if (!c->r[REG_ESP])
 		c->r[REG_ESP] = TVM_STACK;
 	c->eflags = row->fl | FL_FIXED1;
