@@ -103,6 +103,10 @@ static enum cpu_exit run_loop(struct cpu *c)
 					break;
 				continue;
 			}
+			if (st == ST_JUMP) { /* a taken branch: the common way out of a block */
+				c->instret++;
+				break;
+			}
 			int ex = after_insn(c, in, st);
 			if (ex >= 0)
 				return (enum cpu_exit)ex;
