@@ -40,6 +40,7 @@ void cache_destroy(struct code_cache *cc)
 
 void cache_flush(struct code_cache *cc)
 {
+	cc->gen++;
 	if (cc->hash)
 		memset(cc->hash, 0, CACHE_BUCKETS * sizeof(*cc->hash));
 	free_chunks(cc);
@@ -106,9 +107,11 @@ struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const
 	size_t bytes = sizeof(struct block) + n * sizeof(*in);
 	pool_reserve(cc, ((bytes + 15) & ~(size_t)15) + ((sizeof(struct cache_entry) + 15) & ~(size_t)15));
 	struct block *b = pool_take(cc, bytes);
+	memset(b, 0, sizeof(*b));
 	b->eip = eip;
 	b->end = end;
 	b->n = n;
+	b->shared = cc->shared;
 	b->in = (struct insn *)(b + 1);
 	memcpy(b->in, in, n * sizeof(*in));
 	link_entry(cc, b);
@@ -132,6 +135,7 @@ void cache_invalidate_page(struct code_cache *cc, uint32_t pfn)
 			if (e->b->eip < hi && e->b->end > lo) {
 				*ep = e->next;
 				cc->stats.invalidations++;
+				cc->gen++;
 			} else {
 				ep = &e->next;
 			}

@@ -22,11 +22,24 @@
 
 struct insn;
 
+/* A block remembers the blocks that followed it (its taken and fall-through successors, say),
+ * so the run loop usually skips the hash look-up. A link is trusted only while its cache's
+ * generation is the one it was made in: any invalidation or flush bumps the generation. A
+ * shared block links only to shared blocks, which are never dropped. */
+#define BLOCK_LINKS 2
+
 struct block {
 	uint32_t eip;        /* guest address of the first instruction */
 	uint32_t end;        /* guest address just past the last instruction's bytes */
 	uint32_t n;          /* instructions, 1..BLOCK_MAX */
+	bool shared;         /* lives in a shared cache (an image's read-only code) */
+	uint8_t next_link;   /* the link slot the next new successor replaces */
 	struct insn *in;     /* the n decoded instructions (in the pool, after the block) */
+	struct block_link {
+		uint32_t eip;    /* the successor's address */
+		uint32_t gen;    /* the linking cache's generation when the link was made */
+		struct block *to;
+	} link[BLOCK_LINKS];
 };
 
 /* A hash-chain entry: a cache finds blocks through entries, so one block can be reached from
@@ -60,6 +73,7 @@ struct code_cache {
 	ZydisDecoder zydis;   /* 32-bit protected mode, 32-bit stack */
 	struct cache_stats stats;
 	bool shared;          /* other caches link to its blocks: it is never flushed */
+	uint32_t gen;         /* bumped whenever a block is dropped: older block links are stale */
 };
 
 void cache_init(struct code_cache *cc);

@@ -77,8 +77,36 @@ enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
 	return ex;
 }
 
+/* The block at c->eip, following prev's links when one fits, else through the cache (and
+ * then linking it from prev). */
+static inline struct block *next_block(struct cpu *c, struct block *prev)
+{
+	struct code_cache *cc = &c->cache;
+	if (prev) {
+		for (unsigned i = 0; i < BLOCK_LINKS; i++) {
+			const struct block_link *l = &prev->link[i];
+			if (l->eip == c->eip && l->to && (prev->shared || l->gen == cc->gen))
+				return l->to;
+		}
+	}
+	uint32_t gen = cc->gen;
+	struct block *b = cache_lookup(cc, c->eip);
+	if (!b)
+		b = decode_block(c, c->eip);
+	/* Decoding may have flushed the cache and freed prev: then there is nothing to link from.
+	 * A shared block is followed by every VM of its image: it may only lead to blocks that are
+	 * the same for all of them. */
+	if (prev && cc->gen == gen && (!prev->shared || b->shared)) {
+		struct block_link *l = &prev->link[prev->next_link];
+		prev->next_link = (uint8_t)((prev->next_link + 1) % BLOCK_LINKS);
+		*l = (struct block_link){ c->eip, cc->gen, b };
+	}
+	return b;
+}
+
 static enum cpu_exit run_loop(struct cpu *c)
 {
+	struct block *prev = NULL;
 
 	while (c->instret < c->stop_at) {
 		if (c->irq_point) {
@@ -86,9 +114,8 @@ static enum cpu_exit run_loop(struct cpu *c)
 			if (ex >= 0)
 				return (enum cpu_exit)ex;
 		}
-		struct block *b = cache_lookup(&c->cache, c->eip);
-		if (!b)
-			b = decode_block(c, c->eip);
+		struct block *b = next_block(c, prev);
+		prev = b;
 		uint64_t left = c->stop_at - c->instret;
 		const struct insn *in = b->in;
 		const struct insn *end = in + (b->n < left ? b->n : left);
