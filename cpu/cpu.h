@@ -57,6 +57,8 @@ enum insn_status {
 	ST_UNIMPL,     /* not retired; not implemented */
 	ST_REP_PAUSED, /* a REP string instruction ran out of budget; it retired what it did */
 	ST_SOFTINT,    /* retired INT n / INT3 / INTO: enter vector cpu.soft_vector as a trap */
+	ST_CHAINED,    /* chained handlers (fast.c) retired everything before cpu.run_pos, which
+			* has not run yet */
 };
 
 /* The programmed-I/O interface a VM installs: every port, every device. Each returns 0, or -1
@@ -85,6 +87,8 @@ struct cpu {
 	uint64_t instret;      /* instructions retired by this CPU, DVA-1 section 6 */
 	uint64_t stop_at;      /* cpu_run returns when instret reaches this */
 	bool leave_block;      /* set by a side effect (store to code or page 0): end the block */
+	const struct insn *run_pos; /* the instruction a returned status is about (exec.c) */
+	const struct insn *run_end; /* chained handlers stop here: the end of this run of a block */
 	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */
 	uint8_t soft_vector;   /* with ST_SOFTINT: the vector */
 	const char *no_handler; /* why the last exception could not be delivered, or NULL */

@@ -249,8 +249,10 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	in->cc = row->cc;
 	in->fn = row->fn;
 	insn_fn fast = fast_form(zi.mnemonic, in);
-	if (fast)
+	if (fast) {
 		in->fn = fast;
+		in->pfx |= PFX_CHAIN;
+	}
 	/* x87 instructions have no immediates: imm2 carries the FOP the FPU records (SDM Vol. 1,
 	 * 8.1.9: the first opcode byte's low 3 bits, then the ModR/M byte). */
 	if (zi.meta.isa_ext == ZYDIS_ISA_EXT_X87)

@@ -121,13 +121,22 @@ static enum cpu_exit run_loop(struct cpu *c)
 		const struct insn *end = in + (b->n < left ? b->n : left);
 
 		c->leave_block = false;
-		for (; in < end; in++) {
+		c->run_end = end;
+		while (in < end) {
+			c->run_pos = in;
 			int st = in->fn(c, in);
+			in = c->run_pos; /* a chain may have run on: the status is about this one */
+			if (st == ST_CHAINED) {
+				if (unlikely(c->leave_block))
+					break;
+				continue;
+			}
 			if (likely(st == ST_NEXT)) {
 				c->eip += in->len;
 				c->instret++;
 				if (unlikely(c->leave_block))
 					break;
+				in++;
 				continue;
 			}
 			if (st == ST_JUMP) { /* a taken branch: the common way out of a block */
@@ -165,11 +174,15 @@ static enum cpu_exit run_traced(struct cpu *c)
 		memcpy(before, c->r, sizeof(before));
 		cpu_disasm(c, eip, text, sizeof(text));
 		c->leave_block = false;
+		c->run_pos = in;
+		c->run_end = in + 1; /* one instruction per line: no chaining on */
 		int st = in->fn(c, in);
 		if (st == ST_NEXT) {
 			c->eip += in->len;
 			c->instret++;
 		}
+		if (st == ST_CHAINED)
+			st = ST_NEXT; /* it did the bookkeeping itself */
 		fprintf(c->trace, "%08" PRIx32 "  %s", eip, text);
 		for (int i = 0; i < GPRS; i++)
 			if (c->r[i] != before[i])

@@ -14,6 +14,32 @@
 
 #define R(in, k) (c->r[(in)->reg[k] >> 2]) /* a 32-bit register operand */
 
+/* Chaining. These handlers do the run loop's per-instruction bookkeeping themselves and jump
+ * straight to the next instruction's handler when it is one of theirs and the run of the block
+ * is not over (cpu.run_end, set by the loop), so a run of such instructions costs one call
+ * from the loop and a tail call each, each from its own site (which the host predicts far
+ * better than the loop's one indirect call). When the chain stops, cpu.run_pos says where: the
+ * next instruction to run (ST_CHAINED), or the one whose status is returned. */
+static inline int chain(struct cpu *c, const struct insn *in)
+{
+	c->eip += in->len;
+	c->instret++;
+	const struct insn *nx = in + 1;
+	if (likely(nx < c->run_end && !c->leave_block && (nx->pfx & PFX_CHAIN)))
+		return nx->fn(c, nx);
+	c->run_pos = nx;
+	return ST_CHAINED;
+}
+
+/* After a generic handler ran in place of a fast one: chain on, or report its status. */
+static inline int chain_after(struct cpu *c, const struct insn *in, int st)
+{
+	if (st == ST_NEXT)
+		return chain(c, in);
+	c->run_pos = in;
+	return st;
+}
+
 enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST };
 
 /* One n-byte ALU operation: the result in *res, the new OSZAPC bits returned. Inlined with a
@@ -115,44 +141,44 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), reg_get(c, in->reg[1], n)); \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_ri(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), in->imm);          \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_rm(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		const uint8_t *p = plain_read(c, in, n);                                           \
 		if (!p)                                                                            \
-			return generic(c, in);                                                     \
+			return chain_after(c, in, generic(c, in));                                                     \
 		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n));       \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_mr(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
-			return generic(c, in);                                                     \
+			return chain_after(c, in, generic(c, in));                                                     \
 		uint32_t res = alu_do(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n));       \
 		if (alu_writes(op))                                                                \
 			stn(p, n, res);                                                            \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_mi(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
-			return generic(c, in);                                                     \
+			return chain_after(c, in, generic(c, in));                                                     \
 		uint32_t res = alu_do(c, op, n, ldn(p, n), in->imm);                         \
 		if (alu_writes(op))                                                                \
 			stn(p, n, res);                                                            \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static const insn_fn name##_forms[FORMS] = { name##_rr, name##_ri, name##_rm, name##_mr, name##_mi };
 
@@ -180,36 +206,36 @@ ALU_SIZES(test, ALU_TEST, op_test)
 	static int name##_rr(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		reg_put(c, in->reg[0], n, reg_get(c, in->reg[1], n));                              \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_ri(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		reg_put(c, in->reg[0], n, in->imm);                                                \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_rm(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		const uint8_t *p = plain_read(c, in, n);                                           \
 		if (!p)                                                                            \
-			return op_mov(c, in);                                                      \
+			return chain_after(c, in, op_mov(c, in));                                                      \
 		reg_put(c, in->reg[0], n, ldn(p, n));                                              \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_mr(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		uint8_t *p = plain_write(c, in, n);                                                \
 		if (!p)                                                                            \
-			return op_mov(c, in);                                                      \
+			return chain_after(c, in, op_mov(c, in));                                                      \
 		stn(p, n, reg_get(c, in->reg[1], n));                                              \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static int name##_mi(struct cpu *c, const struct insn *in)                             \
 	{                                                                                      \
 		uint8_t *p = plain_write(c, in, n);                                                \
 		if (!p)                                                                            \
-			return op_mov(c, in);                                                      \
+			return chain_after(c, in, op_mov(c, in));                                                      \
 		stn(p, n, in->imm);                                                                \
-		return ST_NEXT;                                                                    \
+		return chain(c, in);                                                                    \
 	}                                                                                      \
 	static const insn_fn name##_forms[FORMS] = { name##_rr, name##_ri, name##_rm, name##_mr, name##_mi };
 
@@ -225,7 +251,7 @@ static inline int imul32(struct cpu *c, const struct insn *in, uint32_t a, uint3
 	int64_t p = (int64_t)(int32_t)a * (int32_t)b;
 	set_flags(c, FL_CF | FL_OF, p != (int32_t)p ? FL_CF | FL_OF : 0);
 	R(in, 0) = (uint32_t)p;
-	return ST_NEXT;
+	return chain(c, in);
 }
 static int imul32_rr(struct cpu *c, const struct insn *in)
 {
@@ -238,12 +264,12 @@ static int imul32_rri(struct cpu *c, const struct insn *in)
 static int imul32_rm(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? imul32(c, in, R(in, 0), ldn(p, 4)) : op_imul(c, in);
+	return p ? imul32(c, in, R(in, 0), ldn(p, 4)) : chain_after(c, in, op_imul(c, in));
 }
 static int imul32_rmi(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? imul32(c, in, ldn(p, 4), in->imm) : op_imul(c, in);
+	return p ? imul32(c, in, ldn(p, 4), in->imm) : chain_after(c, in, op_imul(c, in));
 }
 
 /* INC/DEC r32: OSZAP, CF kept. */
@@ -252,51 +278,51 @@ static int inc32_r(struct cpu *c, const struct insn *in)
 	uint32_t a = R(in, 0);
 	lazy_set(c, LF_INC, 4, a + 1, a, cpu_cf(c));
 	R(in, 0) = a + 1;
-	return ST_NEXT;
+	return chain(c, in);
 }
 static int dec32_r(struct cpu *c, const struct insn *in)
 {
 	uint32_t a = R(in, 0);
 	lazy_set(c, LF_DEC, 4, a - 1, a, cpu_cf(c));
 	R(in, 0) = a - 1;
-	return ST_NEXT;
+	return chain(c, in);
 }
 
 /* LEA r32 with a 32-bit address. */
 static int lea32(struct cpu *c, const struct insn *in)
 {
 	R(in, 0) = insn_ea(c, in);
-	return ST_NEXT;
+	return chain(c, in);
 }
 
 /* MOVZX/MOVSX r32 from a byte or word register or plain memory. */
 static int movzx32_r(struct cpu *c, const struct insn *in)
 {
 	R(in, 0) = reg_get(c, in->reg[1], in->sz[1]);
-	return ST_NEXT;
+	return chain(c, in);
 }
 static int movsx32_r(struct cpu *c, const struct insn *in)
 {
 	R(in, 0) = sext(reg_get(c, in->reg[1], in->sz[1]), in->sz[1]);
-	return ST_NEXT;
+	return chain(c, in);
 }
 static int movzx32_m(struct cpu *c, const struct insn *in)
 {
 	uint32_t a = insn_ea(c, in), v = 0;
 	if (!mem_plain(&c->mem, a, in->sz[1]))
-		return op_movzx(c, in);
+		return chain_after(c, in, op_movzx(c, in));
 	memcpy(&v, c->mem.base + a, in->sz[1]);
 	R(in, 0) = v;
-	return ST_NEXT;
+	return chain(c, in);
 }
 static int movsx32_m(struct cpu *c, const struct insn *in)
 {
 	uint32_t a = insn_ea(c, in), v = 0;
 	if (!mem_plain(&c->mem, a, in->sz[1]))
-		return op_movsx(c, in);
+		return chain_after(c, in, op_movsx(c, in));
 	memcpy(&v, c->mem.base + a, in->sz[1]);
 	R(in, 0) = sext(v, in->sz[1]);
-	return ST_NEXT;
+	return chain(c, in);
 }
 
 /* PUSH r32 and POP r32 on plain stack memory. */
@@ -305,20 +331,31 @@ static int push32_r(struct cpu *c, const struct insn *in)
 	uint32_t sp = c->r[REG_ESP] - 4;
 	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
 	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
-		return op_push(c, in);
+		return chain_after(c, in, op_push(c, in));
 	stn(c->mem.base + sp, 4, R(in, 0)); /* PUSH ESP pushes the value before the push */
 	c->r[REG_ESP] = sp;
-	return ST_NEXT;
+	return chain(c, in);
 }
 static int pop32_r(struct cpu *c, const struct insn *in)
 {
 	uint32_t sp = c->r[REG_ESP];
 	if (!mem_plain(&c->mem, sp, 4))
-		return op_pop(c, in);
+		return chain_after(c, in, op_pop(c, in));
 	uint32_t v = ldn(c->mem.base + sp, 4);
 	c->r[REG_ESP] = sp + 4; /* POP ESP: the popped value wins */
 	R(in, 0) = v;
-	return ST_NEXT;
+	return chain(c, in);
+}
+
+/* Jcc rel: taken leaves the block (ST_JUMP), not taken goes on with the chain. */
+static int jcc_chain(struct cpu *c, const struct insn *in)
+{
+	if (cpu_cond(c, in->cc)) {
+		c->eip = in->imm;
+		c->run_pos = in;
+		return ST_JUMP;
+	}
+	return chain(c, in);
 }
 
 static bool is_reg(const struct insn *in, int k, unsigned n)
@@ -393,6 +430,13 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 			return zx ? movzx32_m : movsx32_m;
 		return NULL;
 	}
+	case ZYDIS_MNEMONIC_JO: case ZYDIS_MNEMONIC_JNO: case ZYDIS_MNEMONIC_JB:
+	case ZYDIS_MNEMONIC_JNB: case ZYDIS_MNEMONIC_JZ: case ZYDIS_MNEMONIC_JNZ:
+	case ZYDIS_MNEMONIC_JBE: case ZYDIS_MNEMONIC_JNBE: case ZYDIS_MNEMONIC_JS:
+	case ZYDIS_MNEMONIC_JNS: case ZYDIS_MNEMONIC_JP: case ZYDIS_MNEMONIC_JNP:
+	case ZYDIS_MNEMONIC_JL: case ZYDIS_MNEMONIC_JNL: case ZYDIS_MNEMONIC_JLE:
+	case ZYDIS_MNEMONIC_JNLE:
+		return in->kind[0] == OPK_IMM ? jcc_chain : NULL;
 	case ZYDIS_MNEMONIC_PUSH:
 		return is_r32(in, 0) ? push32_r : NULL;
 	case ZYDIS_MNEMONIC_POP:
