@@ -358,6 +358,45 @@ static int jcc_chain(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
+/* JMP, CALL and RET with 32-bit operands on plain memory: they end the block (ST_JUMP). */
+static int jump_to(struct cpu *c, const struct insn *in, uint32_t target)
+{
+	c->eip = target;
+	c->run_pos = in;
+	return ST_JUMP;
+}
+static int jmp_rel(struct cpu *c, const struct insn *in)
+{
+	return jump_to(c, in, in->imm);
+}
+static int jmp_r32(struct cpu *c, const struct insn *in)
+{
+	return jump_to(c, in, R(in, 0));
+}
+static int jmp_m32(struct cpu *c, const struct insn *in)
+{
+	const uint8_t *p = plain_read(c, in, 4);
+	return p ? jump_to(c, in, ldn(p, 4)) : chain_after(c, in, op_jmp(c, in));
+}
+static int call_rel32(struct cpu *c, const struct insn *in)
+{
+	uint32_t sp = c->r[REG_ESP] - 4;
+	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
+	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
+		return chain_after(c, in, op_call(c, in));
+	stn(c->mem.base + sp, 4, c->eip + in->len);
+	c->r[REG_ESP] = sp;
+	return jump_to(c, in, in->imm);
+}
+static int ret32(struct cpu *c, const struct insn *in)
+{
+	uint32_t sp = c->r[REG_ESP];
+	if (!mem_plain(&c->mem, sp, 4))
+		return chain_after(c, in, op_ret(c, in));
+	c->r[REG_ESP] = sp + 4;
+	return jump_to(c, in, ldn(c->mem.base + sp, 4));
+}
+
 static bool is_reg(const struct insn *in, int k, unsigned n)
 {
 	return in->kind[k] == OPK_REG && in->sz[k] == n;
@@ -437,6 +476,14 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 	case ZYDIS_MNEMONIC_JL: case ZYDIS_MNEMONIC_JNL: case ZYDIS_MNEMONIC_JLE:
 	case ZYDIS_MNEMONIC_JNLE:
 		return in->kind[0] == OPK_IMM ? jcc_chain : NULL;
+	case ZYDIS_MNEMONIC_JMP:
+		if (in->pfx & PFX_O16)
+			return NULL;
+		return in->kind[0] == OPK_IMM ? jmp_rel : is_r32(in, 0) ? jmp_r32 : is_mem(in, 0, 4) ? jmp_m32 : NULL;
+	case ZYDIS_MNEMONIC_CALL:
+		return !(in->pfx & PFX_O16) && in->kind[0] == OPK_IMM ? call_rel32 : NULL;
+	case ZYDIS_MNEMONIC_RET:
+		return !(in->pfx & PFX_O16) && in->kind[0] == OPK_NONE ? ret32 : NULL;
 	case ZYDIS_MNEMONIC_PUSH:
 		return is_r32(in, 0) ? push32_r : NULL;
 	case ZYDIS_MNEMONIC_POP:
