@@ -117,6 +117,14 @@ static inline uint32_t cpu_cf(struct cpu *c)
 	}
 }
 
+/* ZF alone: every lazy operation's ZF is "the result is zero". */
+static inline bool cpu_zf(struct cpu *c)
+{
+	if (c->lf.op == LF_NONE)
+		return c->eflags & FL_ZF;
+	return (c->lf.res & size_mask(c->lf.n)) == 0;
+}
+
 /* Replace the flags in mask with those in f. */
 static inline void set_flags(struct cpu *c, uint32_t mask, uint32_t f)
 {

@@ -65,7 +65,7 @@ static int cmps_elem(struct cpu *c, const struct strop *s)
 	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &a) ||
 	    mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b))
 		return -1;
-	set_flags(c, FL_OSZAPC, flags_sub(a, b, 0, s->n));
+	lazy_set(c, LF_SUB, s->n, a - b, a, b);
 	sreg_add(c, REG_ESI, s->step, s->am);
 	sreg_add(c, REG_EDI, s->step, s->am);
 	return 0;
@@ -77,7 +77,7 @@ static int scas_elem(struct cpu *c, const struct strop *s)
 	uint32_t b;
 	if (mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b))
 		return -1;
-	set_flags(c, FL_OSZAPC, flags_sub(c->r[REG_EAX], b, 0, s->n));
+	lazy_set(c, LF_SUB, s->n, c->r[REG_EAX] - b, c->r[REG_EAX], b);
 	sreg_add(c, REG_EDI, s->step, s->am);
 	return 0;
 }
@@ -139,7 +139,7 @@ static struct strop strop_of(const struct cpu *c, const struct insn *in)
 /* Whether a REPE/REPNE loop goes on after an element: REPE while ZF = 1, REPNE while ZF = 0. */
 static bool rep_cond_holds(struct cpu *c, const struct insn *in)
 {
-	bool zf = cpu_eflags(c) & FL_ZF;
+	bool zf = cpu_zf(c);
 	return in->pfx & PFX_REPNE ? !zf : zf;
 }
 
