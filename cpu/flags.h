@@ -158,30 +158,36 @@ static inline bool cond_holds(uint32_t fl, unsigned cc)
 static inline bool cpu_cond(struct cpu *c, unsigned cc)
 {
 	const struct lazy_flags *l = &c->lf;
-	if (l->op == LF_SUB && l->n == 4) {
+	if (l->op == LF_SUB) {
+		/* Operands zero- and sign-extended from their size compare as the flags would. */
+		uint32_t m = size_mask(l->n), a = l->a & m, b = l->b & m;
+		int32_t sa = (int32_t)sext(a, l->n), sb = (int32_t)sext(b, l->n);
 		bool r;
 		switch (cc >> 1) {
-		case 1: r = l->a < l->b; break;                      /* B */
-		case 2: r = l->a == l->b; break;                     /* Z */
-		case 3: r = l->a <= l->b; break;                     /* BE */
-		case 4: r = (int32_t)l->res < 0; break;              /* S */
-		case 6: r = (int32_t)l->a < (int32_t)l->b; break;    /* L */
-		case 7: r = (int32_t)l->a <= (int32_t)l->b; break;   /* LE */
+		case 1: r = a < b; break;                            /* B */
+		case 2: r = a == b; break;                           /* Z */
+		case 3: r = a <= b; break;                           /* BE */
+		case 4: r = l->res & size_sign(l->n); break;         /* S */
+		case 6: r = sa < sb; break;                          /* L */
+		case 7: r = sa <= sb; break;                         /* LE */
 		default: return cond_holds(cpu_eflags(c), cc);
 		}
 		return r ^ (cc & 1);
 	}
-	if (l->op == LF_LOGIC && l->n == 4) { /* OF = CF = 0 */
+	if (l->op == LF_LOGIC) { /* OF = CF = 0 */
+		int32_t res = (int32_t)sext(l->res & size_mask(l->n), l->n);
 		bool r;
 		switch (cc >> 1) {
 		case 0: case 1: r = false; break;                    /* O, B */
-		case 2: case 3: r = l->res == 0; break;              /* Z, BE */
-		case 4: case 6: r = (int32_t)l->res < 0; break;      /* S, L */
-		case 7: r = (int32_t)l->res <= 0; break;             /* LE */
+		case 2: case 3: r = res == 0; break;                 /* Z, BE */
+		case 4: case 6: r = res < 0; break;                  /* S, L */
+		case 7: r = res <= 0; break;                         /* LE */
 		default: return cond_holds(cpu_eflags(c), cc);
 		}
 		return r ^ (cc & 1);
 	}
+	if (l->op != LF_NONE && (cc >> 1) == 2) /* Z after INC, DEC, ADD */
+		return cpu_zf(c) ^ (cc & 1);
 	return cond_holds(cpu_eflags(c), cc);
 }
 
