@@ -20,20 +20,7 @@
 
 #if F80_HAVE_HOST
 
-struct rng {
-	uint64_t s;
-};
-static uint64_t next(struct rng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return r->s;
-}
-static unsigned below(struct rng *r, unsigned n)
-{
-	return (unsigned)(next(r) % n);
-}
+#include "tests/unit/rng.h"
 
 static struct f80 rand_f80(struct rng *r)
 {

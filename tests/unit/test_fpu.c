@@ -183,20 +183,7 @@ static void test_env_layout(void **state)
 #define EMU_OP 0x10000u  /* guest addresses: memory operand (EAX), images (EBX) */
 #define EMU_IMG 0x20000u
 
-struct rng {
-	uint64_t s;
-};
-static uint64_t next(struct rng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return r->s;
-}
-static unsigned below(struct rng *r, unsigned n)
-{
-	return (unsigned)(next(r) % n);
-}
+#include "tests/unit/rng.h"
 
 /* An interesting 80-bit value. */
 static struct f80 rand_f80(struct rng *r)
