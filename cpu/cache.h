@@ -19,6 +19,9 @@
 #define CACHE_CHUNK_MIN (4u << 10)   /* first pool chunk, bytes; each next one is twice as big */
 #define CACHE_CHUNK_MAX (256u << 10) /* largest chunk */
 #define CACHE_POOL_MAX (4u << 20)    /* a VM's decoded code at most; then the cache is flushed */
+#define CACHE_SHARED_MAX (32u << 20) /* an image's shared decoded code at most (it is never
+				      * flushed: past this, VMs decode into their own caches, so a
+				      * guest jumping into every byte of its code cannot grow it) */
 
 struct insn;
 

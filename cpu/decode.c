@@ -304,7 +304,8 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		if ((a >> DVA_PAGE_SHIFT) != (eip >> DVA_PAGE_SHIFT))
 			break;
 	}
-	if (c->shared && a > eip && read_only_code(&c->mem, eip, a)) {
+	if (c->shared && c->shared->pool_bytes < CACHE_SHARED_MAX && a > eip &&
+	    read_only_code(&c->mem, eip, a)) {
 		struct block *b = cache_add(c->shared, eip, a, in, n);
 		cache_link(cc, b);
 		return b;
