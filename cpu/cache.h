@@ -40,7 +40,7 @@ struct block {
 	struct insn *in;     /* the n decoded instructions (in the pool, after the block) */
 	struct block_link {
 		uint32_t eip;    /* the successor's address */
-		uint32_t gen;    /* the linking cache's generation when the link was made */
+		uint64_t gen;    /* the linking cache's generation when the link was made */
 		struct block *to;
 	} link[BLOCK_LINKS];
 };
@@ -76,7 +76,7 @@ struct code_cache {
 	ZydisDecoder zydis;   /* 32-bit protected mode, 32-bit stack */
 	struct cache_stats stats;
 	bool shared;          /* other caches link to its blocks: it is never flushed */
-	uint32_t gen;         /* bumped whenever a block is dropped: older block links are stale */
+	uint64_t gen;         /* bumped whenever a block is dropped: older block links are stale */
 };
 
 void cache_init(struct code_cache *cc);

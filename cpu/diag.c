@@ -6,6 +6,7 @@
 #include <Zydis/Zydis.h>
 
 #include "cpu/cpu.h"
+#include "cpu/flags.h"
 
 const char *cpu_vector_name(uint32_t vector)
 {
@@ -25,6 +26,8 @@ const char *cpu_vector_name(uint32_t vector)
 
 void cpu_dump_regs(const struct cpu *c, FILE *f)
 {
+	/* The flags as they are, even while the last ALU operation's are still only recorded. */
+	uint32_t fl = c->lf.op == LF_NONE ? c->eflags : (c->eflags & ~FL_OSZAPC) | lazy_compute(&c->lf);
 	static const char *const names[GPRS] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
 	static const struct { uint32_t bit; char name[3]; } flags[] = {
 		{ FL_OF, "OF" }, { FL_DF, "DF" }, { FL_SF, "SF" }, { FL_ZF, "ZF" },
@@ -32,9 +35,9 @@ void cpu_dump_regs(const struct cpu *c, FILE *f)
 	};
 	for (int i = 0; i < GPRS; i++)
 		fprintf(f, "  %s=%08" PRIx32 "%s", names[i], c->r[i], i % 4 == 3 ? "\n" : "");
-	fprintf(f, "  eip=%08" PRIx32 "  eflags=%08" PRIx32 " [", c->eip, c->eflags);
+	fprintf(f, "  eip=%08" PRIx32 "  eflags=%08" PRIx32 " [", c->eip, fl);
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (c->eflags & flags[i].bit)
+		if (fl & flags[i].bit)
 			fprintf(f, " %s", flags[i].name);
 	fprintf(f, " ]  instret=%" PRIu64 "\n", c->instret);
 }

@@ -89,7 +89,7 @@ static inline struct block *next_block(struct cpu *c, struct block *prev)
 				return l->to;
 		}
 	}
-	uint32_t gen = cc->gen;
+	uint64_t gen = cc->gen;
 	struct block *b = cache_lookup(cc, c->eip);
 	if (!b)
 		b = decode_block(c, c->eip);

@@ -224,7 +224,9 @@ static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool con
 	/* Each iteration retires as it completes, so a read of page 0 by the next one sees the
 	 * exact instret and time_ns (DVA-1 section 6). */
 	while (c->r[REG_ECX] & s.am) {
-		if (k == budget)
+		/* stop_at, not the budget at the start: an element may have moved it (an OUTS that
+		 * arms the VM's own timer ends the slice where the timer is due). */
+		if (c->instret >= c->stop_at)
 			return ST_REP_PAUSED;
 		if (elem(c, &s))
 			return ST_FAULT;
