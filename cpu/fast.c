@@ -288,6 +288,67 @@ static int dec32_r(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
+/* SHL, SHR, SAR r32 by an immediate or CL: a count of 0 (after masking) changes nothing, not
+ * even the flags; otherwise every arithmetic flag is rewritten, so the lazy record is dropped
+ * without being computed. */
+static inline int shift32_r(struct cpu *c, const struct insn *in, enum shift_kind k, uint32_t cnt)
+{
+	cnt &= 31;
+	if (cnt) {
+		uint32_t fl = c->eflags;
+		R(in, 0) = shift32(k, R(in, 0), cnt, &fl);
+		c->lf.op = LF_NONE;
+		c->eflags = fl;
+	}
+	return chain(c, in);
+}
+static int shl32_ri(struct cpu *c, const struct insn *in)
+{
+	return shift32_r(c, in, SHIFT_SHL, in->imm);
+}
+static int shr32_ri(struct cpu *c, const struct insn *in)
+{
+	return shift32_r(c, in, SHIFT_SHR, in->imm);
+}
+static int sar32_ri(struct cpu *c, const struct insn *in)
+{
+	return shift32_r(c, in, SHIFT_SAR, in->imm);
+}
+static int shl32_rc(struct cpu *c, const struct insn *in)
+{
+	return shift32_r(c, in, SHIFT_SHL, c->r[REG_ECX]);
+}
+static int shr32_rc(struct cpu *c, const struct insn *in)
+{
+	return shift32_r(c, in, SHIFT_SHR, c->r[REG_ECX]);
+}
+static int sar32_rc(struct cpu *c, const struct insn *in)
+{
+	return shift32_r(c, in, SHIFT_SAR, c->r[REG_ECX]);
+}
+
+/* INC/DEC of a 32-bit memory operand: OSZAP recorded lazily, CF kept. */
+static int inc32_m(struct cpu *c, const struct insn *in)
+{
+	uint8_t *p = plain_write(c, in, 4);
+	if (!p)
+		return chain_after(c, in, op_inc(c, in));
+	uint32_t a = ldn(p, 4);
+	lazy_set(c, LF_INC, 4, a + 1, a, cpu_cf(c));
+	stn(p, 4, a + 1);
+	return chain(c, in);
+}
+static int dec32_m(struct cpu *c, const struct insn *in)
+{
+	uint8_t *p = plain_write(c, in, 4);
+	if (!p)
+		return chain_after(c, in, op_dec(c, in));
+	uint32_t a = ldn(p, 4);
+	lazy_set(c, LF_DEC, 4, a - 1, a, cpu_cf(c));
+	stn(p, 4, a - 1);
+	return chain(c, in);
+}
+
 /* LEA r32 with a 32-bit address. */
 static int lea32(struct cpu *c, const struct insn *in)
 {
@@ -453,9 +514,21 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 			return NULL;
 		return is_r32(in, 1) ? imul32_rri : is_mem(in, 1, 4) ? imul32_rmi : NULL;
 	case ZYDIS_MNEMONIC_INC:
-		return is_r32(in, 0) ? inc32_r : NULL;
+		return is_r32(in, 0) ? inc32_r : is_mem(in, 0, 4) ? inc32_m : NULL;
 	case ZYDIS_MNEMONIC_DEC:
-		return is_r32(in, 0) ? dec32_r : NULL;
+		return is_r32(in, 0) ? dec32_r : is_mem(in, 0, 4) ? dec32_m : NULL;
+	case ZYDIS_MNEMONIC_SHL:
+	case ZYDIS_MNEMONIC_SHR:
+	case ZYDIS_MNEMONIC_SAR: {
+		int k = m == ZYDIS_MNEMONIC_SHL ? 0 : m == ZYDIS_MNEMONIC_SHR ? 1 : 2;
+		static const insn_fn by_imm[3] = { shl32_ri, shr32_ri, sar32_ri };
+		static const insn_fn by_cl[3] = { shl32_rc, shr32_rc, sar32_rc };
+		if (!is_r32(in, 0))
+			return NULL;
+		if (in->kind[1] == OPK_IMM)
+			return by_imm[k];
+		return in->kind[1] == OPK_REG && in->reg[1] == 4 * REG_ECX && in->sz[1] == 1 ? by_cl[k] : NULL;
+	}
 	case ZYDIS_MNEMONIC_LEA:
 		return is_r32(in, 0) && in->asz == 4 ? lea32 : NULL;
 	case ZYDIS_MNEMONIC_MOVZX:

@@ -16,6 +16,7 @@
  *     zero-extended to 32 bits (so 0 once the count exceeds the width);
  *   - 16-bit SHLD/SHRD with counts above 16 shift the 48-bit value dest:src:dest (see shld16).
  */
+#include "cpu/fast.h"
 #include "cpu/flags.h"
 #include "cpu/insn.h"
 #include "cpu/optable.h"
@@ -187,6 +188,15 @@ static uint32_t do_shrd(uint32_t d, uint32_t s, unsigned cnt, unsigned n, uint32
 	}
 	*fl = shift_flags(*fl, res, n, cf, bit(res, w - 1) ^ bit(res, w - 2));
 	return res;
+}
+
+uint32_t shift32(enum shift_kind k, uint32_t d, unsigned cnt, uint32_t *fl)
+{
+	switch (k) {
+	case SHIFT_SHL: return do_shl(d, 0, cnt, 4, fl);
+	case SHIFT_SHR: return do_shr(d, 0, cnt, 4, fl);
+	default: return do_sar(d, 0, cnt, 4, fl);
+	}
 }
 
 /* Read destination and count (and SHLD/SHRD's source), apply op, write back, set flags. */
