@@ -44,7 +44,6 @@ enum cpu_exit {
 	CPU_EXIT_TERMINATE, /* TERMINATE executed: cpu.exit_status holds the status */
 	CPU_EXIT_FAULT,     /* an exception was raised: cpu.mem.fault says which, eip is its insn */
 	CPU_EXIT_UNIMPL,    /* an instruction this emulator does not implement yet: cpu.unimpl */
-	CPU_EXIT_EVENT,     /* a delivery point or device event needs the VM's attention */
 };
 
 /* Handler status: what the run loop does after one decoded instruction. */

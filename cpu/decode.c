@@ -148,9 +148,8 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	unsigned avail = mem_fetch(&c->mem, eip, sizeof(bytes), bytes);
 	uint32_t fetch_fault = DVA_PF_I;
 
-	if (avail == 0) {
-		fault_entry(in, DVA_VEC_PF, 0, eip, 1);
-		in->imm2 = fetch_fault; /* completed by op_fault with P/U from the address */
+	if (avail == 0) { /* op_fault completes the error code with P and U from the address */
+		fault_entry(in, DVA_VEC_PF, fetch_fault, eip, 1);
 		return -1;
 	}
 

@@ -163,10 +163,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 			if (ex >= 0)
 				return (enum cpu_exit)ex;
 		}
-		struct block *b = cache_lookup(&c->cache, c->eip);
-		if (!b)
-			b = decode_block(c, c->eip);
-		const struct insn *in = &b->in[0];
+		const struct insn *in = &next_block(c, NULL)->in[0];
 		flags_sync(c);
 		uint32_t before[GPRS], fl = c->eflags, eip = c->eip;
 		char text[160];

@@ -33,13 +33,14 @@ struct x87_run {
 
 /* Common prologue and epilogue; the instruction under test goes between them. Operands are
  * loaded by the instruction's own text (it knows how many it needs). */
-#define X87_ENTER "fnstcw %[hcw]\n\tfnclex\n\tfldcw %[gcw]\n\t"
+#define X87_ENTER "fnclex\n\tfldcw %[gcw]\n\t" /* run_init has read the host's word */
 #define X87_LEAVE "\n\tfnstsw %[sw]\n\tfnclex\n\tfldcw %[quiet]\n\t" \
 	"fstpt %[out0]\n\tfstpt %[out1]\n\tfnclex\n\tfldcw %[hcw]"
 #define X87_OPERANDS \
-	: [out0] "=m"(x->out0), [out1] "=m"(x->out1), [sw] "=m"(x->sw), [hcw] "=m"(x->hcw), \
+	: [out0] "=m"(x->out0), [out1] "=m"(x->out1), [sw] "=m"(x->sw), \
 	  [mem] "+m"(x->mem), [bcd] "=m"(x->bcd) \
-	: [in0] "m"(x->in0), [in1] "m"(x->in1), [gcw] "m"(x->gcw), [quiet] "m"(x->quiet) \
+	: [in0] "m"(x->in0), [in1] "m"(x->in1), [gcw] "m"(x->gcw), [quiet] "m"(x->quiet), \
+	  [hcw] "m"(x->hcw) \
 	: "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
 /* Binary: in1 then in0 loaded, so ST(0) = a = in0, ST(1) = b = in1. */
 #define X87_LOAD2 "fldt %[in1]\n\tfldt %[in0]\n\t"
@@ -52,7 +53,7 @@ static void run_init(struct x87_run *x, uint16_t cw, struct f80 a, struct f80 b)
 	x->gcw = cw;
 	x->quiet = 0x037F;
 	x->mem = 0;
-	__asm__("fnstcw %0" : "=m"(x->hcw));
+	__asm__ volatile("fnstcw %0" : "=m"(x->hcw));
 }
 
 /* The fast case: the guest's control word is the host's own and masks every exception, so

@@ -369,20 +369,18 @@ static int movsx32_r(struct cpu *c, const struct insn *in)
 }
 static int movzx32_m(struct cpu *c, const struct insn *in)
 {
-	uint32_t a = insn_ea(c, in), v = 0;
-	if (!mem_plain(&c->mem, a, in->sz[1]))
+	const uint8_t *p = plain_read(c, in, in->sz[1]);
+	if (!p)
 		return chain_after(c, in, op_movzx(c, in));
-	memcpy(&v, c->mem.base + a, in->sz[1]);
-	R(in, 0) = v;
+	R(in, 0) = ldn(p, in->sz[1]);
 	return chain(c, in);
 }
 static int movsx32_m(struct cpu *c, const struct insn *in)
 {
-	uint32_t a = insn_ea(c, in), v = 0;
-	if (!mem_plain(&c->mem, a, in->sz[1]))
+	const uint8_t *p = plain_read(c, in, in->sz[1]);
+	if (!p)
 		return chain_after(c, in, op_movsx(c, in));
-	memcpy(&v, c->mem.base + a, in->sz[1]);
-	R(in, 0) = sext(v, in->sz[1]);
+	R(in, 0) = sext(ldn(p, in->sz[1]), in->sz[1]);
 	return chain(c, in);
 }
 

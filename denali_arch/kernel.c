@@ -352,7 +352,6 @@ static void run_quantum(struct kernel *k, struct vm *v)
 
 	switch (ex) {
 	case CPU_EXIT_BUDGET:
-	case CPU_EXIT_EVENT:
 		if (capped && cfg->irq_mode == IRQ_SYNC)
 			runq_push_front(&k->runq, v); /* it keeps the CPU unless a line switches away */
 		else

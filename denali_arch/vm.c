@@ -2,6 +2,7 @@
 #include "denali_arch/vm.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,7 +10,6 @@
 
 #include "denali_arch/kernel.h"
 #include "denali_arch/param.h"
-#include <stdlib.h>
 
 static void code_written(void *opaque, uint32_t pfn)
 {

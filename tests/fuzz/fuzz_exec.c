@@ -451,10 +451,10 @@ static int run_machine(struct fz_machine *fm, const struct fz_input *in, uint64_
 			c->r[REG_EAX] = ready ? 0 : 1;
 			continue;
 		}
-		if (ex != CPU_EXIT_BUDGET && ex != CPU_EXIT_EVENT)
+		if (ex != CPU_EXIT_BUDGET)
 			break;
 	}
-	if (ex == CPU_EXIT_IDLE || ex == CPU_EXIT_EVENT)
+	if (ex == CPU_EXIT_IDLE)
 		ex = CPU_EXIT_BUDGET;
 	return ex;
 }
