@@ -356,33 +356,38 @@ static int lea32(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
-/* MOVZX/MOVSX r32 from a byte or word register or plain memory. */
-static int movzx32_r(struct cpu *c, const struct insn *in)
-{
-	R(in, 0) = reg_get(c, in->reg[1], in->sz[1]);
-	return chain(c, in);
-}
-static int movsx32_r(struct cpu *c, const struct insn *in)
-{
-	R(in, 0) = sext(reg_get(c, in->reg[1], in->sz[1]), in->sz[1]);
-	return chain(c, in);
-}
-static int movzx32_m(struct cpu *c, const struct insn *in)
-{
-	const uint8_t *p = plain_read(c, in, in->sz[1]);
-	if (!p)
-		return chain_after(c, in, op_movzx(c, in));
-	R(in, 0) = ldn(p, in->sz[1]);
-	return chain(c, in);
-}
-static int movsx32_m(struct cpu *c, const struct insn *in)
-{
-	const uint8_t *p = plain_read(c, in, in->sz[1]);
-	if (!p)
-		return chain_after(c, in, op_movsx(c, in));
-	R(in, 0) = sext(ldn(p, in->sz[1]), in->sz[1]);
-	return chain(c, in);
-}
+/* MOVZX/MOVSX r32 from a byte or word register or plain memory, one handler per source size
+ * so every load has a constant width. */
+#define EXTEND_FORMS(n)                                                                       \
+	static int movzx32_r##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		R(in, 0) = reg_get(c, in->reg[1], n / 8);                                          \
+		return chain(c, in);                                                               \
+	}                                                                                      \
+	static int movsx32_r##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		R(in, 0) = sext(reg_get(c, in->reg[1], n / 8), n / 8);                             \
+		return chain(c, in);                                                               \
+	}                                                                                      \
+	static int movzx32_m##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		const uint8_t *p = plain_read(c, in, n / 8);                                       \
+		if (!p)                                                                            \
+			return chain_after(c, in, op_movzx(c, in));                                \
+		R(in, 0) = ldn(p, n / 8);                                                          \
+		return chain(c, in);                                                               \
+	}                                                                                      \
+	static int movsx32_m##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		const uint8_t *p = plain_read(c, in, n / 8);                                       \
+		if (!p)                                                                            \
+			return chain_after(c, in, op_movsx(c, in));                                \
+		R(in, 0) = sext(ldn(p, n / 8), n / 8);                                             \
+		return chain(c, in);                                                               \
+	}
+
+EXTEND_FORMS(8)
+EXTEND_FORMS(16)
 
 /* PUSH r32 and POP r32 on plain stack memory. */
 static int push32_r(struct cpu *c, const struct insn *in)
@@ -534,10 +539,11 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 		bool zx = m == ZYDIS_MNEMONIC_MOVZX;
 		if (!is_r32(in, 0))
 			return NULL;
+		bool byte = in->sz[1] == 1;
 		if (in->kind[1] == OPK_REG)
-			return zx ? movzx32_r : movsx32_r;
+			return zx ? (byte ? movzx32_r8 : movzx32_r16) : (byte ? movsx32_r8 : movsx32_r16);
 		if (in->kind[1] == OPK_MEM && in->asz == 4)
-			return zx ? movzx32_m : movsx32_m;
+			return zx ? (byte ? movzx32_m8 : movzx32_m16) : (byte ? movsx32_m8 : movsx32_m16);
 		return NULL;
 	}
 	case ZYDIS_MNEMONIC_JO: case ZYDIS_MNEMONIC_JNO: case ZYDIS_MNEMONIC_JB:
