@@ -95,6 +95,7 @@ static inline struct block *next_block(struct cpu *c, struct block *prev)
 	struct block *b = cache_lookup(cc, c->eip);
 	if (!b)
 		b = decode_block(c, c->eip);
+	cache_note_jump(cc, b);
 	/* Decoding may have flushed the cache and freed prev: then there is nothing to link from.
 	 * A shared block is followed by every VM of its image: it may only lead to blocks that are
 	 * the same for all of them. */

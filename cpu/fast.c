@@ -517,12 +517,12 @@ static int jmp_rel(struct cpu *c, const struct insn *in)
 }
 static int jmp_r32(struct cpu *c, const struct insn *in)
 {
-	return fast_jump(c, in, R(in, 0));
+	return fast_jump_indirect(c, in, R(in, 0));
 }
 static int jmp_m32(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? fast_jump(c, in, ldn(p, 4)) : fast_fallback(c, in, op_jmp);
+	return p ? fast_jump_indirect(c, in, ldn(p, 4)) : fast_fallback(c, in, op_jmp);
 }
 static int call_rel32(struct cpu *c, const struct insn *in)
 {
@@ -532,7 +532,7 @@ static int call_rel32(struct cpu *c, const struct insn *in)
 		return fast_fallback(c, in, op_call);
 	stn(c->mem.base + sp, 4, insn_eip(c, in) + in->len);
 	c->r[REG_ESP] = sp;
-	return fast_jump(c, in, in->imm);
+	return fast_jump_linked(c, in, in->imm);
 }
 static int ret32(struct cpu *c, const struct insn *in)
 {
@@ -540,7 +540,7 @@ static int ret32(struct cpu *c, const struct insn *in)
 	if (!mem_plain(&c->mem, sp, 4))
 		return fast_fallback(c, in, op_ret);
 	c->r[REG_ESP] = sp + 4;
-	return fast_jump(c, in, ldn(c->mem.base + sp, 4));
+	return fast_jump_indirect(c, in, ldn(c->mem.base + sp, 4));
 }
 
 static bool is_reg(const struct insn *in, int k, unsigned n)

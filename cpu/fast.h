@@ -64,13 +64,14 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in);
  * the handler that runs the pair at first's place, or NULL. */
 insn_fn fast_fuse(const struct insn *first, const struct insn *second);
 
-/* A direct control transfer to a fixed address: when the block there is linked from this one
- * and the budget allows, the chain goes on into it without returning to the run loop (which
- * would make one hard-to-predict indirect call per block); otherwise as fast_jump. */
-static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
+/* A control transfer to to, whose block t (or NULL) was found: when the budget allows, the
+ * chain goes on into it without returning to the run loop (which would make one
+ * hard-to-predict indirect call per block); otherwise as fast_jump. For a direct transfer
+ * (a fixed address) t is the block linked from this one. */
+static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct block *t,
+				   uint32_t to)
 {
 	uint64_t done = c->run_instret + (uint64_t)(in - c->run_base) + 1; /* in included */
-	struct block *t = c->blk ? block_follow(&c->cache, c->blk, to) : NULL;
 	if (!t || done >= c->stop_at || --c->hops == 0)
 		return fast_jump(c, in, to);
 	uint64_t left = c->stop_at - done;
@@ -83,6 +84,15 @@ static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, u
 		return t->in[0].fn(c, t->in);
 	c->run_pos = t->in;
 	return ST_CHAINED;
+}
+static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
+{
+	return fast_enter(c, in, c->blk ? block_follow(&c->cache, c->blk, to) : NULL, to);
+}
+/* The same for a computed target (JMP r/m32, RET), found in the cache's jump table. */
+static FORCE_INLINE int fast_jump_indirect(struct cpu *c, const struct insn *in, uint32_t to)
+{
+	return fast_enter(c, in, c->blk ? jump_lookup(&c->cache, to) : NULL, to);
 }
 
 #endif
