@@ -80,6 +80,8 @@ struct cpu {
 				* OSZAPC are stale while lf.op != LF_NONE (flags.h) */
 	struct lazy_flags {    /* the last flag-setting ALU operation, not yet turned into flags */
 		uint32_t res, a, b; /* result and operands (b = the old CF for INC/DEC) */
+		uint32_t cf;        /* CF, 0 or 1, computed when recorded: INC, DEC, ADC and SBB
+				     * read it, and it is one compare */
 		uint8_t op;         /* enum lazy_op, LF_NONE when eflags is current */
 		uint8_t n;          /* operand size in bytes */
 	} lf;

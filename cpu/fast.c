@@ -401,6 +401,17 @@ JCC16(JCC)
 #define JCC_NAME(cc) jcc_##cc,
 static const insn_fn jcc_forms[16] = { JCC16(JCC_NAME) };
 
+/* SETcc r8, one handler per condition. */
+#define SETCC(cc)                                                                             \
+	static int setcc_##cc(struct cpu *c, const struct insn *in)                            \
+	{                                                                                      \
+		reg_put(c, in->reg[0], 1, cpu_cond(c, cc));                                        \
+		return chain(c, in);                                                               \
+	}
+JCC16(SETCC)
+#define SETCC_NAME(cc) setcc_##cc,
+static const insn_fn setcc_forms[16] = { JCC16(SETCC_NAME) };
+
 /* Compare and branch, fused: CMP or TEST immediately followed by Jcc rel in the same block
  * (what compiled code does at nearly every branch) run as one handler, which records the
  * flags lazily as CMP/TEST would and decides the branch from the operands themselves. The Jcc
@@ -635,6 +646,13 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 	case ZYDIS_MNEMONIC_JL: case ZYDIS_MNEMONIC_JNL: case ZYDIS_MNEMONIC_JLE:
 	case ZYDIS_MNEMONIC_JNLE:
 		return in->kind[0] == OPK_IMM ? jcc_forms[in->cc & 15] : NULL;
+	case ZYDIS_MNEMONIC_SETO: case ZYDIS_MNEMONIC_SETNO: case ZYDIS_MNEMONIC_SETB:
+	case ZYDIS_MNEMONIC_SETNB: case ZYDIS_MNEMONIC_SETZ: case ZYDIS_MNEMONIC_SETNZ:
+	case ZYDIS_MNEMONIC_SETBE: case ZYDIS_MNEMONIC_SETNBE: case ZYDIS_MNEMONIC_SETS:
+	case ZYDIS_MNEMONIC_SETNS: case ZYDIS_MNEMONIC_SETP: case ZYDIS_MNEMONIC_SETNP:
+	case ZYDIS_MNEMONIC_SETL: case ZYDIS_MNEMONIC_SETNL: case ZYDIS_MNEMONIC_SETLE:
+	case ZYDIS_MNEMONIC_SETNLE:
+		return is_reg(in, 0, 1) ? setcc_forms[in->cc & 15] : NULL;
 	case ZYDIS_MNEMONIC_JMP:
 		if (in->pfx & PFX_O16)
 			return NULL;
