@@ -3,7 +3,7 @@
  *
  * Relative targets arrive as absolute addresses in in->imm, already masked to 16 bits under
  * 0x66. A taken branch sets c->eip and returns ST_JUMP; a branch not taken returns ST_NEXT.
- * LOOPcc and JCXZ count in CX instead of ECX under 0x67 (in->asz == 2).
+ * LOOPcc and JCXZ count in CX instead of ECX under 0x67 (PFX_A16).
  */
 #include "cpu/flags.h"
 #include "cpu/insn.h"

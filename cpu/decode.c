@@ -38,7 +38,6 @@ static void fault_entry(struct insn *in, uint32_t vector, uint32_t error, uint32
 	in->imm2 = error;
 	in->disp = addr;
 	in->len = (uint8_t)(len ? len : 1);
-	in->asz = 4;
 	in->base = in->index = NOREG;
 }
 
@@ -166,8 +165,7 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 		memset(in, 0, sizeof(*in));
 		in->fn = bytes[2] == DVA_VI_IDLE ? op_idle : op_terminate;
 		in->len = 3;
-		in->asz = 4;
-		in->sz[0] = 4;
+			in->sz[0] = 4;
 		in->base = in->index = NOREG;
 		return A_END;
 	}
@@ -204,7 +202,8 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 
 	memset(in, 0, sizeof(*in));
 	in->len = zi.length;
-	in->asz = (uint8_t)(zi.address_width / 8);
+	if (zi.address_width == 16)
+		in->pfx |= PFX_A16;
 	in->mnem = (uint16_t)zi.mnemonic;
 	in->base = in->index = NOREG;
 
@@ -298,6 +297,7 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		if (attr < 0 && n > 0)
 			break; /* let the fault happen when execution reaches it, in its own block */
 		in[n].off = (uint16_t)(a - eip);
+		in[n].idx = (uint8_t)n;
 		a += in[n++].len;
 		if (attr < 0 || (attr & A_END))
 			break;

@@ -404,13 +404,24 @@ static int pop32_r(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
+/* After a Jcc not taken: the chain goes on in the block (a Jcc does not end one), or, when the
+ * Jcc was the block's last instruction, into the block that follows when it is linked. */
+static FORCE_INLINE int chain_on(struct cpu *c, const struct insn *in)
+{
+	if (in + 1 == c->blk->in + c->blk->n)
+		return fast_jump_linked(c, in, c->blk->end);
+	return chain(c, in);
+}
+
 /* Jcc rel, one handler per condition (a constant cc makes cpu_cond a few instructions, and
- * gives each condition its own branch sites). Jcc ends its block: taken or not, the chain goes
- * on into the block that follows when it is linked. */
+ * gives each condition its own branch sites): taken, the chain goes on into the target's block
+ * when it is linked. */
 #define JCC(cc)                                                                               \
 	static int jcc_##cc(struct cpu *c, const struct insn *in)                              \
 	{                                                                                      \
-		return fast_jump_linked(c, in, cpu_cond(c, cc) ? in->imm : c->blk->end);          \
+		if (cpu_cond(c, cc))                                                               \
+			return fast_jump_linked(c, in, in->imm);                                   \
+		return chain_on(c, in);                                                            \
 	}
 #define JCC16(x) x(0) x(1) x(2) x(3) x(4) x(5) x(6) x(7) x(8) x(9) x(10) x(11) x(12) x(13) x(14) x(15)
 JCC16(JCC)
@@ -465,7 +476,9 @@ static FORCE_INLINE bool logic_cond(struct cpu *c, unsigned cc, unsigned n, uint
 static FORCE_INLINE int branch_after(struct cpu *c, const struct insn *in, bool taken)
 {
 	const struct insn *j = in + 1;
-	return fast_jump_linked(c, j, taken ? j->imm : c->blk->end);
+	if (taken)
+		return fast_jump_linked(c, j, j->imm);
+	return chain_on(c, j);
 }
 
 /* The operands of each fused form: a from operand 0, b from operand 1; NULL memory falls back
@@ -574,7 +587,7 @@ static bool is_reg(const struct insn *in, int k, unsigned n)
 }
 static bool is_mem(const struct insn *in, int k, unsigned n)
 {
-	return in->kind[k] == OPK_MEM && in->sz[k] == n && in->asz == 4;
+	return in->kind[k] == OPK_MEM && in->sz[k] == n && !(in->pfx & PFX_A16);
 }
 static bool is_r32(const struct insn *in, int k)
 {
@@ -640,7 +653,7 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 		return in->kind[1] == OPK_REG && in->reg[1] == 4 * REG_ECX && in->sz[1] == 1 ? by_cl[k] : NULL;
 	}
 	case ZYDIS_MNEMONIC_LEA:
-		return is_r32(in, 0) && in->asz == 4 ? lea32 : NULL;
+		return is_r32(in, 0) && !(in->pfx & PFX_A16) ? lea32 : NULL;
 	case ZYDIS_MNEMONIC_MOVZX:
 	case ZYDIS_MNEMONIC_MOVSX: {
 		bool zx = m == ZYDIS_MNEMONIC_MOVZX;
@@ -649,7 +662,7 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 		bool byte = in->sz[1] == 1;
 		if (in->kind[1] == OPK_REG)
 			return zx ? (byte ? movzx32_r8 : movzx32_r16) : (byte ? movsx32_r8 : movsx32_r16);
-		if (in->kind[1] == OPK_MEM && in->asz == 4)
+		if (in->kind[1] == OPK_MEM && !(in->pfx & PFX_A16))
 			return zx ? (byte ? movzx32_m8 : movzx32_m16) : (byte ? movsx32_m8 : movsx32_m16);
 		return NULL;
 	}

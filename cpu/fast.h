@@ -30,7 +30,7 @@ static FORCE_INLINE uint32_t insn_eip(const struct cpu *c, const struct insn *in
 /* Make eip and instret those of instruction in (not yet run), as a generic handler needs. */
 static FORCE_INLINE void fast_sync(struct cpu *c, const struct insn *in)
 {
-	c->instret = c->run_instret + (uint64_t)(in - c->blk->in);
+	c->instret = c->run_instret + in->idx;
 	c->eip = insn_eip(c, in);
 }
 
@@ -46,7 +46,7 @@ static FORCE_INLINE int fast_fallback(struct cpu *c, const struct insn *in, insn
 /* A specialised control transfer: instret counts up to in (the loop retires it), eip = to. */
 static FORCE_INLINE int fast_jump(struct cpu *c, const struct insn *in, uint32_t to)
 {
-	c->instret = c->run_instret + (uint64_t)(in - c->blk->in);
+	c->instret = c->run_instret + in->idx;
 	c->eip = to;
 	c->run_pos = in;
 	return ST_JUMP;
@@ -61,13 +61,12 @@ insn_fn fast_fuse(const struct insn *first, const struct insn *second);
 /* A control transfer to to, whose block t (or NULL) was found: when the budget allows, the
  * chain goes on into it without returning to the run loop (which would make one
  * hard-to-predict indirect call per block); otherwise as fast_jump. For a direct transfer
- * (a fixed address) t is the block linked from this one. in is the last instruction of its
- * block (every transfer ends one), so the block's whole count has retired with it: no
- * division by the decoded form's size on this path. */
+ * (a fixed address) t is the block linked from this one, or one the jump table knows (a
+ * block with several exits has more successors than links). */
 static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct block *t,
 				   uint32_t to)
 {
-	uint64_t done = c->run_instret + c->blk->n;
+	uint64_t done = c->run_instret + in->idx + 1u; /* in has retired */
 	if (!t || done >= c->stop_at || --c->hops == 0)
 		return fast_jump(c, in, to);
 	uint64_t left = c->stop_at - done;
@@ -82,7 +81,8 @@ static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct 
 }
 static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
 {
-	return fast_enter(c, in, block_follow(&c->cache, c->blk, to), to);
+	struct block *t = block_follow(&c->cache, c->blk, to);
+	return fast_enter(c, in, t ? t : jump_lookup(&c->cache, to), to);
 }
 /* The same for a computed target (JMP r/m32, RET), found in the cache's jump table. */
 static FORCE_INLINE int fast_jump_indirect(struct cpu *c, const struct insn *in, uint32_t to)

@@ -5,7 +5,7 @@
  *
  *   byte  0        8        12       16       20     22   23   24        27        30        33
  *        +--------+--------+--------+--------+------+----+----+---------+---------+---------+
- *        | fn     | disp   | imm    | imm2   | mnem |len |asz | kind[3] | reg[3]  | sz[3]   |
+ *        | fn     | disp   | imm    | imm2   | mnem |len |idx | kind[3] | reg[3]  | sz[3]   |
  *        +--------+--------+--------+--------+------+----+----+---------+---------+---------+
  *   byte  33   34    35    36   37   38..39
  *        +----+-----+-----+----+----+------+
@@ -28,7 +28,7 @@ typedef int (*insn_fn)(struct cpu *c, const struct insn *in);
 enum opk {
 	OPK_NONE = 0,
 	OPK_REG, /* reg[k] = byte offset of the register in cpu.r (AL 0, AH 1, ECX 4, ...) */
-	OPK_MEM, /* address from base, index, scale, disp (asz) */
+	OPK_MEM, /* address from base, index, scale, disp (insn_asz) */
 	OPK_IMM, /* reg[k] = 0: value in imm, 1: value in imm2 */
 	OPK_ST,  /* x87 register ST(reg[k]) */
 };
@@ -42,6 +42,7 @@ enum insn_pfx {
 	PFX_RMW = 0x08,   /* operand 0 is read and written: check write permission before reading */
 	PFX_O16 = 0x10,   /* the operand size is 16 bits (0x66), whatever the operands' own sizes */
 	PFX_CHAIN = 0x20, /* the handler chains to the next one itself (fast.c) */
+	PFX_A16 = 0x40,   /* the address size is 16 bits (0x67): CX, SI, DI, 16-bit wrap */
 };
 
 struct insn {
@@ -51,7 +52,7 @@ struct insn {
 	uint32_t imm2;    /* second immediate (ENTER's level, a third operand) */
 	uint16_t mnem;    /* ZydisMnemonic, for diagnostics and tests */
 	uint8_t len;      /* length in bytes, 1..15 */
-	uint8_t asz;      /* address size in bytes: 2 or 4 */
+	uint8_t idx;      /* its index in its block, 0..BLOCK_MAX - 1 */
 	uint8_t kind[3];  /* enum opk of operands 0..2 */
 	uint8_t reg[3];   /* OPK_REG: byte offset in cpu.r; OPK_IMM: immediate slot */
 	uint8_t sz[3];    /* operand sizes in bytes: 1, 2, 4 (8 for CMPXCHG8B's m64) */
@@ -113,10 +114,16 @@ static FORCE_INLINE void reg_put(struct cpu *c, unsigned off, unsigned n, uint32
 		*p = (uint8_t)v;
 }
 
+/* The address size in bytes: 2 under 0x67, else 4. */
+static inline unsigned insn_asz(const struct insn *in)
+{
+	return in->pfx & PFX_A16 ? 2 : 4;
+}
+
 /* 16-bit GPR helpers for 0x67 string and loop forms: the count/index register is CX/SI/DI. */
 static FORCE_INLINE uint32_t addr_mask(const struct insn *in)
 {
-	return in->asz == 2 ? 0xFFFFu : 0xFFFFFFFFu;
+	return in->pfx & PFX_A16 ? 0xFFFFu : 0xFFFFFFFFu;
 }
 
 /* Effective address of the memory operand (no segment: DVA-1 has flat segments of base 0). */

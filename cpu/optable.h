@@ -14,7 +14,8 @@
 #include "cpu/insn.h"
 
 enum op_attr {
-	A_END = 0x01,    /* ends a block: control transfer or exit from the run loop */
+	A_END = 0x01,    /* ends a block: an unconditional transfer or an exit from the run loop
+			  * (a Jcc does not: a block runs on past one not taken) */
 	A_LOCK = 0x02,   /* LOCK is allowed on its memory forms (DVA-1 section 2) */
 	A_RMW = 0x04,    /* a memory operand 0 is read, then written */
 	A_STR = 0x08,    /* string instruction: implicit ESI/EDI, REP prefixes apply */

@@ -1,7 +1,7 @@
 /* string.c - string instructions: MOVS CMPS SCAS LODS STOS INS OUTS, with REP/REPE/REPNE.
  *
  * The element size is in->sz[0] (1, 2, 4: the row is A_IMPLICIT); ESI/EDI/ECX step by it, down
- * when DF = 1. Under a 0x67 prefix (in->asz == 2) the registers are SI/DI/CX: addresses and the
+ * when DF = 1. Under a 0x67 prefix (PFX_A16) the registers are SI/DI/CX: addresses and the
  * count wrap within 64 KiB and the upper halves never change.
  *
  * REP loops inside the handler, one element per iteration, under the run loop's budget

@@ -81,7 +81,7 @@ static void test_register_operands_are_byte_offsets(void **state)
 	assert_int_equal(in.reg[1], 4);
 	assert_int_equal(in.sz[0], 4);
 	assert_int_equal(in.sz[1], 4);
-	assert_int_equal(in.asz, 4);
+	assert_int_equal(insn_asz(&in), 4);
 
 	/* 66 89 d9: MOV CX, BX. */
 	assert_true(decode("66 89 d9", &in) >= 0);
@@ -115,7 +115,7 @@ static void test_memory_operands_base_index_scale_disp(void **state)
 	assert_int_equal(in.index, REG_ECX);
 	assert_int_equal(in.scale, 2);
 	assert_int_equal(in.disp, 0x12345678);
-	assert_int_equal(in.asz, 4);
+	assert_int_equal(insn_asz(&in), 4);
 
 	/* 8b 43 f0: MOV EAX, [EBX - 0x10]: disp8 sign-extended. */
 	assert_true(decode("8b 43 f0", &in) >= 0);
@@ -172,23 +172,23 @@ static void test_address_size_prefix_gives_asz_2(void **state)
 	struct insn in;
 	/* 16-bit ModRM (SDM Vol. 2 Table 2-1): rm 111 = [BX], 000 = [BX+SI], 010 = [BP+SI]. */
 	assert_true(decode("67 8b 07", &in) >= 0);
-	assert_int_equal(in.asz, 2);
+	assert_int_equal(insn_asz(&in), 2);
 	assert_int_equal(in.len, 3);
 	assert_int_equal(in.base, REG_EBX);
 	assert_int_equal(in.index, NOREG);
 	assert_true(decode("67 8b 00", &in) >= 0);
-	assert_int_equal(in.asz, 2);
+	assert_int_equal(insn_asz(&in), 2);
 	assert_int_equal(in.base, REG_EBX);
 	assert_int_equal(in.index, REG_ESI);
 	assert_int_equal(in.scale, 0);
 	assert_true(decode("67 8b 42 10", &in) >= 0);
-	assert_int_equal(in.asz, 2);
+	assert_int_equal(insn_asz(&in), 2);
 	assert_int_equal(in.base, REG_EBP);
 	assert_int_equal(in.index, REG_ESI);
 	assert_int_equal(in.disp, 0x10);
 	/* Without the prefix rm 111 is [EDI]. */
 	assert_true(decode("8b 07", &in) >= 0);
-	assert_int_equal(in.asz, 4);
+	assert_int_equal(insn_asz(&in), 4);
 	assert_int_equal(in.base, REG_EDI);
 }
 
