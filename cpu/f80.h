@@ -155,8 +155,12 @@ static inline struct f80 f80_indefinite(void)
 
 typedef unsigned __int128 f80_u128;
 
+/* The quick paths are inlined into each fast form, whose operation is a constant there: the
+ * compiler would otherwise keep one out-of-line copy dispatching on it. */
+#define F80_QUICK static inline __attribute__((always_inline))
+
 /* A normal register value: exponent field 1..0x7FFE and the integer bit set. */
-static inline bool f80_quick_normal(struct f80 x)
+F80_QUICK bool f80_quick_normal(struct f80 x)
 {
 	return (unsigned)(x.sexp & 0x7FFF) - 1u < 0x7FFEu && (x.mant >> 63);
 }
@@ -165,7 +169,7 @@ static inline bool f80_quick_normal(struct f80 x)
  * precision of cw (SDM Vol. 1, 8.1.5.2: 24, 53 or 64 bits; the reserved 1 as 64, as the
  * host) under its rounding control. False when the rounded exponent is outside the normal
  * register range, which the full rounding handles (overflow, tininess: SDM Vol. 1, 4.9.1.4-5). */
-static inline bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, bool sticky,
+F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, bool sticky,
 				   struct f80 *r, unsigned *bits)
 {
 	unsigned pc = (cw >> 8) & 3, p = pc == 0 ? 24 : pc == 2 ? 53 : 64;
@@ -203,7 +207,7 @@ static inline bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128
 /* a + b, or a - b with negb (SDM Vol. 1, 4.8.3.6 ... the usual aligned sum, one spare bit on
  * top and the bits shifted out folded into sticky). An exact zero difference is +0, or -0 when
  * rounding down (SDM Vol. 1, 4.8.3.4). */
-static inline bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb, struct f80 *r,
+F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb, struct f80 *r,
 				 unsigned *bits)
 {
 	if (!f80_quick_normal(a) || !f80_quick_normal(b))
@@ -244,7 +248,7 @@ static inline bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool n
 }
 
 /* a * b: the 128-bit product of the significands is exact. */
-static inline bool f80_quick_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r,
+F80_QUICK bool f80_quick_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r,
 				 unsigned *bits)
 {
 	if (!f80_quick_normal(a) || !f80_quick_normal(b))
@@ -259,7 +263,7 @@ static inline bool f80_quick_mul(uint16_t cw, struct f80 a, struct f80 b, struct
 }
 
 /* n / d and n % d for n < d * 2^64 (the quotient fits 64 bits): one DIV on x86-64. */
-static inline uint64_t f80_quick_divrem(f80_u128 n, uint64_t d, uint64_t *rem)
+F80_QUICK uint64_t f80_quick_divrem(f80_u128 n, uint64_t d, uint64_t *rem)
 {
 #if defined(__x86_64__)
 	uint64_t q, r;
@@ -274,7 +278,7 @@ static inline uint64_t f80_quick_divrem(f80_u128 n, uint64_t d, uint64_t *rem)
 
 /* a / b: a 64-bit quotient with its leading bit set, and the remainder compared with half the
  * divisor, which is all rounding needs (the round bit and whether anything is left). */
-static inline bool f80_quick_div(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r,
+F80_QUICK bool f80_quick_div(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r,
 				 unsigned *bits)
 {
 	if (!f80_quick_normal(a) || !f80_quick_normal(b))
@@ -297,7 +301,7 @@ static inline bool f80_quick_div(uint16_t cw, struct f80 a, struct f80 b, struct
  * within a unit or two: the error squared over twice the root), then integer comparisons settle
  * the last units. The estimate only decides how fast, never the result, so the result is the
  * same on every host. */
-static inline uint64_t f80_quick_isqrt(f80_u128 n, f80_u128 *rem)
+F80_QUICK uint64_t f80_quick_isqrt(f80_u128 n, f80_u128 *rem)
 {
 	uint64_t hi = (uint64_t)(n >> 64), s; /* hi >= 2^62 */
 #if defined(__x86_64__)
@@ -336,7 +340,7 @@ static inline uint64_t f80_quick_isqrt(f80_u128 n, f80_u128 *rem)
 }
 
 /* sqrt(a) for a positive normal a: the root of the significand, the exponent halved. */
-static inline bool f80_quick_sqrt(uint16_t cw, struct f80 a, struct f80 *r, unsigned *bits)
+F80_QUICK bool f80_quick_sqrt(uint16_t cw, struct f80 a, struct f80 *r, unsigned *bits)
 {
 	if (!f80_quick_normal(a) || (a.sexp >> 15))
 		return false;
@@ -350,7 +354,7 @@ static inline bool f80_quick_sqrt(uint16_t cw, struct f80 a, struct f80 *r, unsi
 }
 
 /* FLD m64fp of a normal double or a zero: exact. */
-static inline bool f80_quick_ld_f64(uint64_t v, struct f80 *r)
+F80_QUICK bool f80_quick_ld_f64(uint64_t v, struct f80 *r)
 {
 	unsigned e = (unsigned)(v >> 52) & 0x7FF;
 	uint16_t s = (uint16_t)(v >> 48 & 0x8000);
@@ -367,7 +371,7 @@ static inline bool f80_quick_ld_f64(uint64_t v, struct f80 *r)
 
 /* FST m64fp of a normal value (or a zero) whose rounded value is a normal double: 53 bits
  * under the rounding control (precision control does not apply to stores). */
-static inline bool f80_quick_st_f64(uint16_t cw, struct f80 a, uint64_t *out, unsigned *bits)
+F80_QUICK bool f80_quick_st_f64(uint16_t cw, struct f80 a, uint64_t *out, unsigned *bits)
 {
 	uint64_t s = (uint64_t)(a.sexp >> 15) << 63;
 	if (!f80_quick_normal(a)) {

@@ -1,0 +1,309 @@
+/* fpu_fast.c - specialised x87 forms for double-precision code, chosen at decode time.
+ *
+ * gcc's code for `double` on the x87 is loads and stores of m64fp, FLD/FXCH/FSTP on registers,
+ * and arithmetic with an m64fp or a register operand. The generic handlers (fpu_ldst.c,
+ * fpu_arith.c) go through the operand kinds, the stack helpers one call at a time, and the
+ * full 80-bit operations. These forms do the common case in one straight line: no pending
+ * exception, the registers read non-empty and the one pushed onto empty, plain guest memory,
+ * and values the quick paths of f80.h take (normal operands, a normal rounded result, any
+ * rounding or precision control). Within that case no exception but precision can arise, and
+ * the status word changes only by PE, C1 and the ES/B summary, exactly as the generic handlers
+ * change it; FIP, FOP and FDP are recorded the same way. Anything else (a stack fault, a special
+ * value, an unmasked exception pending, memory that is not plain) runs the generic handler from
+ * the untouched state, so the semantics are theirs; the unit and differential tests of the x87
+ * run through these forms.
+ */
+#include "cpu/fpu_fast.h"
+
+#include "cpu/f80.h"
+#include "cpu/optable.h"
+
+/* Chaining, as fast.c does it: retire in and go straight on to the next chaining handler of
+ * the block, or tell the loop where the chain stopped. */
+static inline int chain(struct cpu *c, const struct insn *in)
+{
+	c->eip += in->len;
+	c->instret++;
+	const struct insn *nx = in + 1;
+	if (likely(nx < c->run_end && !c->leave_block && (nx->pfx & PFX_CHAIN)))
+		return nx->fn(c, nx);
+	c->run_pos = nx;
+	return ST_CHAINED;
+}
+
+/* Not the common case: the generic handler runs in place of the fast one. */
+static inline int fast_fallback(struct cpu *c, const struct insn *in, insn_fn generic)
+{
+	int st = generic(c, in);
+	if (st == ST_NEXT)
+		return chain(c, in);
+	c->run_pos = in;
+	return st;
+}
+
+/* The address of the instruction running (FIP). */
+static inline uint32_t insn_eip(const struct cpu *c, const struct insn *in)
+{
+	(void)in;
+	return c->eip;
+}
+
+/* Whether physical register p is tagged empty. */
+static inline bool empty_p(const struct fpu *f, unsigned p)
+{
+	return ((f->ftw >> (2 * p)) & 3) == 3;
+}
+
+static inline unsigned top_of(const struct fpu *f)
+{
+	return (f->fsw >> 11) & 7;
+}
+
+/* The status word after an operation that raised bits (PE and C1 only; C1 replaced), with TOP
+ * set to top: ES and B recomputed as fpu_status does (they were clear on entry). */
+static inline void set_status(struct fpu *f, unsigned bits, unsigned top)
+{
+	unsigned sw = (f->fsw & ~(unsigned)(FSW_C1 | FSW_TOP)) | bits | top << 11;
+	if (sw & ~f->fcw & 0x3Fu)
+		sw |= FSW_ES | FSW_B;
+	f->fsw = (uint16_t)sw;
+}
+
+/* FIP and FOP of a non-control instruction, and FDP with a memory operand (fpu_note). */
+static inline void note(struct cpu *c, const struct insn *in)
+{
+	c->fpu.fip = insn_eip(c, in);
+	c->fpu.fop = (uint16_t)(in->imm2 & 0x7FF);
+}
+
+/* The 8 bytes of the memory operand at a when they are plain guest memory, else NULL. */
+static inline const uint8_t *plain_read8(struct cpu *c, uint32_t a)
+{
+	return mem_plain(&c->mem, a, 8) ? c->mem.base + a : NULL;
+}
+static inline uint8_t *plain_write8(struct cpu *c, uint32_t a)
+{
+	if (!mem_plain(&c->mem, a, 8) || c->mem.pflags[a >> DVA_PAGE_SHIFT] ||
+	    c->mem.pflags[(a + 7) >> DVA_PAGE_SHIFT])
+		return NULL;
+	return c->mem.base + a;
+}
+
+enum arith_op { AR_ADD, AR_SUB, AR_SUBR, AR_MUL, AR_DIV, AR_DIVR };
+
+/* d op s by the quick paths (d the destination's value; the reversed forms swap them). */
+F80_QUICK bool quick(uint16_t cw, enum arith_op op, struct f80 d, struct f80 s, struct f80 *r,
+			 unsigned *bits)
+{
+	switch (op) {
+	case AR_ADD: return f80_quick_add(cw, d, s, false, r, bits);
+	case AR_SUB: return f80_quick_add(cw, d, s, true, r, bits);
+	case AR_SUBR: return f80_quick_add(cw, s, d, true, r, bits);
+	case AR_MUL: return f80_quick_mul(cw, d, s, r, bits);
+	case AR_DIV: return f80_quick_div(cw, d, s, r, bits);
+	default: return f80_quick_div(cw, s, d, r, bits);
+	}
+}
+
+/* FADD ... FDIVR ST(0), m64fp. */
+F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, insn_fn generic)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), bits;
+	uint32_t a = insn_ea(c, in);
+	const uint8_t *p = plain_read8(c, a);
+	struct f80 s, r;
+	uint64_t v;
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !p))
+		return fast_fallback(c, in, generic);
+	memcpy(&v, p, 8);
+	if (unlikely(!f80_quick_ld_f64(v, &s) || !quick(f->fcw, op, f->st[top], s, &r, &bits)))
+		return fast_fallback(c, in, generic);
+	f->st[top] = r;
+	set_status(f, bits, top);
+	note(c, in);
+	f->fdp = a;
+	return chain(c, in);
+}
+
+/* FADD ... FDIVR ST(i), ST(j) (one of them ST(0)), and the popping forms FADDP ... ST(i), ST(0). */
+F80_QUICK int arith_st(struct cpu *c, const struct insn *in, enum arith_op op, bool pop,
+			   insn_fn generic)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), pd = (top + in->reg[0]) & 7, ps = (top + in->reg[1]) & 7, bits;
+	struct f80 r;
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, pd) || empty_p(f, ps) ||
+		     !quick(f->fcw, op, f->st[pd], f->st[ps], &r, &bits)))
+		return fast_fallback(c, in, generic);
+	f->st[pd] = r;
+	if (pop) {
+		f->ftw |= (uint16_t)(3u << (2 * top));
+		top = (top + 1) & 7;
+	}
+	set_status(f, bits, top);
+	note(c, in);
+	return chain(c, in);
+}
+
+#define ARITH_FORMS(name, op, generic, generic_pop)                                                \
+	static int name##_m64(struct cpu *c, const struct insn *in) { return arith_m64(c, in, op, generic); } \
+	static int name##_st(struct cpu *c, const struct insn *in) { return arith_st(c, in, op, false, generic); } \
+	static int name##p_st(struct cpu *c, const struct insn *in) { return arith_st(c, in, op, true, generic_pop); }
+
+ARITH_FORMS(fadd, AR_ADD, op_fadd, op_faddp)
+ARITH_FORMS(fsub, AR_SUB, op_fsub, op_fsubp)
+ARITH_FORMS(fsubr, AR_SUBR, op_fsubr, op_fsubrp)
+ARITH_FORMS(fmul, AR_MUL, op_fmul, op_fmulp)
+ARITH_FORMS(fdiv, AR_DIV, op_fdiv, op_fdivp)
+ARITH_FORMS(fdivr, AR_DIVR, op_fdivr, op_fdivrp)
+
+/* Push v: ST(7) must be empty (else stack overflow, the generic handler's). C1 is cleared. */
+static inline void push(struct fpu *f, unsigned p, struct f80 v)
+{
+	f->st[p] = v;
+	f->ftw &= (uint16_t)~(3u << (2 * p));
+	f->fsw = (uint16_t)((f->fsw & ~(unsigned)(FSW_C1 | FSW_TOP)) | p << 11);
+}
+
+/* FLD m64fp of a normal double or a zero (exact, raises nothing). */
+static int fld_m64(struct cpu *c, const struct insn *in)
+{
+	struct fpu *f = &c->fpu;
+	unsigned p = (top_of(f) + 7) & 7;
+	uint32_t a = insn_ea(c, in);
+	const uint8_t *m = plain_read8(c, a);
+	struct f80 v;
+	uint64_t u;
+	if (unlikely((f->fsw & FSW_ES) || !empty_p(f, p) || !m))
+		return fast_fallback(c, in, op_fld);
+	memcpy(&u, m, 8);
+	if (unlikely(!f80_quick_ld_f64(u, &v)))
+		return fast_fallback(c, in, op_fld);
+	push(f, p, v);
+	note(c, in);
+	f->fdp = a;
+	return chain(c, in);
+}
+
+/* FLD ST(i): a copy, whatever the value. */
+static int fld_st(struct cpu *c, const struct insn *in)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), p = (top + 7) & 7, s = (top + in->reg[0]) & 7;
+	if (unlikely((f->fsw & FSW_ES) || !empty_p(f, p) || empty_p(f, s)))
+		return fast_fallback(c, in, op_fld);
+	push(f, p, f->st[s]);
+	note(c, in);
+	return chain(c, in);
+}
+
+/* FST/FSTP m64fp of a value the quick store takes. */
+static inline int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), bits;
+	uint32_t a = insn_ea(c, in);
+	uint8_t *m = plain_write8(c, a);
+	uint64_t u;
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !m ||
+		     !f80_quick_st_f64(f->fcw, f->st[top], &u, &bits)))
+		return fast_fallback(c, in, generic);
+	memcpy(m, &u, 8);
+	if (pop) {
+		f->ftw |= (uint16_t)(3u << (2 * top));
+		top = (top + 1) & 7;
+	}
+	set_status(f, bits, top);
+	note(c, in);
+	f->fdp = a;
+	return chain(c, in);
+}
+
+static int fst_m64_keep(struct cpu *c, const struct insn *in) { return fst_m64(c, in, false, op_fst); }
+static int fstp_m64(struct cpu *c, const struct insn *in) { return fst_m64(c, in, true, op_fstp); }
+
+/* FST/FSTP ST(i): a register copy (FSTP ST(0) just pops). C1 is cleared. */
+static inline int fst_st(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), d = (top + in->reg[0]) & 7;
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top)))
+		return fast_fallback(c, in, generic);
+	f->st[d] = f->st[top];
+	f->ftw &= (uint16_t)~(3u << (2 * d));
+	if (pop) {
+		f->ftw |= (uint16_t)(3u << (2 * top));
+		top = (top + 1) & 7;
+	}
+	f->fsw = (uint16_t)((f->fsw & ~(unsigned)(FSW_C1 | FSW_TOP)) | top << 11);
+	note(c, in);
+	return chain(c, in);
+}
+
+static int fst_st_keep(struct cpu *c, const struct insn *in) { return fst_st(c, in, false, op_fst); }
+static int fstp_st(struct cpu *c, const struct insn *in) { return fst_st(c, in, true, op_fstp); }
+
+/* FXCH ST(i) of two non-empty registers. C1 is cleared. */
+static int fxch_st(struct cpu *c, const struct insn *in)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), i = (top + in->reg[0]) & 7;
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || empty_p(f, i)))
+		return fast_fallback(c, in, op_fxch);
+	struct f80 t = f->st[top];
+	f->st[top] = f->st[i];
+	f->st[i] = t;
+	f->fsw &= (uint16_t)~FSW_C1;
+	note(c, in);
+	return chain(c, in);
+}
+
+/* FSQRT of a positive normal ST(0). */
+static int fsqrt_st0(struct cpu *c, const struct insn *in)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), bits;
+	struct f80 r;
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !f80_quick_sqrt(f->fcw, f->st[top], &r, &bits)))
+		return fast_fallback(c, in, op_fsqrt);
+	f->st[top] = r;
+	set_status(f, bits, top);
+	note(c, in);
+	return chain(c, in);
+}
+
+/* The arithmetic forms of one operation: [0] m64fp, [1] ST(i), ST(j), [2] popping. */
+static insn_fn arith_form(const struct insn *in, bool pop, insn_fn m64, insn_fn st, insn_fn stp)
+{
+	if (pop)
+		return in->kind[0] == OPK_ST && in->kind[1] == OPK_ST ? stp : NULL;
+	if (in->kind[0] == OPK_MEM)
+		return in->sz[0] == 8 ? m64 : NULL;
+	return in->kind[0] == OPK_ST && in->kind[1] == OPK_ST ? st : NULL;
+}
+
+insn_fn fpu_fast_form(ZydisMnemonic m, const struct insn *in)
+{
+	bool mem64 = in->kind[0] == OPK_MEM && in->sz[0] == 8, st = in->kind[0] == OPK_ST;
+	switch (m) {
+	case ZYDIS_MNEMONIC_FLD: return mem64 ? fld_m64 : st ? fld_st : NULL;
+	case ZYDIS_MNEMONIC_FST: return mem64 ? fst_m64_keep : st ? fst_st_keep : NULL;
+	case ZYDIS_MNEMONIC_FSTP: return mem64 ? fstp_m64 : st ? fstp_st : NULL;
+	case ZYDIS_MNEMONIC_FXCH: return st ? fxch_st : NULL;
+	case ZYDIS_MNEMONIC_FSQRT: return fsqrt_st0;
+	case ZYDIS_MNEMONIC_FADD: return arith_form(in, false, fadd_m64, fadd_st, NULL);
+	case ZYDIS_MNEMONIC_FSUB: return arith_form(in, false, fsub_m64, fsub_st, NULL);
+	case ZYDIS_MNEMONIC_FSUBR: return arith_form(in, false, fsubr_m64, fsubr_st, NULL);
+	case ZYDIS_MNEMONIC_FMUL: return arith_form(in, false, fmul_m64, fmul_st, NULL);
+	case ZYDIS_MNEMONIC_FDIV: return arith_form(in, false, fdiv_m64, fdiv_st, NULL);
+	case ZYDIS_MNEMONIC_FDIVR: return arith_form(in, false, fdivr_m64, fdivr_st, NULL);
+	case ZYDIS_MNEMONIC_FADDP: return arith_form(in, true, NULL, NULL, faddp_st);
+	case ZYDIS_MNEMONIC_FSUBP: return arith_form(in, true, NULL, NULL, fsubp_st);
+	case ZYDIS_MNEMONIC_FSUBRP: return arith_form(in, true, NULL, NULL, fsubrp_st);
+	case ZYDIS_MNEMONIC_FMULP: return arith_form(in, true, NULL, NULL, fmulp_st);
+	case ZYDIS_MNEMONIC_FDIVP: return arith_form(in, true, NULL, NULL, fdivp_st);
+	case ZYDIS_MNEMONIC_FDIVRP: return arith_form(in, true, NULL, NULL, fdivrp_st);
+	default: return NULL;
+	}
+}
