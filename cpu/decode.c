@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/fast.h"
+#include "cpu/fpu_fast.h"
 #include "cpu/insn.h"
 #include "cpu/optable.h"
 
@@ -248,6 +249,8 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	in->cc = row->cc;
 	in->fn = row->fn;
 	insn_fn fast = fast_form(zi.mnemonic, in);
+	if (!fast)
+		fast = fpu_fast_form(zi.mnemonic, in);
 	if (fast) {
 		in->fn = fast;
 		in->pfx |= PFX_CHAIN;
