@@ -175,6 +175,20 @@ F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, 
 	unsigned pc = (cw >> 8) & 3, p = pc == 0 ? 24 : pc == 2 ? 53 : 64;
 	uint64_t hi = (uint64_t)(N >> 64), lo = (uint64_t)N, q;
 	bool half, rest;
+	if ((cw & 0xF00) == 0x300) { /* 64 bits to nearest (FNINIT's setting): in straight line */
+		half = lo >> 63;
+		rest = (lo << 1) || sticky;
+		bool up = half && (rest || (hi & 1));
+		q = hi + up;
+		bool carry = up && !q; /* all ones rounded up: 2^64 */
+		q |= (uint64_t)carry << 63;
+		exp += carry;
+		if (exp < -16382 || exp > 16383)
+			return false;
+		*r = (struct f80){ q, (uint16_t)((sign ? 0x8000 : 0) | (exp + 16383)) };
+		*bits = (half || rest ? FSW_PE : 0) | (up ? FSW_C1 : 0);
+		return true;
+	}
 	if (p == 64) {
 		q = hi;
 		half = lo >> 63;
@@ -383,12 +397,11 @@ F80_QUICK bool f80_quick_st_f64(uint16_t cw, struct f80 a, uint64_t *out, unsign
 	}
 	uint64_t q = a.mant >> 11;
 	bool half = (a.mant >> 10) & 1, rest = (a.mant & 0x3FF) != 0, inexact = half || rest, inc;
-	switch ((cw >> 10) & 3) {
-	case 0: inc = half && (rest || (q & 1)); break;
-	case 1: inc = inexact && s; break;
-	case 2: inc = inexact && !s; break;
-	default: inc = false; break;
-	}
+	unsigned rc = (cw >> 10) & 3;
+	if (rc == 0)
+		inc = half && (rest || (q & 1));
+	else
+		inc = inexact && (rc == 1 ? s != 0 : rc == 2 ? !s : false);
 	int32_t e = (a.sexp & 0x7FFF) - 16383;
 	q += inc;
 	if (q >> 53) {
