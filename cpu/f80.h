@@ -151,6 +151,10 @@ static inline struct f80 f80_indefinite(void)
  * for the same value: the quotient, product, sum and root below are exact (or carry an exact
  * sticky bit), and the rounding is the same function of them. tests/unit/test_f80.c checks the
  * quick paths through f80_soft_* against the silicon.
+ *
+ * Decisions that depend on the data (the round bit, which operand is larger, whether a product
+ * carries) are computed with masks and selects rather than branches: they are random to the
+ * host's branch predictor, and a mispredicted branch costs more than the whole arithmetic.
  */
 
 typedef unsigned __int128 f80_u128;
@@ -176,17 +180,16 @@ F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, 
 	uint64_t hi = (uint64_t)(N >> 64), lo = (uint64_t)N, q;
 	bool half, rest;
 	if ((cw & 0xF00) == 0x300) { /* 64 bits to nearest (FNINIT's setting): in straight line */
-		half = lo >> 63;
-		rest = (lo << 1) || sticky;
-		bool up = half && (rest || (hi & 1));
+		uint64_t h = lo >> 63, rst = ((lo << 1) | sticky) != 0;
+		uint64_t up = h & (rst | (hi & 1));
 		q = hi + up;
-		bool carry = up && !q; /* all ones rounded up: 2^64 */
-		q |= (uint64_t)carry << 63;
-		exp += carry;
+		uint64_t carry = up & (q == 0); /* all ones rounded up: 2^64 */
+		q |= carry << 63;
+		exp += (int32_t)carry;
 		if (exp < -16382 || exp > 16383)
 			return false;
-		*r = (struct f80){ q, (uint16_t)((sign ? 0x8000 : 0) | (exp + 16383)) };
-		*bits = (half || rest ? FSW_PE : 0) | (up ? FSW_C1 : 0);
+		*r = (struct f80){ q, (uint16_t)((unsigned)sign << 15 | (unsigned)(exp + 16383)) };
+		*bits = (unsigned)(h | rst) * FSW_PE | (unsigned)up * FSW_C1;
 		return true;
 	}
 	if (p == 64) {
@@ -222,43 +225,33 @@ F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, 
  * top and the bits shifted out folded into sticky). An exact zero difference is +0, or -0 when
  * rounding down (SDM Vol. 1, 4.8.3.4). */
 F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb, struct f80 *r,
-				 unsigned *bits)
+			     unsigned *bits)
 {
 	if (!f80_quick_normal(a) || !f80_quick_normal(b))
 		return false;
-	int32_t ea = a.sexp & 0x7FFF, eb = b.sexp & 0x7FFF;
-	bool sa = a.sexp >> 15, sb = (b.sexp >> 15) ^ negb;
-	uint64_t ma = a.mant, mb = b.mant;
-	if (ea < eb || (ea == eb && ma < mb)) { /* |a| >= |b| from here on */
-		int32_t te = ea;
-		uint64_t tm = ma;
-		bool ts = sa;
-		ea = eb, ma = mb, sa = sb;
-		eb = te, mb = tm, sb = ts;
-	}
-	int32_t d = ea - eb;
-	f80_u128 A = (f80_u128)ma << 63, B = (f80_u128)mb << 63, S;
-	bool sticky = false;
-	if (d >= 127) {
-		sticky = true;
-		B = 0;
-	} else if (d > 0) {
-		sticky = (B << (128 - d)) != 0;
-		B >>= d;
-	}
-	if (sa == sb) {
-		S = A + B;
-	} else {
-		S = A - B - sticky;
-		if (S == 0 && !sticky) {
-			*r = (struct f80){ 0, (uint16_t)(((cw >> 10) & 3) == 1 ? 0x8000 : 0) };
-			*bits = 0;
-			return true;
-		}
+	uint64_t ea = a.sexp & 0x7FFF, eb = b.sexp & 0x7FFF, ma = a.mant, mb = b.mant;
+	uint64_t sa = a.sexp >> 15, sb = (uint64_t)((b.sexp >> 15) ^ negb);
+	/* |a| >= |b| from here on: swap under a mask */
+	uint64_t sw = -(uint64_t)((ea < eb) | ((ea == eb) & (ma < mb)));
+	uint64_t te = (ea ^ eb) & sw, tm = (ma ^ mb) & sw, ts = (sa ^ sb) & sw;
+	ea ^= te, eb ^= te, ma ^= tm, mb ^= tm, sa ^= ts, sb ^= ts;
+	unsigned d = (unsigned)(ea - eb);
+	d = d > 127 ? 127 : d; /* beyond 127 places b is only sticky anyway */
+	f80_u128 A = (f80_u128)ma << 63, B = (f80_u128)mb << 63;
+	bool sticky = (B & (((f80_u128)1 << d) - 1)) != 0;
+	B >>= d;
+	/* a + b, or a - b - sticky (the borrow of the bits below) as a + ~b + 1 - sticky */
+	f80_u128 neg = -(f80_u128)(sa != sb);
+	f80_u128 S = A + (B ^ neg) + (neg & (f80_u128)!sticky);
+	if (__builtin_expect(S == 0 && !sticky, 0)) {
+		*r = (struct f80){ 0, (uint16_t)(((cw >> 10) & 3) == 1 ? 0x8000 : 0) };
+		*bits = 0;
+		return true;
 	}
 	uint64_t hi = (uint64_t)(S >> 64);
-	int msb = hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll((uint64_t)S);
-	return f80_quick_round(cw, sa, ea - 16383 + (msb - 126), S << (127 - msb), sticky, r, bits);
+	int msb = __builtin_expect(hi != 0, 1) ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll((uint64_t)S);
+	return f80_quick_round(cw, sa, (int32_t)ea - 16383 + (msb - 126), S << (127 - msb), sticky, r,
+			       bits);
 }
 
 /* a * b: the 128-bit product of the significands is exact. */
@@ -268,11 +261,9 @@ F80_QUICK bool f80_quick_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80
 	if (!f80_quick_normal(a) || !f80_quick_normal(b))
 		return false;
 	f80_u128 P = (f80_u128)a.mant * b.mant; /* bit 126 weighs 2^(ea + eb) */
-	int32_t exp = (a.sexp & 0x7FFF) + (b.sexp & 0x7FFF) - 2 * 16383;
-	if (P >> 127)
-		exp++;
-	else
-		P <<= 1;
+	unsigned top = (unsigned)(P >> 127); /* the product reached 2: one place up */
+	int32_t exp = (a.sexp & 0x7FFF) + (b.sexp & 0x7FFF) - 2 * 16383 + (int32_t)top;
+	P <<= top ^ 1;
 	return f80_quick_round(cw, (a.sexp ^ b.sexp) >> 15, exp, P, false, r, bits);
 }
 
@@ -297,14 +288,13 @@ F80_QUICK bool f80_quick_div(uint16_t cw, struct f80 a, struct f80 b, struct f80
 {
 	if (!f80_quick_normal(a) || !f80_quick_normal(b))
 		return false;
-	int32_t exp = (a.sexp & 0x7FFF) - (b.sexp & 0x7FFF);
-	f80_u128 n = (f80_u128)a.mant << 63;
-	if (a.mant < b.mant) { /* a.mant / b.mant in (1/2, 1): one more quotient bit */
-		n <<= 1;
-		exp--;
-	}
+	unsigned lt = a.mant < b.mant; /* a.mant / b.mant in (1/2, 1): one more quotient bit */
+	int32_t exp = (a.sexp & 0x7FFF) - (b.sexp & 0x7FFF) - (int32_t)lt;
+	f80_u128 n = (f80_u128)a.mant << (63 + lt);
 	uint64_t rm, q = f80_quick_divrem(n, b.mant, &rm);
-	uint64_t low = !rm ? 0 : rm > b.mant - rm ? 3ull << 62 : rm == b.mant - rm ? 1ull << 63 : 1;
+	/* below q: the round bit (rm >= b/2) and anything else (rm != 0 and not exactly half) */
+	uint64_t ge = rm >= b.mant - rm, eq = rm == b.mant - rm;
+	uint64_t low = ge << 63 | ((rm != 0) & !eq);
 	return f80_quick_round(cw, (a.sexp ^ b.sexp) >> 15, exp, (f80_u128)q << 64 | low, false, r,
 			       bits);
 }
@@ -396,12 +386,12 @@ F80_QUICK bool f80_quick_st_f64(uint16_t cw, struct f80 a, uint64_t *out, unsign
 		return true;
 	}
 	uint64_t q = a.mant >> 11;
-	bool half = (a.mant >> 10) & 1, rest = (a.mant & 0x3FF) != 0, inexact = half || rest, inc;
+	uint64_t half = (a.mant >> 10) & 1, rest = (a.mant & 0x3FF) != 0, inexact = half | rest, inc;
 	unsigned rc = (cw >> 10) & 3;
 	if (rc == 0)
-		inc = half && (rest || (q & 1));
+		inc = half & (rest | (q & 1));
 	else
-		inc = inexact && (rc == 1 ? s != 0 : rc == 2 ? !s : false);
+		inc = inexact & (rc == 1 ? s != 0 : rc == 2 ? !s : 0);
 	int32_t e = (a.sexp & 0x7FFF) - 16383;
 	q += inc;
 	if (q >> 53) {
