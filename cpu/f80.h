@@ -236,6 +236,24 @@ F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb,
 	uint64_t te = (ea ^ eb) & sw, tm = (ma ^ mb) & sw, ts = (sa ^ sb) & sw;
 	ea ^= te, eb ^= te, ma ^= tm, mb ^= tm, sa ^= ts, sb ^= ts;
 	unsigned d = (unsigned)(ea - eb);
+	if (__builtin_expect(d < 64, 1)) {
+		/* In units of a's lsb: b is bh plus the fraction bl (its low d bits, at the top of a
+		 * word), so the sum or difference is exact in two words. A sum that carries moves
+		 * one place right (bl has no bit 0 to lose: d < 64); a difference moves left by its
+		 * leading zeros (none are left below it: exact). */
+		uint64_t bh = mb >> d, bl = (mb << 1) << (63 - d);
+		uint64_t sum = ma + bh, c = sum < ma;
+		uint64_t shi = (sum >> c) | c << 63, slo = (bl >> c) | ((sum << 63) & -c);
+		uint64_t dhi = ma - bh - (bl != 0), dlo = -bl;
+		unsigned k = (unsigned)__builtin_clzll(dhi | 1);
+		dhi = (dhi << k) | ((dlo >> 1) >> (63 - k));
+		dlo <<= k;
+		uint64_t m = -(sa ^ sb); /* all ones for a difference */
+		if (__builtin_expect(!(m & !(dhi >> 63)), 1)) /* else it cancelled to nothing above */
+			return f80_quick_round(cw, sa, (int32_t)ea - 16383 + (int32_t)(c & ~m) - (int32_t)(k & m),
+					       (f80_u128)((shi & ~m) | (dhi & m)) << 64 | ((slo & ~m) | (dlo & m)),
+					       false, r, bits);
+	}
 	d = d > 127 ? 127 : d; /* beyond 127 places b is only sticky anyway */
 	f80_u128 A = (f80_u128)ma << 63, B = (f80_u128)mb << 63;
 	bool sticky = (B & (((f80_u128)1 << d) - 1)) != 0;
@@ -248,8 +266,8 @@ F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb,
 		*bits = 0;
 		return true;
 	}
-	uint64_t hi = (uint64_t)(S >> 64);
-	int msb = __builtin_expect(hi != 0, 1) ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll((uint64_t)S);
+	uint64_t top = (uint64_t)(S >> 64);
+	int msb = __builtin_expect(top != 0, 1) ? 127 - __builtin_clzll(top) : 63 - __builtin_clzll((uint64_t)S);
 	return f80_quick_round(cw, sa, (int32_t)ea - 16383 + (msb - 126), S << (127 - msb), sticky, r,
 			       bits);
 }

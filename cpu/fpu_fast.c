@@ -41,6 +41,14 @@ static inline int fast_fallback(struct cpu *c, const struct insn *in, insn_fn ge
 	return st;
 }
 
+/* The slow path, out of line and entered by a tail call: the fast path then makes no call and
+ * needs no callee-saved registers (no pushes and pops around every instruction). */
+static __attribute__((noinline, cold)) int fallback(struct cpu *c, const struct insn *in,
+						    insn_fn generic)
+{
+	return fast_fallback(c, in, generic);
+}
+
 /* The address of the instruction running (FIP). */
 static inline uint32_t insn_eip(const struct cpu *c, const struct insn *in)
 {
@@ -52,6 +60,17 @@ static inline uint32_t insn_eip(const struct cpu *c, const struct insn *in)
 static inline bool empty_p(const struct fpu *f, unsigned p)
 {
 	return ((f->ftw >> (2 * p)) & 3) == 3;
+}
+
+/* Copy physical register s to d field by field: a value just written is in the store buffer as
+ * an 8-byte and a 2-byte store, and one 16-byte load of the struct could not be forwarded from
+ * them (the host stalls until they reach the cache). */
+static inline void copy_reg(struct fpu *f, unsigned d, unsigned s)
+{
+	uint64_t m = f->st[s].mant;
+	uint16_t e = f->st[s].sexp;
+	f->st[d].mant = m;
+	f->st[d].sexp = e;
 }
 
 static inline unsigned top_of(const struct fpu *f)
@@ -69,24 +88,30 @@ static inline void set_status(struct fpu *f, unsigned bits, unsigned top)
 	f->fsw = (uint16_t)sw;
 }
 
-/* FIP and FOP of a non-control instruction, and FDP with a memory operand (fpu_note). */
+/* FIP and FOP of a non-control instruction, and FDP with a memory operand (fpu_note; decode
+ * put the 11-bit FOP in imm2). */
 static inline void note(struct cpu *c, const struct insn *in)
 {
 	c->fpu.fip = insn_eip(c, in);
-	c->fpu.fop = (uint16_t)(in->imm2 & 0x7FF);
+	c->fpu.fop = (uint16_t)in->imm2;
 }
 
-/* The 8 bytes of the memory operand at a when they are plain guest memory, else NULL. */
-static inline const uint8_t *plain_read8(struct cpu *c, uint32_t a)
+/* The memory operand's address: the fast forms are chosen for 32-bit addressing only. */
+static inline uint32_t ea32(const struct cpu *c, const struct insn *in)
 {
-	return mem_plain(&c->mem, a, 8) ? c->mem.base + a : NULL;
+	return in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
 }
-static inline uint8_t *plain_write8(struct cpu *c, uint32_t a)
+
+/* Whether the 8 bytes at a are plain guest memory to read, or to write (no page flag: not code,
+ * not page 0). */
+static inline bool plain_read8(const struct cpu *c, uint32_t a)
 {
-	if (!mem_plain(&c->mem, a, 8) || c->mem.pflags[a >> DVA_PAGE_SHIFT] ||
-	    c->mem.pflags[(a + 7) >> DVA_PAGE_SHIFT])
-		return NULL;
-	return c->mem.base + a;
+	return mem_plain(&c->mem, a, 8);
+}
+static inline bool plain_write8(const struct cpu *c, uint32_t a)
+{
+	return mem_plain(&c->mem, a, 8) &&
+	       !(c->mem.pflags[a >> DVA_PAGE_SHIFT] | c->mem.pflags[(a + 7) >> DVA_PAGE_SHIFT]);
 }
 
 enum arith_op { AR_ADD, AR_SUB, AR_SUBR, AR_MUL, AR_DIV, AR_DIVR };
@@ -110,15 +135,14 @@ F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, 
 {
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), bits;
-	uint32_t a = insn_ea(c, in);
-	const uint8_t *p = plain_read8(c, a);
+	uint32_t a = ea32(c, in);
 	struct f80 s, r;
 	uint64_t v;
-	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !p))
-		return fast_fallback(c, in, generic);
-	memcpy(&v, p, 8);
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !plain_read8(c, a)))
+		return fallback(c, in, generic);
+	memcpy(&v, c->mem.base + a, 8);
 	if (unlikely(!f80_quick_ld_f64(v, &s) || !quick(f->fcw, op, f->st[top], s, &r, &bits)))
-		return fast_fallback(c, in, generic);
+		return fallback(c, in, generic);
 	f->st[top] = r;
 	set_status(f, bits, top);
 	note(c, in);
@@ -135,7 +159,7 @@ F80_QUICK int arith_st(struct cpu *c, const struct insn *in, enum arith_op op, b
 	struct f80 r;
 	if (unlikely((f->fsw & FSW_ES) || empty_p(f, pd) || empty_p(f, ps) ||
 		     !quick(f->fcw, op, f->st[pd], f->st[ps], &r, &bits)))
-		return fast_fallback(c, in, generic);
+		return fallback(c, in, generic);
 	f->st[pd] = r;
 	if (pop) {
 		f->ftw |= (uint16_t)(3u << (2 * top));
@@ -171,15 +195,14 @@ static int fld_m64(struct cpu *c, const struct insn *in)
 {
 	struct fpu *f = &c->fpu;
 	unsigned p = (top_of(f) + 7) & 7;
-	uint32_t a = insn_ea(c, in);
-	const uint8_t *m = plain_read8(c, a);
+	uint32_t a = ea32(c, in);
 	struct f80 v;
 	uint64_t u;
-	if (unlikely((f->fsw & FSW_ES) || !empty_p(f, p) || !m))
-		return fast_fallback(c, in, op_fld);
-	memcpy(&u, m, 8);
+	if (unlikely((f->fsw & FSW_ES) || !empty_p(f, p) || !plain_read8(c, a)))
+		return fallback(c, in, op_fld);
+	memcpy(&u, c->mem.base + a, 8);
 	if (unlikely(!f80_quick_ld_f64(u, &v)))
-		return fast_fallback(c, in, op_fld);
+		return fallback(c, in, op_fld);
 	push(f, p, v);
 	note(c, in);
 	f->fdp = a;
@@ -192,24 +215,23 @@ static int fld_st(struct cpu *c, const struct insn *in)
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), p = (top + 7) & 7, s = (top + in->reg[0]) & 7;
 	if (unlikely((f->fsw & FSW_ES) || !empty_p(f, p) || empty_p(f, s)))
-		return fast_fallback(c, in, op_fld);
+		return fallback(c, in, op_fld);
 	push(f, p, f->st[s]);
 	note(c, in);
 	return chain(c, in);
 }
 
 /* FST/FSTP m64fp of a value the quick store takes. */
-static inline int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
+F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
 {
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), bits;
-	uint32_t a = insn_ea(c, in);
-	uint8_t *m = plain_write8(c, a);
+	uint32_t a = ea32(c, in);
 	uint64_t u;
-	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !m ||
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !plain_write8(c, a) ||
 		     !f80_quick_st_f64(f->fcw, f->st[top], &u, &bits)))
-		return fast_fallback(c, in, generic);
-	memcpy(m, &u, 8);
+		return fallback(c, in, generic);
+	memcpy(c->mem.base + a, &u, 8);
 	if (pop) {
 		f->ftw |= (uint16_t)(3u << (2 * top));
 		top = (top + 1) & 7;
@@ -224,13 +246,13 @@ static int fst_m64_keep(struct cpu *c, const struct insn *in) { return fst_m64(c
 static int fstp_m64(struct cpu *c, const struct insn *in) { return fst_m64(c, in, true, op_fstp); }
 
 /* FST/FSTP ST(i): a register copy (FSTP ST(0) just pops). C1 is cleared. */
-static inline int fst_st(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
+F80_QUICK int fst_st(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
 {
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), d = (top + in->reg[0]) & 7;
 	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top)))
-		return fast_fallback(c, in, generic);
-	f->st[d] = f->st[top];
+		return fallback(c, in, generic);
+	copy_reg(f, d, top);
 	f->ftw &= (uint16_t)~(3u << (2 * d));
 	if (pop) {
 		f->ftw |= (uint16_t)(3u << (2 * top));
@@ -250,10 +272,12 @@ static int fxch_st(struct cpu *c, const struct insn *in)
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), i = (top + in->reg[0]) & 7;
 	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || empty_p(f, i)))
-		return fast_fallback(c, in, op_fxch);
-	struct f80 t = f->st[top];
-	f->st[top] = f->st[i];
-	f->st[i] = t;
+		return fallback(c, in, op_fxch);
+	uint64_t m = f->st[top].mant;
+	uint16_t e = f->st[top].sexp;
+	copy_reg(f, top, i);
+	f->st[i].mant = m;
+	f->st[i].sexp = e;
 	f->fsw &= (uint16_t)~FSW_C1;
 	note(c, in);
 	return chain(c, in);
@@ -266,7 +290,7 @@ static int fsqrt_st0(struct cpu *c, const struct insn *in)
 	unsigned top = top_of(f), bits;
 	struct f80 r;
 	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !f80_quick_sqrt(f->fcw, f->st[top], &r, &bits)))
-		return fast_fallback(c, in, op_fsqrt);
+		return fallback(c, in, op_fsqrt);
 	f->st[top] = r;
 	set_status(f, bits, top);
 	note(c, in);
@@ -285,6 +309,8 @@ static insn_fn arith_form(const struct insn *in, bool pop, insn_fn m64, insn_fn 
 
 insn_fn fpu_fast_form(ZydisMnemonic m, const struct insn *in)
 {
+	if (in->kind[0] == OPK_MEM && in->asz != 4)
+		return NULL; /* 16-bit addressing: the generic handlers */
 	bool mem64 = in->kind[0] == OPK_MEM && in->sz[0] == 8, st = in->kind[0] == OPK_ST;
 	switch (m) {
 	case ZYDIS_MNEMONIC_FLD: return mem64 ? fld_m64 : st ? fld_st : NULL;
