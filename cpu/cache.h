@@ -94,6 +94,18 @@ static inline struct block *cache_lookup(struct code_cache *cc, uint32_t eip)
 	return e ? e->b : NULL;
 }
 
+/* The block linked from b for address eip, or NULL. */
+static inline struct block *block_follow(const struct code_cache *cc, const struct block *b,
+					 uint32_t eip)
+{
+	for (unsigned i = 0; i < BLOCK_LINKS; i++) {
+		const struct block_link *l = &b->link[i];
+		if (l->eip == eip && l->to && (b->shared || l->gen == cc->gen))
+			return l->to;
+	}
+	return NULL;
+}
+
 /* Add the block of n decoded instructions in[] covering guest bytes [eip, end) and return it.
  * Never fails; may flush the whole cache first (only between blocks, never while one runs). */
 struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,

@@ -300,11 +300,17 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		int attr = decode_at(c, a, &in[n]);
 		if (attr < 0 && n > 0)
 			break; /* let the fault happen when execution reaches it, in its own block */
+		in[n].off = (uint16_t)(a - eip);
 		a += in[n++].len;
 		if (attr < 0 || (attr & A_END))
 			break;
 		if ((a >> DVA_PAGE_SHIFT) != (eip >> DVA_PAGE_SHIFT))
 			break;
+	}
+	for (uint32_t i = 0; i + 1 < n; i++) {
+		insn_fn fused = (in[i].pfx & PFX_CHAIN) ? fast_fuse(&in[i], &in[i + 1]) : NULL;
+		if (fused)
+			in[i].fn = fused;
 	}
 	if (c->shared && c->shared->pool_bytes < CACHE_SHARED_MAX && a > eip &&
 	    read_only_code(&c->mem, eip, a)) {

@@ -60,6 +60,10 @@ static int irq_point(struct cpu *c)
 
 static enum cpu_exit run_traced(struct cpu *c);
 
+/* Blocks one call from the loop may chain through: enough that the loop's indirect call is
+ * rare, few enough that the stack stays small if a build (the sanitizers') keeps the calls. */
+#define CHAIN_HOPS 64
+
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 {
 	/* Each call is a quantum, and the start of a quantum is a delivery point. */
@@ -83,11 +87,9 @@ static inline struct block *next_block(struct cpu *c, struct block *prev)
 {
 	struct code_cache *cc = &c->cache;
 	if (prev) {
-		for (unsigned i = 0; i < BLOCK_LINKS; i++) {
-			const struct block_link *l = &prev->link[i];
-			if (l->eip == c->eip && l->to && (prev->shared || l->gen == cc->gen))
-				return l->to;
-		}
+		struct block *to = block_follow(cc, prev, c->eip);
+		if (to)
+			return to;
 	}
 	uint64_t gen = cc->gen;
 	struct block *b = cache_lookup(cc, c->eip);
@@ -115,22 +117,35 @@ static enum cpu_exit run_loop(struct cpu *c)
 				return (enum cpu_exit)ex;
 		}
 		struct block *b = next_block(c, prev);
-		prev = b;
 		uint64_t left = c->stop_at - c->instret;
 		const struct insn *in = b->in;
-		const struct insn *end = in + (b->n < left ? b->n : left);
 
 		c->leave_block = false;
-		c->run_end = end;
-		while (in < end) {
-			c->run_pos = in;
+		c->run_end = in + (b->n < left ? b->n : left);
+		c->blk = b;
+		c->blk_eip = b->eip;
+		/* Here, as before every handler the loop calls, eip and instret are in's. A chain
+		 * may go on into the blocks that follow (fast_jump_linked): then cpu.blk, run_end
+		 * and the run's base are those of the block it reached. */
+		while (in < c->run_end) {
+			c->run_pos = c->run_base = in;
+			c->run_instret = c->instret;
+			c->hops = CHAIN_HOPS;
 			int st = in->fn(c, in);
-			in = c->run_pos; /* a chain may have run on: the status is about this one */
+			b = c->blk;
 			if (st == ST_CHAINED) {
+				/* A chain retired everything up to run_pos: bring eip and instret there. */
+				const struct insn *at = c->run_pos;
+				c->instret = c->run_instret + (uint64_t)(at - c->run_base);
+				c->eip = at < b->in + b->n ? b->eip + at->off : b->end;
+				in = at;
 				if (unlikely(c->leave_block))
 					break;
 				continue;
 			}
+			/* Any other status: eip and instret are those of run_pos, the instruction it is
+			 * about, as a generic handler left them (fast.h). */
+			in = c->run_pos;
 			if (likely(st == ST_NEXT)) {
 				c->eip += in->len;
 				c->instret++;
@@ -148,6 +163,7 @@ static enum cpu_exit run_loop(struct cpu *c)
 				return (enum cpu_exit)ex;
 			break;
 		}
+		prev = c->blk;
 	}
 	return CPU_EXIT_BUDGET;
 }
@@ -171,15 +187,18 @@ static enum cpu_exit run_traced(struct cpu *c)
 		memcpy(before, c->r, sizeof(before));
 		cpu_disasm(c, eip, text, sizeof(text));
 		c->leave_block = false;
-		c->run_pos = in;
+		c->run_pos = c->run_base = in;
 		c->run_end = in + 1; /* one instruction per line: no chaining on */
+		c->run_instret = c->instret;
+		c->blk = NULL; /* no chaining into other blocks either */
+		c->blk_eip = eip;
 		int st = in->fn(c, in);
+		if (st == ST_CHAINED)
+			st = ST_NEXT; /* it retired; eip and instret are still its own */
 		if (st == ST_NEXT) {
 			c->eip += in->len;
 			c->instret++;
 		}
-		if (st == ST_CHAINED)
-			st = ST_NEXT; /* it did the bookkeeping itself */
 		fprintf(c->trace, "%08" PRIx32 "  %s", eip, text);
 		for (int i = 0; i < GPRS; i++)
 			if (c->r[i] != before[i])

@@ -12,39 +12,14 @@
 #include "cpu/flags.h"
 #include "cpu/optable.h"
 
-#define R(in, k) (c->r[(in)->reg[k] >> 2]) /* a 32-bit register operand */
-
-/* Chaining. These handlers do the run loop's per-instruction bookkeeping themselves and jump
- * straight to the next instruction's handler when it is one of theirs and the run of the block
- * is not over (cpu.run_end, set by the loop), so a run of such instructions costs one call
- * from the loop and a tail call each, each from its own site (which the host predicts far
- * better than the loop's one indirect call). When the chain stops, cpu.run_pos says where: the
- * next instruction to run (ST_CHAINED), or the one whose status is returned. */
-static inline int chain(struct cpu *c, const struct insn *in)
-{
-	c->eip += in->len;
-	c->instret++;
-	const struct insn *nx = in + 1;
-	if (likely(nx < c->run_end && !c->leave_block && (nx->pfx & PFX_CHAIN)))
-		return nx->fn(c, nx);
-	c->run_pos = nx;
-	return ST_CHAINED;
-}
-
-/* After a generic handler ran in place of a fast one: chain on, or report its status. */
-static inline int chain_after(struct cpu *c, const struct insn *in, int st)
-{
-	if (st == ST_NEXT)
-		return chain(c, in);
-	c->run_pos = in;
-	return st;
-}
+/* A 32-bit register operand: reg[k] is its byte offset in cpu.r, a multiple of 4. */
+#define R(in, k) (*(uint32_t *)((uint8_t *)c->r + (in)->reg[k]))
 
 enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST };
 
 /* One n-byte ALU operation: the result in *res, the new OSZAPC bits returned. Inlined with a
  * constant op and n, it is the operation and its flags and nothing else. */
-static inline uint32_t alu(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
+static FORCE_INLINE uint32_t alu(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
 			   uint32_t *res)
 {
 	uint32_t r, carry = cpu_cf(c);
@@ -83,7 +58,7 @@ static inline bool alu_writes(enum alu_op op)
 
 /* The flags of op: recorded lazily for the common operations (computed only if read), computed
  * now for ADC and SBB, whose carry-in the lazy record does not keep. */
-static inline void alu_flags(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
+static FORCE_INLINE void alu_flags(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b,
 			     uint32_t res)
 {
 	switch (op) {
@@ -95,7 +70,7 @@ static inline void alu_flags(struct cpu *c, enum alu_op op, unsigned n, uint32_t
 }
 
 /* res = a op b (n bytes) with its flags set or recorded. */
-static inline uint32_t alu_do(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b)
+static FORCE_INLINE uint32_t alu_do(struct cpu *c, enum alu_op op, unsigned n, uint32_t a, uint32_t b)
 {
 	uint32_t res;
 	if (op == ALU_ADC || op == ALU_SBB) {
@@ -110,12 +85,12 @@ static inline uint32_t alu_do(struct cpu *c, enum alu_op op, unsigned n, uint32_
 }
 
 /* Plain n-byte memory at the operand's address, or NULL (then the generic handler runs). */
-static inline uint8_t *plain_read(struct cpu *c, const struct insn *in, unsigned n)
+static FORCE_INLINE uint8_t *plain_read(struct cpu *c, const struct insn *in, unsigned n)
 {
 	uint32_t a = insn_ea(c, in);
 	return mem_plain(&c->mem, a, n) ? c->mem.base + a : NULL;
 }
-static inline uint8_t *plain_write(struct cpu *c, const struct insn *in, unsigned n)
+static FORCE_INLINE uint8_t *plain_write(struct cpu *c, const struct insn *in, unsigned n)
 {
 	uint32_t a = insn_ea(c, in);
 	if (!mem_plain(&c->mem, a, n) || c->mem.pflags[a >> DVA_PAGE_SHIFT] ||
@@ -123,13 +98,13 @@ static inline uint8_t *plain_write(struct cpu *c, const struct insn *in, unsigne
 		return NULL;
 	return c->mem.base + a;
 }
-static inline uint32_t ldn(const uint8_t *p, unsigned n)
+static FORCE_INLINE uint32_t ldn(const uint8_t *p, unsigned n)
 {
 	uint32_t v = 0;
 	memcpy(&v, p, n);
 	return v;
 }
-static inline void stn(uint8_t *p, unsigned n, uint32_t v)
+static FORCE_INLINE void stn(uint8_t *p, unsigned n, uint32_t v)
 {
 	memcpy(p, &v, n);
 }
@@ -154,7 +129,7 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 	{                                                                                      \
 		const uint8_t *p = plain_read(c, in, n);                                           \
 		if (!p)                                                                            \
-			return chain_after(c, in, generic(c, in));                                                     \
+			return fast_fallback(c, in, generic);                                                     \
 		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n));       \
 		if (alu_writes(op))                                                                \
 			reg_put(c, in->reg[0], n, res);                                            \
@@ -164,7 +139,7 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 	{                                                                                      \
 		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
-			return chain_after(c, in, generic(c, in));                                                     \
+			return fast_fallback(c, in, generic);                                                     \
 		uint32_t res = alu_do(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n));       \
 		if (alu_writes(op))                                                                \
 			stn(p, n, res);                                                            \
@@ -174,7 +149,7 @@ static inline void stn(uint8_t *p, unsigned n, uint32_t v)
 	{                                                                                      \
 		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
 		if (!p)                                                                            \
-			return chain_after(c, in, generic(c, in));                                                     \
+			return fast_fallback(c, in, generic);                                                     \
 		uint32_t res = alu_do(c, op, n, ldn(p, n), in->imm);                         \
 		if (alu_writes(op))                                                                \
 			stn(p, n, res);                                                            \
@@ -217,7 +192,7 @@ ALU_SIZES(test, ALU_TEST, op_test)
 	{                                                                                      \
 		const uint8_t *p = plain_read(c, in, n);                                           \
 		if (!p)                                                                            \
-			return chain_after(c, in, op_mov(c, in));                                                      \
+			return fast_fallback(c, in, op_mov);                                                      \
 		reg_put(c, in->reg[0], n, ldn(p, n));                                              \
 		return chain(c, in);                                                                    \
 	}                                                                                      \
@@ -225,7 +200,7 @@ ALU_SIZES(test, ALU_TEST, op_test)
 	{                                                                                      \
 		uint8_t *p = plain_write(c, in, n);                                                \
 		if (!p)                                                                            \
-			return chain_after(c, in, op_mov(c, in));                                                      \
+			return fast_fallback(c, in, op_mov);                                                      \
 		stn(p, n, reg_get(c, in->reg[1], n));                                              \
 		return chain(c, in);                                                                    \
 	}                                                                                      \
@@ -233,7 +208,7 @@ ALU_SIZES(test, ALU_TEST, op_test)
 	{                                                                                      \
 		uint8_t *p = plain_write(c, in, n);                                                \
 		if (!p)                                                                            \
-			return chain_after(c, in, op_mov(c, in));                                                      \
+			return fast_fallback(c, in, op_mov);                                                      \
 		stn(p, n, in->imm);                                                                \
 		return chain(c, in);                                                                    \
 	}                                                                                      \
@@ -246,7 +221,7 @@ static const insn_fn *const mov_sizes[3] = { mov8_forms, mov16_forms, mov32_form
 
 /* IMUL r32, r32/m32 [, imm]: the truncated product; CF = OF = it did not fit; SF, ZF, AF and
  * PF stay as they were, as in op_imul. */
-static inline int imul32(struct cpu *c, const struct insn *in, uint32_t a, uint32_t b)
+static FORCE_INLINE int imul32(struct cpu *c, const struct insn *in, uint32_t a, uint32_t b)
 {
 	int64_t p = (int64_t)(int32_t)a * (int32_t)b;
 	set_flags(c, FL_CF | FL_OF, p != (int32_t)p ? FL_CF | FL_OF : 0);
@@ -264,12 +239,12 @@ static int imul32_rri(struct cpu *c, const struct insn *in)
 static int imul32_rm(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? imul32(c, in, R(in, 0), ldn(p, 4)) : chain_after(c, in, op_imul(c, in));
+	return p ? imul32(c, in, R(in, 0), ldn(p, 4)) : fast_fallback(c, in, op_imul);
 }
 static int imul32_rmi(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? imul32(c, in, ldn(p, 4), in->imm) : chain_after(c, in, op_imul(c, in));
+	return p ? imul32(c, in, ldn(p, 4), in->imm) : fast_fallback(c, in, op_imul);
 }
 
 /* INC/DEC r32: OSZAP, CF kept. */
@@ -291,7 +266,7 @@ static int dec32_r(struct cpu *c, const struct insn *in)
 /* SHL, SHR, SAR r32 by an immediate or CL: a count of 0 (after masking) changes nothing, not
  * even the flags; otherwise every arithmetic flag is rewritten, so the lazy record is dropped
  * without being computed. */
-static inline int shift32_r(struct cpu *c, const struct insn *in, enum shift_kind k, uint32_t cnt)
+static FORCE_INLINE int shift32_r(struct cpu *c, const struct insn *in, enum shift_kind k, uint32_t cnt)
 {
 	cnt &= 31;
 	if (cnt) {
@@ -332,7 +307,7 @@ static int inc32_m(struct cpu *c, const struct insn *in)
 {
 	uint8_t *p = plain_write(c, in, 4);
 	if (!p)
-		return chain_after(c, in, op_inc(c, in));
+		return fast_fallback(c, in, op_inc);
 	uint32_t a = ldn(p, 4);
 	lazy_set(c, LF_INC, 4, a + 1, a, cpu_cf(c));
 	stn(p, 4, a + 1);
@@ -342,7 +317,7 @@ static int dec32_m(struct cpu *c, const struct insn *in)
 {
 	uint8_t *p = plain_write(c, in, 4);
 	if (!p)
-		return chain_after(c, in, op_dec(c, in));
+		return fast_fallback(c, in, op_dec);
 	uint32_t a = ldn(p, 4);
 	lazy_set(c, LF_DEC, 4, a - 1, a, cpu_cf(c));
 	stn(p, 4, a - 1);
@@ -356,33 +331,38 @@ static int lea32(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
-/* MOVZX/MOVSX r32 from a byte or word register or plain memory. */
-static int movzx32_r(struct cpu *c, const struct insn *in)
-{
-	R(in, 0) = reg_get(c, in->reg[1], in->sz[1]);
-	return chain(c, in);
-}
-static int movsx32_r(struct cpu *c, const struct insn *in)
-{
-	R(in, 0) = sext(reg_get(c, in->reg[1], in->sz[1]), in->sz[1]);
-	return chain(c, in);
-}
-static int movzx32_m(struct cpu *c, const struct insn *in)
-{
-	const uint8_t *p = plain_read(c, in, in->sz[1]);
-	if (!p)
-		return chain_after(c, in, op_movzx(c, in));
-	R(in, 0) = ldn(p, in->sz[1]);
-	return chain(c, in);
-}
-static int movsx32_m(struct cpu *c, const struct insn *in)
-{
-	const uint8_t *p = plain_read(c, in, in->sz[1]);
-	if (!p)
-		return chain_after(c, in, op_movsx(c, in));
-	R(in, 0) = sext(ldn(p, in->sz[1]), in->sz[1]);
-	return chain(c, in);
-}
+/* MOVZX/MOVSX r32 from a byte or word register or plain memory, one handler per source size
+ * so every load has a constant width. */
+#define EXTEND_FORMS(n)                                                                       \
+	static int movzx32_r##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		R(in, 0) = reg_get(c, in->reg[1], n / 8);                                          \
+		return chain(c, in);                                                               \
+	}                                                                                      \
+	static int movsx32_r##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		R(in, 0) = sext(reg_get(c, in->reg[1], n / 8), n / 8);                             \
+		return chain(c, in);                                                               \
+	}                                                                                      \
+	static int movzx32_m##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		const uint8_t *p = plain_read(c, in, n / 8);                                       \
+		if (!p)                                                                            \
+			return fast_fallback(c, in, op_movzx);                                \
+		R(in, 0) = ldn(p, n / 8);                                                          \
+		return chain(c, in);                                                               \
+	}                                                                                      \
+	static int movsx32_m##n(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		const uint8_t *p = plain_read(c, in, n / 8);                                       \
+		if (!p)                                                                            \
+			return fast_fallback(c, in, op_movsx);                                \
+		R(in, 0) = sext(ldn(p, n / 8), n / 8);                                             \
+		return chain(c, in);                                                               \
+	}
+
+EXTEND_FORMS(8)
+EXTEND_FORMS(16)
 
 /* PUSH r32 and POP r32 on plain stack memory. */
 static int push32_r(struct cpu *c, const struct insn *in)
@@ -390,7 +370,7 @@ static int push32_r(struct cpu *c, const struct insn *in)
 	uint32_t sp = c->r[REG_ESP] - 4;
 	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
 	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
-		return chain_after(c, in, op_push(c, in));
+		return fast_fallback(c, in, op_push);
 	stn(c->mem.base + sp, 4, R(in, 0)); /* PUSH ESP pushes the value before the push */
 	c->r[REG_ESP] = sp;
 	return chain(c, in);
@@ -399,61 +379,168 @@ static int pop32_r(struct cpu *c, const struct insn *in)
 {
 	uint32_t sp = c->r[REG_ESP];
 	if (!mem_plain(&c->mem, sp, 4))
-		return chain_after(c, in, op_pop(c, in));
+		return fast_fallback(c, in, op_pop);
 	uint32_t v = ldn(c->mem.base + sp, 4);
 	c->r[REG_ESP] = sp + 4; /* POP ESP: the popped value wins */
 	R(in, 0) = v;
 	return chain(c, in);
 }
 
-/* Jcc rel: taken leaves the block (ST_JUMP), not taken goes on with the chain. */
-static int jcc_chain(struct cpu *c, const struct insn *in)
-{
-	if (cpu_cond(c, in->cc)) {
-		c->eip = in->imm;
-		c->run_pos = in;
-		return ST_JUMP;
+/* Jcc rel, one handler per condition (a constant cc makes cpu_cond a few instructions, and
+ * gives each condition its own branch sites): taken leaves the block (ST_JUMP), not taken goes
+ * on with the chain. */
+#define JCC(cc)                                                                               \
+	static int jcc_##cc(struct cpu *c, const struct insn *in)                              \
+	{                                                                                      \
+		if (cpu_cond(c, cc))                                                               \
+			return fast_jump_linked(c, in, in->imm);                                   \
+		return chain(c, in);                                                               \
 	}
-	return chain(c, in);
+#define JCC16(x) x(0) x(1) x(2) x(3) x(4) x(5) x(6) x(7) x(8) x(9) x(10) x(11) x(12) x(13) x(14) x(15)
+JCC16(JCC)
+#define JCC_NAME(cc) jcc_##cc,
+static const insn_fn jcc_forms[16] = { JCC16(JCC_NAME) };
+
+/* Compare and branch, fused: CMP or TEST immediately followed by Jcc rel in the same block
+ * (what compiled code does at nearly every branch) run as one handler, which records the
+ * flags lazily as CMP/TEST would and decides the branch from the operands themselves. The Jcc
+ * still retires as its own instruction; if the run ends between the two (a budget), only the
+ * CMP/TEST runs here. */
+static FORCE_INLINE bool sub_cond(struct cpu *c, unsigned cc, unsigned n, uint32_t a, uint32_t b)
+{
+	uint32_t m = size_mask(n);
+	int32_t sa = (int32_t)sext(a & m, n), sb = (int32_t)sext(b & m, n);
+	bool r;
+	switch (cc >> 1) {
+	case 1: r = (a & m) < (b & m); break;
+	case 2: r = (a & m) == (b & m); break;
+	case 3: r = (a & m) <= (b & m); break;
+	case 4: r = (a - b) & size_sign(n); break;
+	case 6: r = sa < sb; break;
+	case 7: r = sa <= sb; break;
+	default: return cond_holds(cpu_eflags(c), cc); /* O, P: from the flags */
+	}
+	return r ^ (cc & 1);
+}
+static FORCE_INLINE bool logic_cond(struct cpu *c, unsigned cc, unsigned n, uint32_t res)
+{
+	int32_t v = (int32_t)sext(res & size_mask(n), n);
+	bool r;
+	switch (cc >> 1) {
+	case 0: case 1: r = false; break;
+	case 2: case 3: r = v == 0; break;
+	case 4: case 6: r = v < 0; break;
+	case 7: r = v <= 0; break;
+	default: return cond_holds(cpu_eflags(c), cc);
+	}
+	return r ^ (cc & 1);
+}
+static FORCE_INLINE int branch_after(struct cpu *c, const struct insn *in, bool taken)
+{
+	const struct insn *j = in + 1;
+	if (taken)
+		return fast_jump_linked(c, j, j->imm);
+	return chain(c, j);
 }
 
+/* The operands of each fused form: a from operand 0, b from operand 1; NULL memory falls back
+ * to the generic CMP/TEST alone. */
+#define FUSE_RR(n, generic) uint32_t a = reg_get(c, in->reg[0], n), b = reg_get(c, in->reg[1], n);
+#define FUSE_RI(n, generic) uint32_t a = reg_get(c, in->reg[0], n), b = in->imm;
+#define FUSE_RM(n, generic)                                                                            \
+	const uint8_t *p = plain_read(c, in, n);                                               \
+	if (!p)                                                                                \
+		return fast_fallback(c, in, generic);                                          \
+	uint32_t a = reg_get(c, in->reg[0], n), b = ldn(p, n);
+#define FUSE_MR(n, generic)                                                                            \
+	const uint8_t *p = plain_read(c, in, n);                                               \
+	if (!p)                                                                                \
+		return fast_fallback(c, in, generic);                                          \
+	uint32_t a = ldn(p, n), b = reg_get(c, in->reg[1], n);
+#define FUSE_MI(n, generic)                                                                            \
+	const uint8_t *p = plain_read(c, in, n);                                               \
+	if (!p)                                                                                \
+		return fast_fallback(c, in, generic);                                          \
+	uint32_t a = ldn(p, n), b = in->imm;
+
+#define FUSED_CMP(name, operands, n, cc)                                                      \
+	static int name##_j##cc(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		operands(n, op_cmp)                                                                \
+		lazy_set(c, LF_SUB, n, a - b, a, b);                                               \
+		if (unlikely(in + 1 >= c->run_end))                                                \
+			return chain(c, in);                                                       \
+		return branch_after(c, in, sub_cond(c, cc, n, a, b));                              \
+	}
+#define FUSED_TEST(name, operands, n, cc)                                                     \
+	static int name##_j##cc(struct cpu *c, const struct insn *in)                          \
+	{                                                                                      \
+		operands(n, op_test)                                                               \
+		lazy_set(c, LF_LOGIC, n, a & b, a, b);                                             \
+		if (unlikely(in + 1 >= c->run_end))                                                \
+			return chain(c, in);                                                       \
+		return branch_after(c, in, logic_cond(c, cc, n, a & b));                           \
+	}
+
+/* One fused handler per form and condition, and their table [form][cc]. */
+#define FUSED16(kind, name, operands, n)                                                      \
+	kind(name, operands, n, 0) kind(name, operands, n, 1) kind(name, operands, n, 2)       \
+	kind(name, operands, n, 3) kind(name, operands, n, 4) kind(name, operands, n, 5)       \
+	kind(name, operands, n, 6) kind(name, operands, n, 7) kind(name, operands, n, 8)       \
+	kind(name, operands, n, 9) kind(name, operands, n, 10) kind(name, operands, n, 11)     \
+	kind(name, operands, n, 12) kind(name, operands, n, 13) kind(name, operands, n, 14)    \
+	kind(name, operands, n, 15)
+#define FUSED_ROW(name)                                                                       \
+	{ name##_j0, name##_j1, name##_j2, name##_j3, name##_j4, name##_j5, name##_j6,         \
+	  name##_j7, name##_j8, name##_j9, name##_j10, name##_j11, name##_j12, name##_j13,      \
+	  name##_j14, name##_j15 }
+
+FUSED16(FUSED_CMP, fcmp32_rr, FUSE_RR, 4)
+FUSED16(FUSED_CMP, fcmp32_ri, FUSE_RI, 4)
+FUSED16(FUSED_CMP, fcmp32_rm, FUSE_RM, 4)
+FUSED16(FUSED_CMP, fcmp32_mr, FUSE_MR, 4)
+FUSED16(FUSED_CMP, fcmp32_mi, FUSE_MI, 4)
+FUSED16(FUSED_CMP, fcmp8_rr, FUSE_RR, 1)
+FUSED16(FUSED_CMP, fcmp8_ri, FUSE_RI, 1)
+FUSED16(FUSED_CMP, fcmp8_rm, FUSE_RM, 1)
+FUSED16(FUSED_CMP, fcmp8_mr, FUSE_MR, 1)
+FUSED16(FUSED_CMP, fcmp8_mi, FUSE_MI, 1)
+FUSED16(FUSED_TEST, ftest32_rr, FUSE_RR, 4)
+FUSED16(FUSED_TEST, ftest32_ri, FUSE_RI, 4)
+FUSED16(FUSED_TEST, ftest8_rr, FUSE_RR, 1)
+FUSED16(FUSED_TEST, ftest8_ri, FUSE_RI, 1)
+
 /* JMP, CALL and RET with 32-bit operands on plain memory: they end the block (ST_JUMP). */
-static int jump_to(struct cpu *c, const struct insn *in, uint32_t target)
-{
-	c->eip = target;
-	c->run_pos = in;
-	return ST_JUMP;
-}
 static int jmp_rel(struct cpu *c, const struct insn *in)
 {
-	return jump_to(c, in, in->imm);
+	return fast_jump_linked(c, in, in->imm);
 }
 static int jmp_r32(struct cpu *c, const struct insn *in)
 {
-	return jump_to(c, in, R(in, 0));
+	return fast_jump(c, in, R(in, 0));
 }
 static int jmp_m32(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? jump_to(c, in, ldn(p, 4)) : chain_after(c, in, op_jmp(c, in));
+	return p ? fast_jump(c, in, ldn(p, 4)) : fast_fallback(c, in, op_jmp);
 }
 static int call_rel32(struct cpu *c, const struct insn *in)
 {
 	uint32_t sp = c->r[REG_ESP] - 4;
 	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
 	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
-		return chain_after(c, in, op_call(c, in));
-	stn(c->mem.base + sp, 4, c->eip + in->len);
+		return fast_fallback(c, in, op_call);
+	stn(c->mem.base + sp, 4, insn_eip(c, in) + in->len);
 	c->r[REG_ESP] = sp;
-	return jump_to(c, in, in->imm);
+	return fast_jump(c, in, in->imm);
 }
 static int ret32(struct cpu *c, const struct insn *in)
 {
 	uint32_t sp = c->r[REG_ESP];
 	if (!mem_plain(&c->mem, sp, 4))
-		return chain_after(c, in, op_ret(c, in));
+		return fast_fallback(c, in, op_ret);
 	c->r[REG_ESP] = sp + 4;
-	return jump_to(c, in, ldn(c->mem.base + sp, 4));
+	return fast_jump(c, in, ldn(c->mem.base + sp, 4));
 }
 
 static bool is_reg(const struct insn *in, int k, unsigned n)
@@ -534,10 +621,11 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 		bool zx = m == ZYDIS_MNEMONIC_MOVZX;
 		if (!is_r32(in, 0))
 			return NULL;
+		bool byte = in->sz[1] == 1;
 		if (in->kind[1] == OPK_REG)
-			return zx ? movzx32_r : movsx32_r;
+			return zx ? (byte ? movzx32_r8 : movzx32_r16) : (byte ? movsx32_r8 : movsx32_r16);
 		if (in->kind[1] == OPK_MEM && in->asz == 4)
-			return zx ? movzx32_m : movsx32_m;
+			return zx ? (byte ? movzx32_m8 : movzx32_m16) : (byte ? movsx32_m8 : movsx32_m16);
 		return NULL;
 	}
 	case ZYDIS_MNEMONIC_JO: case ZYDIS_MNEMONIC_JNO: case ZYDIS_MNEMONIC_JB:
@@ -546,7 +634,7 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 	case ZYDIS_MNEMONIC_JNS: case ZYDIS_MNEMONIC_JP: case ZYDIS_MNEMONIC_JNP:
 	case ZYDIS_MNEMONIC_JL: case ZYDIS_MNEMONIC_JNL: case ZYDIS_MNEMONIC_JLE:
 	case ZYDIS_MNEMONIC_JNLE:
-		return in->kind[0] == OPK_IMM ? jcc_chain : NULL;
+		return in->kind[0] == OPK_IMM ? jcc_forms[in->cc & 15] : NULL;
 	case ZYDIS_MNEMONIC_JMP:
 		if (in->pfx & PFX_O16)
 			return NULL;
@@ -567,4 +655,28 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 		return NULL;
 	enum form f = form_of(in, n);
 	return f == FORMS ? NULL : sizes[i][f];
+}
+
+/* Which fused handler replaces the first of a CMP/TEST + Jcc pair, by the first's form. */
+static const struct fusion {
+	const insn_fn *first; /* the CMP/TEST form's handler, in its forms table */
+	insn_fn fused[16];    /* by the Jcc's condition */
+} fusions[] = {
+	{ &cmp32_forms[F_RR], FUSED_ROW(fcmp32_rr) }, { &cmp32_forms[F_RI], FUSED_ROW(fcmp32_ri) },
+	{ &cmp32_forms[F_RM], FUSED_ROW(fcmp32_rm) }, { &cmp32_forms[F_MR], FUSED_ROW(fcmp32_mr) },
+	{ &cmp32_forms[F_MI], FUSED_ROW(fcmp32_mi) }, { &cmp8_forms[F_RR], FUSED_ROW(fcmp8_rr) },
+	{ &cmp8_forms[F_RI], FUSED_ROW(fcmp8_ri) },   { &cmp8_forms[F_RM], FUSED_ROW(fcmp8_rm) },
+	{ &cmp8_forms[F_MR], FUSED_ROW(fcmp8_mr) },   { &cmp8_forms[F_MI], FUSED_ROW(fcmp8_mi) },
+	{ &test32_forms[F_RR], FUSED_ROW(ftest32_rr) }, { &test32_forms[F_RI], FUSED_ROW(ftest32_ri) },
+	{ &test8_forms[F_RR], FUSED_ROW(ftest8_rr) },   { &test8_forms[F_RI], FUSED_ROW(ftest8_ri) },
+};
+
+insn_fn fast_fuse(const struct insn *first, const struct insn *second)
+{
+	if (second->fn != jcc_forms[second->cc & 15])
+		return NULL;
+	for (size_t i = 0; i < sizeof(fusions) / sizeof(fusions[0]); i++)
+		if (first->fn == *fusions[i].first)
+			return fusions[i].fused[second->cc];
+	return NULL;
 }

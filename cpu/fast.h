@@ -6,6 +6,53 @@
 
 #include "cpu/insn.h"
 
+/* Chaining. A specialised handler (PFX_CHAIN) jumps straight to the next instruction's handler
+ * when it is specialised too and the run of the block (cpu.run_end, set by the run loop) is not
+ * over: a run of them costs one call from the loop and a tail call each, each from its own
+ * site, which the host predicts far better than the loop's one indirect call. They keep no
+ * per-instruction bookkeeping: eip and instret stay those of cpu.run_base, and the position
+ * in the block says the rest (cpu.h). When the chain stops, cpu.run_pos says where: the next
+ * instruction to run (ST_CHAINED), or the one whose status is returned. */
+static FORCE_INLINE int chain(struct cpu *c, const struct insn *in)
+{
+	const struct insn *nx = in + 1;
+	if (__builtin_expect(nx < c->run_end && (nx->pfx & PFX_CHAIN), 1))
+		return nx->fn(c, nx);
+	c->run_pos = nx;
+	return ST_CHAINED;
+}
+
+/* The address of instruction in of the running block. */
+static FORCE_INLINE uint32_t insn_eip(const struct cpu *c, const struct insn *in)
+{
+	return c->blk_eip + in->off;
+}
+
+/* Make eip and instret those of instruction in (not yet run), as a generic handler needs. */
+static FORCE_INLINE void fast_sync(struct cpu *c, const struct insn *in)
+{
+	c->instret = c->run_instret + (uint64_t)(in - c->run_base);
+	c->eip = insn_eip(c, in);
+}
+
+/* A specialised handler's way out to the generic one (memory that is not plain, a fault):
+ * it runs with eip and instret current, and its status goes back to the loop. */
+static FORCE_INLINE int fast_fallback(struct cpu *c, const struct insn *in, insn_fn generic)
+{
+	fast_sync(c, in);
+	c->run_pos = in;
+	return generic(c, in);
+}
+
+/* A specialised control transfer: instret counts up to in (the loop retires it), eip = to. */
+static FORCE_INLINE int fast_jump(struct cpu *c, const struct insn *in, uint32_t to)
+{
+	c->instret = c->run_instret + (uint64_t)(in - c->run_base);
+	c->eip = to;
+	c->run_pos = in;
+	return ST_JUMP;
+}
+
 /* shift.c: SHL, SHR or SAR of a 32-bit value by a masked count of 1 to 31; *fl is EFLAGS in
  * and out (all of OSZAPC rewritten, as the generic handlers do). For the fast forms. */
 enum shift_kind { SHIFT_SHL, SHIFT_SHR, SHIFT_SAR };
@@ -13,5 +60,29 @@ uint32_t shift32(enum shift_kind k, uint32_t d, unsigned cnt, uint32_t *fl);
 
 /* A handler specialised for this decoded instruction's form, or NULL for the generic one. */
 insn_fn fast_form(ZydisMnemonic m, const struct insn *in);
+/* For a CMP/TEST (first) directly followed by a Jcc (second) in one block, both with fast forms:
+ * the handler that runs the pair at first's place, or NULL. */
+insn_fn fast_fuse(const struct insn *first, const struct insn *second);
+
+/* A direct control transfer to a fixed address: when the block there is linked from this one
+ * and the budget allows, the chain goes on into it without returning to the run loop (which
+ * would make one hard-to-predict indirect call per block); otherwise as fast_jump. */
+static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
+{
+	uint64_t done = c->run_instret + (uint64_t)(in - c->run_base) + 1; /* in included */
+	struct block *t = c->blk ? block_follow(&c->cache, c->blk, to) : NULL;
+	if (!t || done >= c->stop_at || --c->hops == 0)
+		return fast_jump(c, in, to);
+	uint64_t left = c->stop_at - done;
+	c->blk = t;
+	c->blk_eip = t->eip;
+	c->run_base = t->in;
+	c->run_instret = done;
+	c->run_end = t->in + (t->n < left ? t->n : left);
+	if (t->in[0].pfx & PFX_CHAIN)
+		return t->in[0].fn(c, t->in);
+	c->run_pos = t->in;
+	return ST_CHAINED;
+}
 
 #endif

@@ -14,7 +14,7 @@
 #include "cpu/insn.h"
 
 /* SF, ZF and PF of an n-byte result. */
-static inline uint32_t flags_szp(uint32_t res, unsigned n)
+static FORCE_INLINE uint32_t flags_szp(uint32_t res, unsigned n)
 {
 	uint32_t f = 0;
 	res &= size_mask(n);
@@ -97,14 +97,14 @@ static inline uint32_t cpu_eflags(struct cpu *c)
 }
 
 /* Record an n-byte operation whose flags are computed only if read. */
-static inline void lazy_set(struct cpu *c, enum lazy_op op, unsigned n, uint32_t res, uint32_t a,
+static FORCE_INLINE void lazy_set(struct cpu *c, enum lazy_op op, unsigned n, uint32_t res, uint32_t a,
 			    uint32_t b)
 {
 	c->lf = (struct lazy_flags){ res, a, b, (uint8_t)op, (uint8_t)n };
 }
 
 /* CF alone, without computing the rest (INC and DEC keep it). */
-static inline uint32_t cpu_cf(struct cpu *c)
+static FORCE_INLINE uint32_t cpu_cf(struct cpu *c)
 {
 	const struct lazy_flags *l = &c->lf;
 	uint32_t m = size_mask(l->n ? l->n : 4);
@@ -118,7 +118,7 @@ static inline uint32_t cpu_cf(struct cpu *c)
 }
 
 /* ZF alone: every lazy operation's ZF is "the result is zero". */
-static inline bool cpu_zf(struct cpu *c)
+static FORCE_INLINE bool cpu_zf(struct cpu *c)
 {
 	if (c->lf.op == LF_NONE)
 		return c->eflags & FL_ZF;
@@ -155,7 +155,7 @@ static inline bool cond_holds(uint32_t fl, unsigned cc)
 
 /* Whether condition cc holds, straight from the lazy operands where that is cheap (the
  * compare-and-branch pairs of compiled code), else from the computed flags. */
-static inline bool cpu_cond(struct cpu *c, unsigned cc)
+static FORCE_INLINE bool cpu_cond(struct cpu *c, unsigned cc)
 {
 	const struct lazy_flags *l = &c->lf;
 	if (l->op == LF_SUB) {

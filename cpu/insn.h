@@ -9,7 +9,7 @@
  *        +--------+--------+--------+--------+------+----+----+---------+---------+---------+
  *   byte  33   34    35    36   37   38..39
  *        +----+-----+-----+----+----+------+
- *        |base|index|scale| cc |pfx | pad  |
+ *        |base|index|scale| cc |pfx | off  |
  *        +----+-----+-----+----+----+------+
  *
  * Operands are in Intel order (operand 0 is the destination) and only the explicit (visible)
@@ -60,6 +60,7 @@ struct insn {
 	uint8_t scale;    /* index shift, 0..3 */
 	uint8_t cc;       /* condition code 0..15 (Intel's tttn) for Jcc, SETcc, CMOVcc, FCMOVcc */
 	uint8_t pfx;      /* enum insn_pfx */
+	uint16_t off;     /* address minus its block's first address (< one page) */
 };
 _Static_assert(sizeof(struct insn) == 40, "the decoded form is drawn as 40 bytes");
 
@@ -70,22 +71,22 @@ static inline unsigned insn_osz(const struct insn *in)
 }
 
 /* Mask of an n-byte value, and its sign bit. */
-static inline uint32_t size_mask(unsigned n)
+static FORCE_INLINE uint32_t size_mask(unsigned n)
 {
 	return n == 4 ? 0xFFFFFFFFu : (1u << (8 * n)) - 1u;
 }
-static inline uint32_t size_sign(unsigned n)
+static FORCE_INLINE uint32_t size_sign(unsigned n)
 {
 	return 1u << (8 * n - 1);
 }
 /* Sign-extend the low n bytes of v. */
-static inline uint32_t sext(uint32_t v, unsigned n)
+static FORCE_INLINE uint32_t sext(uint32_t v, unsigned n)
 {
 	return n == 4 ? v : n == 2 ? (uint32_t)(int32_t)(int16_t)v : (uint32_t)(int32_t)(int8_t)v;
 }
 
 /* Registers by byte offset (little-endian host: AH is byte 1 of EAX). */
-static inline uint32_t reg_get(const struct cpu *c, unsigned off, unsigned n)
+static FORCE_INLINE uint32_t reg_get(const struct cpu *c, unsigned off, unsigned n)
 {
 	const uint8_t *p = (const uint8_t *)c->r + off;
 	if (n == 4) {
@@ -100,7 +101,7 @@ static inline uint32_t reg_get(const struct cpu *c, unsigned off, unsigned n)
 	}
 	return *p;
 }
-static inline void reg_put(struct cpu *c, unsigned off, unsigned n, uint32_t v)
+static FORCE_INLINE void reg_put(struct cpu *c, unsigned off, unsigned n, uint32_t v)
 {
 	uint8_t *p = (uint8_t *)c->r + off;
 	if (n == 4)
@@ -113,13 +114,13 @@ static inline void reg_put(struct cpu *c, unsigned off, unsigned n, uint32_t v)
 }
 
 /* 16-bit GPR helpers for 0x67 string and loop forms: the count/index register is CX/SI/DI. */
-static inline uint32_t addr_mask(const struct insn *in)
+static FORCE_INLINE uint32_t addr_mask(const struct insn *in)
 {
 	return in->asz == 2 ? 0xFFFFu : 0xFFFFFFFFu;
 }
 
 /* Effective address of the memory operand (no segment: DVA-1 has flat segments of base 0). */
-static inline uint32_t insn_ea(const struct cpu *c, const struct insn *in)
+static FORCE_INLINE uint32_t insn_ea(const struct cpu *c, const struct insn *in)
 {
 	uint32_t a = in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
 	return a & addr_mask(in);

@@ -19,6 +19,8 @@
 #define MEM_CHECK __attribute__((warn_unused_result))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+/* For the few helpers of the execute path that must be inlined whatever gcc's size budget. */
+#define FORCE_INLINE inline __attribute__((always_inline))
 
 /* Per-page flags (one byte per 4 KiB page). A store to a page with any flag takes the slow path. */
 enum page_flag {
@@ -105,7 +107,7 @@ unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *o
 int mem_fault(struct guest_mem *m, uint32_t a, uint32_t kind);
 
 /* Fast path: [a, a+n) lies in [0x1000, size). n is a small constant. */
-static inline bool mem_plain(const struct guest_mem *m, uint32_t a, unsigned n)
+static FORCE_INLINE bool mem_plain(const struct guest_mem *m, uint32_t a, unsigned n)
 {
 	return a - DVA_PAGE_SIZE <= m->size - DVA_PAGE_SIZE - n;
 }

@@ -1,7 +1,8 @@
 /* test_chaining.c - the fast path runs programs exactly as single-stepping does.
  *
  * Seeded random programs of the instructions the fast forms and chaining cover (ALU in all
- * sizes, INC/DEC, PUSH/POP, IMUL, SETcc, Jcc over the next instruction, CLC/STC/CMC, LEA,
+ * sizes, INC/DEC, PUSH/POP, IMUL, SETcc, Jcc over the next instruction (alone and after a CMP
+ * or TEST, which decode fuses), JMP over it, CLC/STC/CMC, LEA,
  * loads and stores, MOVZX/MOVSX, RDTSC, REP STOSB/MOVSD, and stores that rewrite the code
  * being run) are run twice: by cpu_run in random budgets (the chained run loop) and with
  * tracing on (one instruction per step through the generic exits). After every budget the two
@@ -25,6 +26,20 @@ static unsigned dst(struct rng *r)
 	return free_regs[below(r, 5)];
 }
 
+static size_t emit(struct rng *r, uint8_t *p);
+
+/* The rel8 of a branch over one random instruction, then that instruction; returns the
+ * length. Branches nest (a branch over a branch ...), so the body is built aside first. */
+static size_t emit_over(struct rng *r, uint8_t *p)
+{
+	uint8_t body[256];
+	size_t k = emit(r, body);
+	assert_true(k <= 127);
+	p[0] = (uint8_t)k;
+	memcpy(p + 1, body, k);
+	return k + 1;
+}
+
 /* Append one random instruction (or a short group) at p; returns its length. */
 static size_t emit(struct rng *r, uint8_t *p)
 {
@@ -34,7 +49,7 @@ static size_t emit(struct rng *r, uint8_t *p)
 					    0x03, 0x13, 0x1B, 0x3B };
 	static const uint8_t flag_ops[] = { 0xF8, 0xF9, 0xF5 }; /* CLC STC CMC */
 	size_t n = 0;
-	switch (below(r, 26)) {
+	switch (below(r, 28)) {
 	case 0: /* ALU r32, r32 */
 		p[n++] = alu_rr[below(r, 9)];
 		p[n++] = (uint8_t)(0xC0 | below(r, 8) << 3 | dst(r));
@@ -66,12 +81,42 @@ static size_t emit(struct rng *r, uint8_t *p)
 		break;
 	case 8:
 	case 9: { /* Jcc over the next instruction */
-		uint8_t body[32];
-		size_t k = emit(r, body);
 		p[n++] = (uint8_t)(0x70 + below(r, 16));
-		p[n++] = (uint8_t)k;
-		memcpy(p + n, body, k);
-		n += k;
+		n += emit_over(r, p + n);
+		break;
+	}
+	case 26: { /* CMP or TEST then Jcc over the next instruction: the fused pairs */
+		static const uint8_t cmp_ops[] = { 0x39, 0x3B, 0x85, 0x38, 0x84 };
+		switch (below(r, 4)) {
+		case 0: /* r, r (32 and 8 bits) */
+			p[n++] = cmp_ops[below(r, 5)];
+			p[n++] = (uint8_t)(0xC0 | below(r, 4) << 3 | below(r, 4));
+			break;
+		case 1: /* CMP dword [EBX + d8], r32 / r32, [EBX + d8] */
+			p[n++] = below(r, 2) ? 0x39 : 0x3B;
+			p[n++] = (uint8_t)(0x43 | dst(r) << 3);
+			p[n++] = (uint8_t)(4 * below(r, 16));
+			break;
+		case 2: /* CMP byte [EBX + d8], imm8 */
+			p[n++] = 0x80;
+			p[n++] = 0x7B;
+			p[n++] = (uint8_t)below(r, 64);
+			p[n++] = (uint8_t)below(r, 256);
+			break;
+		default: /* TEST r32, imm32 */
+			p[n++] = 0xF7;
+			p[n++] = (uint8_t)(0xC0 | dst(r));
+			for (int i = 0; i < 4; i++)
+				p[n++] = (uint8_t)(below(r, 2) ? 0 : below(r, 256));
+			break;
+		}
+		p[n++] = (uint8_t)(0x70 + below(r, 16));
+		n += emit_over(r, p + n);
+		break;
+	}
+	case 27: { /* JMP rel8 over the next instruction */
+		p[n++] = 0xEB;
+		n += emit_over(r, p + n);
 		break;
 	}
 	case 10: p[n++] = flag_ops[below(r, 3)]; break;
