@@ -11,49 +11,22 @@
  * change it; FIP, FOP and FDP are recorded the same way. Anything else (a stack fault, a special
  * value, an unmasked exception pending, memory that is not plain) runs the generic handler from
  * the untouched state, so the semantics are theirs; the unit and differential tests of the x87
- * run through these forms.
+ * run through these forms. Like fast.c's forms they chain (fast.h): eip and instret are not
+ * current here, so FIP comes from insn_eip().
  */
 #include "cpu/fpu_fast.h"
 
 #include "cpu/f80.h"
+#include "cpu/fast.h"
 #include "cpu/optable.h"
 
-/* Chaining, as fast.c does it: retire in and go straight on to the next chaining handler of
- * the block, or tell the loop where the chain stopped. */
-static inline int chain(struct cpu *c, const struct insn *in)
-{
-	c->eip += in->len;
-	c->instret++;
-	const struct insn *nx = in + 1;
-	if (likely(nx < c->run_end && !c->leave_block && (nx->pfx & PFX_CHAIN)))
-		return nx->fn(c, nx);
-	c->run_pos = nx;
-	return ST_CHAINED;
-}
-
-/* Not the common case: the generic handler runs in place of the fast one. */
-static inline int fast_fallback(struct cpu *c, const struct insn *in, insn_fn generic)
-{
-	int st = generic(c, in);
-	if (st == ST_NEXT)
-		return chain(c, in);
-	c->run_pos = in;
-	return st;
-}
-
-/* The slow path, out of line and entered by a tail call: the fast path then makes no call and
- * needs no callee-saved registers (no pushes and pops around every instruction). */
+/* Not the common case: the generic handler runs, with eip and instret made current
+ * (fast_fallback), out of line and entered by a tail call, so that the fast paths make no
+ * call and need no callee-saved registers (no pushes and pops around every instruction). */
 static __attribute__((noinline, cold)) int fallback(struct cpu *c, const struct insn *in,
 						    insn_fn generic)
 {
 	return fast_fallback(c, in, generic);
-}
-
-/* The address of the instruction running (FIP). */
-static inline uint32_t insn_eip(const struct cpu *c, const struct insn *in)
-{
-	(void)in;
-	return c->eip;
 }
 
 /* Whether physical register p is tagged empty. */
