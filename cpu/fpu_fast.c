@@ -194,7 +194,21 @@ static int fld_st(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
-/* FST/FSTP m64fp of a value the quick store takes. */
+static int fld_m64(struct cpu *c, const struct insn *in);
+
+/* Whether two instructions address the same memory operand (32-bit addressing both). */
+static inline bool same_operand(const struct insn *x, const struct insn *y)
+{
+	return x->disp == y->disp && x->base == y->base && x->index == y->index &&
+	       x->scale == y->scale;
+}
+
+/* FST/FSTP m64fp of a value the quick store takes. gcc's code for double spills a value and
+ * reloads it at once (FSTP m64fp; FLD m64fp of the same operand) wherever it wants the
+ * rounding to double or runs out of registers: then the reload is done here, from the bits
+ * just stored, exactly as fld_m64 would do it (the register it pushes onto is the one the
+ * pop just freed, and a stored double is one the quick load takes), and the chain goes on
+ * after it. */
 F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
 {
 	struct fpu *f = &c->fpu;
@@ -212,6 +226,14 @@ F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn ge
 	set_status(f, bits, top);
 	note(c, in);
 	f->fdp = a;
+	const struct insn *nx = in + 1;
+	struct f80 v;
+	if (pop && nx < c->run_end && nx->fn == fld_m64 && same_operand(in, nx) &&
+	    !(f->fsw & FSW_ES) && f80_quick_ld_f64(u, &v)) {
+		push(f, (top + 7) & 7, v);
+		note(c, nx);
+		return chain(c, nx);
+	}
 	return chain(c, in);
 }
 
