@@ -145,6 +145,27 @@ static void test_fcomi(void **state)
 	RUN_ROWS(rows);
 }
 
+/* gcc's spill and reload of a double, FSTP m64fp then FLD m64fp of the same operand, which the
+ * fast forms run as one step (cpu/fpu_fast.c): the reload must see the value rounded to double,
+ * and a budget that ends between the two must stop before the load. Recorded on the host. */
+static void test_spill_reload(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		/* fldpi; fstp qword [0x8000]; fld qword [0x8000]; fldpi; fsubp st1,st0;
+		 * fstp qword [0x8008]; fnstsw ax */
+		{ .name = "a reloaded spill is the double: pi as a double minus pi is -1.2246e-16",
+		  .code = "d9 eb dd 1d 00 80 00 00 dd 05 00 80 00 00 d9 eb de e9 dd 1d 08 80 00 00 df e0",
+		  .insns = 7, .want_r = { 0x0020 },
+		  .want_m = { 0x54442D18, 0x400921FB, 0x00000000, 0xBCA1A800 } },
+		{ .name = "a budget that ends after the spill stops before the reload",
+		  .code = "d9 eb dd 1d 00 80 00 00 dd 05 00 80 00 00",
+		  .insns = 2, .want_eip = TVM_CODE + 8,
+		  .want_m = { 0x54442D18, 0x400921FB } },
+	};
+	RUN_ROWS(rows);
+}
+
 static void test_env_layout(void **state)
 {
 	(void)state;
@@ -610,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_fxam),
 		cmocka_unit_test(test_fcomi),
 		cmocka_unit_test(test_env_layout),
+		cmocka_unit_test(test_spill_reload),
 		cmocka_unit_test(test_against_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
