@@ -221,13 +221,20 @@ F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, 
 	return true;
 }
 
+/* Both normal, tested together (one branch for the pair). */
+F80_QUICK bool f80_quick_normal2(struct f80 a, struct f80 b)
+{
+	return ((unsigned)(a.sexp & 0x7FFF) - 1u < 0x7FFEu) & ((unsigned)(b.sexp & 0x7FFF) - 1u < 0x7FFEu) &
+	       (unsigned)((a.mant & b.mant) >> 63);
+}
+
 /* a + b, or a - b with negb (SDM Vol. 1, 4.8.3.6 ... the usual aligned sum, one spare bit on
  * top and the bits shifted out folded into sticky). An exact zero difference is +0, or -0 when
  * rounding down (SDM Vol. 1, 4.8.3.4). */
 F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb, struct f80 *r,
 			     unsigned *bits)
 {
-	if (!f80_quick_normal(a) || !f80_quick_normal(b))
+	if (!f80_quick_normal2(a, b))
 		return false;
 	uint64_t ea = a.sexp & 0x7FFF, eb = b.sexp & 0x7FFF, ma = a.mant, mb = b.mant;
 	uint64_t sa = a.sexp >> 15, sb = (uint64_t)((b.sexp >> 15) ^ negb);
@@ -276,7 +283,7 @@ F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb,
 F80_QUICK bool f80_quick_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r,
 				 unsigned *bits)
 {
-	if (!f80_quick_normal(a) || !f80_quick_normal(b))
+	if (!f80_quick_normal2(a, b))
 		return false;
 	f80_u128 P = (f80_u128)a.mant * b.mant; /* bit 126 weighs 2^(ea + eb) */
 	unsigned top = (unsigned)(P >> 127); /* the product reached 2: one place up */
@@ -304,7 +311,7 @@ F80_QUICK uint64_t f80_quick_divrem(f80_u128 n, uint64_t d, uint64_t *rem)
 F80_QUICK bool f80_quick_div(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r,
 				 unsigned *bits)
 {
-	if (!f80_quick_normal(a) || !f80_quick_normal(b))
+	if (!f80_quick_normal2(a, b))
 		return false;
 	unsigned lt = a.mant < b.mant; /* a.mant / b.mant in (1/2, 1): one more quotient bit */
 	int32_t exp = (a.sexp & 0x7FFF) - (b.sexp & 0x7FFF) - (int32_t)lt;

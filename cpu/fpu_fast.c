@@ -29,10 +29,11 @@ static __attribute__((noinline, cold)) int fallback(struct cpu *c, const struct 
 	return fast_fallback(c, in, generic);
 }
 
-/* Whether physical register p is tagged empty. */
+/* Whether physical register p is tagged empty. fpu.c keeps each tag 3 (empty) or 0 (in use),
+ * never the full tag, so one bit tells. */
 static inline bool empty_p(const struct fpu *f, unsigned p)
 {
-	return ((f->ftw >> (2 * p)) & 3) == 3;
+	return (f->ftw >> (2 * p)) & 1;
 }
 
 /* Copy physical register s to d field by field: a value just written is in the store buffer as
