@@ -399,34 +399,31 @@ F80_QUICK bool f80_quick_ld_f64(uint64_t v, struct f80 *r)
 }
 
 /* FST m64fp of a normal value (or a zero) whose rounded value is a normal double: 53 bits
- * under the rounding control (precision control does not apply to stores). */
+ * under the rounding control (precision control does not apply to stores). The exponent and
+ * the 53 bits are added as one word, so a carry out of the fraction goes into the exponent. */
 F80_QUICK bool f80_quick_st_f64(uint16_t cw, struct f80 a, uint64_t *out, unsigned *bits)
 {
 	uint64_t s = (uint64_t)(a.sexp >> 15) << 63;
-	if (!f80_quick_normal(a)) {
-		if ((a.sexp & 0x7FFF) || a.mant)
+	unsigned ex = a.sexp & 0x7FFF;
+	if (__builtin_expect((a.mant >> 63) && ex - (16383 - 1022) <= 2045u, 1)) {
+		uint64_t q = a.mant >> 11, half = (a.mant >> 10) & 1, rest = (a.mant & 0x3FF) != 0, inc;
+		unsigned rc = (cw >> 10) & 3;
+		if (rc == 0)
+			inc = half & (rest | (q & 1));
+		else
+			inc = (half | rest) & (rc == 1 ? s != 0 : rc == 2 ? !s : 0);
+		/* (biased exponent - 1) * 2^52 + q, q's integer bit supplying the 1 */
+		uint64_t v = ((uint64_t)(ex - 16383 + 1022) << 52) + q + inc;
+		if (v >= 0x7FF0000000000000ull) /* rounded up to overflow */
 			return false;
-		*out = s;
-		*bits = 0;
+		*out = s | v;
+		*bits = (unsigned)(half | rest) * FSW_PE | (unsigned)inc * FSW_C1;
 		return true;
 	}
-	uint64_t q = a.mant >> 11;
-	uint64_t half = (a.mant >> 10) & 1, rest = (a.mant & 0x3FF) != 0, inexact = half | rest, inc;
-	unsigned rc = (cw >> 10) & 3;
-	if (rc == 0)
-		inc = half & (rest | (q & 1));
-	else
-		inc = inexact & (rc == 1 ? s != 0 : rc == 2 ? !s : 0);
-	int32_t e = (a.sexp & 0x7FFF) - 16383;
-	q += inc;
-	if (q >> 53) {
-		q >>= 1;
-		e++;
-	}
-	if (e < -1022 || e > 1023)
+	if (ex || a.mant)
 		return false;
-	*out = s | (uint64_t)(e + 1023) << 52 | (q & ((1ull << 52) - 1));
-	*bits = (inexact ? FSW_PE : 0) | (inc ? FSW_C1 : 0);
+	*out = s; /* a zero */
+	*bits = 0;
 	return true;
 }
 
