@@ -53,11 +53,12 @@ static inline unsigned top_of(const struct fpu *f)
 }
 
 /* The status word after an operation that raised bits (PE and C1 only; C1 replaced), with TOP
- * set to top: ES and B recomputed as fpu_status does (they were clear on entry). */
+ * set to top, and ES and B as fpu_status computes them: they were clear on entry, so every
+ * flag already set is masked, and only a new PE can be an unmasked one. */
 static inline void set_status(struct fpu *f, unsigned bits, unsigned top)
 {
 	unsigned sw = (f->fsw & ~(unsigned)(FSW_C1 | FSW_TOP)) | bits | top << 11;
-	if (sw & ~f->fcw & 0x3Fu)
+	if (unlikely(bits & ~f->fcw & FSW_PE))
 		sw |= FSW_ES | FSW_B;
 	f->fsw = (uint16_t)sw;
 }
@@ -131,7 +132,7 @@ F80_QUICK int arith_st(struct cpu *c, const struct insn *in, enum arith_op op, b
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), pd = (top + in->reg[0]) & 7, ps = (top + in->reg[1]) & 7, bits;
 	struct f80 r;
-	if (unlikely((f->fsw & FSW_ES) || empty_p(f, pd) || empty_p(f, ps) ||
+	if (unlikely((f->fsw & FSW_ES) || ((f->ftw >> (2 * pd)) | (f->ftw >> (2 * ps))) & 1 ||
 		     !quick(f->fcw, op, f->st[pd], f->st[ps], &r, &bits)))
 		return fallback(c, in, generic);
 	f->st[pd] = r;
