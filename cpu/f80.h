@@ -179,7 +179,8 @@ F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, 
 	unsigned pc = (cw >> 8) & 3, p = pc == 0 ? 24 : pc == 2 ? 53 : 64;
 	uint64_t hi = (uint64_t)(N >> 64), lo = (uint64_t)N, q;
 	bool half, rest;
-	if ((cw & 0xF00) == 0x300) { /* 64 bits to nearest (FNINIT's setting): in straight line */
+	/* 64 bits to nearest (FNINIT's setting), the expected case: in straight line */
+	if (__builtin_expect((cw & 0xF00) == 0x300, 1)) {
 		uint64_t h = lo >> 63, rst = ((lo << 1) | sticky) != 0;
 		uint64_t up = h & (rst | (hi & 1));
 		q = hi + up;
