@@ -176,9 +176,7 @@ F80_QUICK bool f80_quick_normal(struct f80 x)
 F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, bool sticky,
 				   struct f80 *r, unsigned *bits)
 {
-	unsigned pc = (cw >> 8) & 3, p = pc == 0 ? 24 : pc == 2 ? 53 : 64;
 	uint64_t hi = (uint64_t)(N >> 64), lo = (uint64_t)N, q;
-	bool half, rest;
 	/* 64 bits to nearest (FNINIT's setting), the expected case: in straight line */
 	if (__builtin_expect((cw & 0xF00) == 0x300, 1)) {
 		uint64_t h = lo >> 63, rst = ((lo << 1) | sticky) != 0;
@@ -193,6 +191,8 @@ F80_QUICK bool f80_quick_round(uint16_t cw, bool sign, int32_t exp, f80_u128 N, 
 		*bits = (unsigned)(h | rst) * FSW_PE | (unsigned)up * FSW_C1;
 		return true;
 	}
+	unsigned pc = (cw >> 8) & 3, p = pc == 0 ? 24 : pc == 2 ? 53 : 64;
+	bool half, rest;
 	if (p == 64) {
 		q = hi;
 		half = lo >> 63;
