@@ -105,7 +105,19 @@ F80_QUICK bool quick(uint16_t cw, enum arith_op op, struct f80 d, struct f80 s, 
 	}
 }
 
-/* FADD ... FDIVR ST(0), m64fp. */
+static int fstp_m64(struct cpu *c, const struct insn *in);
+
+/* Whether two instructions address the same memory operand (32-bit addressing both). */
+static inline bool same_operand(const struct insn *x, const struct insn *y)
+{
+	return x->disp == y->disp && x->base == y->base && x->index == y->index &&
+	       x->scale == y->scale;
+}
+
+/* FADD ... FDIVR ST(0), m64fp. gcc's `x += y` on a double in memory is FLD; FADD m64fp x;
+ * FSTP m64fp x: when the store of the same operand follows (and the budget lets it run), it
+ * is done here too, exactly as fstp_m64 would (same checks, its own C1 and PE, its FIP and
+ * FOP), and the chain goes on after it. */
 F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, insn_fn generic)
 {
 	struct fpu *f = &c->fpu;
@@ -122,6 +134,16 @@ F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, 
 	set_status(f, bits, top);
 	note(c, in);
 	f->fdp = a;
+	const struct insn *nx = in + 1;
+	uint64_t u;
+	if (nx < c->run_end && nx->fn == fstp_m64 && same_operand(in, nx) && !(f->fsw & FSW_ES) &&
+	    plain_write8(c, a) && f80_quick_st_f64(f->fcw, r, &u, &bits)) {
+		memcpy(c->mem.base + a, &u, 8);
+		f->ftw |= (uint16_t)(3u << (2 * top));
+		set_status(f, bits, (top + 1) & 7);
+		note(c, nx);
+		return chain(c, nx);
+	}
 	return chain(c, in);
 }
 
@@ -197,13 +219,6 @@ static int fld_st(struct cpu *c, const struct insn *in)
 }
 
 static int fld_m64(struct cpu *c, const struct insn *in);
-
-/* Whether two instructions address the same memory operand (32-bit addressing both). */
-static inline bool same_operand(const struct insn *x, const struct insn *y)
-{
-	return x->disp == y->disp && x->base == y->base && x->index == y->index &&
-	       x->scale == y->scale;
-}
 
 /* FST/FSTP m64fp of a value the quick store takes. gcc's code for double spills a value and
  * reloads it at once (FSTP m64fp; FLD m64fp of the same operand) wherever it wants the

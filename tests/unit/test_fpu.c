@@ -145,9 +145,11 @@ static void test_fcomi(void **state)
 	RUN_ROWS(rows);
 }
 
-/* gcc's spill and reload of a double, FSTP m64fp then FLD m64fp of the same operand, which the
- * fast forms run as one step (cpu/fpu_fast.c): the reload must see the value rounded to double,
- * and a budget that ends between the two must stop before the load. Recorded on the host. */
+/* gcc's spill and reload of a double (FSTP m64fp then FLD m64fp of the same operand) and its
+ * `x += y` (FADD m64fp then FSTP m64fp of the same operand), which the fast forms run as one
+ * step each (cpu/fpu_fast.c): the reload must see the value rounded to double, the store's C1
+ * must replace the add's, and a budget that ends between the two must stop before the second.
+ * Recorded on the host. */
 static void test_spill_reload(void **state)
 {
 	(void)state;
@@ -162,6 +164,22 @@ static void test_spill_reload(void **state)
 		  .code = "d9 eb dd 1d 00 80 00 00 dd 05 00 80 00 00",
 		  .insns = 2, .want_eip = TVM_CODE + 8,
 		  .want_m = { 0x54442D18, 0x400921FB } },
+		/* fld qword [0x8000]; fadd qword [0x8008]; fstp qword [0x8008]; fnstsw ax: x += y */
+		{ .name = "x += y stored back rounds down to pi: PE, and C1 is the store's (clear)",
+		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00 df e0",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000001, 0x3CB00000 }, .insns = 4,
+		  .want_r = { 0x0020 },
+		  .want_m = { 0x54442D18, 0x400921FB, 0x54442D18, 0x400921FB } },
+		{ .name = "x += y stored back rounds up: PE and C1 from the store",
+		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00 df e0",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 }, .insns = 4,
+		  .want_r = { 0x0220 },
+		  .want_m = { 0x54442D18, 0x400921FB, 0x54442D19, 0x400921FB } },
+		{ .name = "a budget that ends after the add stops before the store",
+		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 }, .insns = 2,
+		  .want_eip = TVM_CODE + 12,
+		  .want_m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 } },
 	};
 	RUN_ROWS(rows);
 }
