@@ -35,12 +35,32 @@ void cache_destroy(struct code_cache *cc)
 {
 	free(cc->hash);
 	cc->hash = NULL;
+	free(cc->jumps);
+	cc->jumps = NULL;
 	free_chunks(cc);
+}
+
+/* Blocks were dropped: the jump table may name them. */
+static void forget_jumps(struct code_cache *cc)
+{
+	if (cc->jumps)
+		memset(cc->jumps, 0, JUMP_CACHE * sizeof(*cc->jumps));
+}
+
+void cache_note_jump(struct code_cache *cc, struct block *b)
+{
+	if (!cc->jumps) {
+		cc->jumps = calloc(JUMP_CACHE, sizeof(*cc->jumps));
+		if (!cc->jumps)
+			abort(); /* as pool_reserve: an emulator failure, on a cache miss */
+	}
+	cc->jumps[jump_slot(b->eip)] = (struct jump_entry){ b->eip, b };
 }
 
 void cache_flush(struct code_cache *cc)
 {
 	cc->gen++;
+	forget_jumps(cc);
 	if (cc->hash)
 		memset(cc->hash, 0, CACHE_BUCKETS * sizeof(*cc->hash));
 	free_chunks(cc);
@@ -136,6 +156,7 @@ void cache_invalidate_page(struct code_cache *cc, uint32_t pfn)
 				*ep = e->next;
 				cc->stats.invalidations++;
 				cc->gen++;
+				forget_jumps(cc);
 			} else {
 				ep = &e->next;
 			}

@@ -31,6 +31,15 @@ struct insn;
  * shared block links only to shared blocks, which are never dropped. */
 #define BLOCK_LINKS 2
 
+/* Indirect jumps and returns (a bytecode interpreter's dispatch, RET) have too many targets
+ * for links: a small direct-mapped table of recently entered blocks, by address, serves them.
+ * Allocated on first use (JUMP_CACHE * 16 bytes) and emptied whenever the generation moves. */
+#define JUMP_CACHE 256
+struct jump_entry {
+	uint32_t eip;
+	struct block *b; /* NULL: empty */
+};
+
 struct block {
 	uint32_t eip;        /* guest address of the first instruction */
 	uint32_t end;        /* guest address just past the last instruction's bytes */
@@ -77,6 +86,7 @@ struct code_cache {
 	struct cache_stats stats;
 	bool shared;          /* other caches link to its blocks: it is never flushed */
 	uint64_t gen;         /* bumped whenever a block is dropped: older block links are stale */
+	struct jump_entry *jumps; /* JUMP_CACHE entries, or NULL before the first */
 };
 
 void cache_init(struct code_cache *cc);
@@ -105,6 +115,23 @@ static inline struct block *block_follow(const struct code_cache *cc, const stru
 	}
 	return NULL;
 }
+
+static inline unsigned jump_slot(uint32_t eip)
+{
+	return (eip ^ (eip >> 8)) & (JUMP_CACHE - 1);
+}
+
+/* The block at eip if the jump table holds it, else NULL. */
+static inline struct block *jump_lookup(const struct code_cache *cc, uint32_t eip)
+{
+	if (!cc->jumps)
+		return NULL;
+	const struct jump_entry *e = &cc->jumps[jump_slot(eip)];
+	return e->eip == eip ? e->b : NULL;
+}
+
+/* Remember block b (valid in cc's current generation) as the one at its address. */
+void cache_note_jump(struct code_cache *cc, struct block *b);
 
 /* Add the block of n decoded instructions in[] covering guest bytes [eip, end) and return it.
  * Never fails; may flush the whole cache first (only between blocks, never while one runs). */

@@ -57,7 +57,7 @@ enum insn_status {
 	ST_REP_PAUSED, /* a REP string instruction ran out of budget; it retired what it did */
 	ST_SOFTINT,    /* retired INT n / INT3 / INTO: enter vector cpu.soft_vector as a trap */
 	ST_CHAINED,    /* chained handlers (fast.c) retired everything before cpu.run_pos, which
-			* has not run yet; eip and instret are still those of cpu.run_base */
+			* has not run yet; eip and instret are not current (cpu.run_instret) */
 };
 
 /* The programmed-I/O interface a VM installs: every port, every device. Each returns 0, or -1
@@ -80,6 +80,8 @@ struct cpu {
 				* OSZAPC are stale while lf.op != LF_NONE (flags.h) */
 	struct lazy_flags {    /* the last flag-setting ALU operation, not yet turned into flags */
 		uint32_t res, a, b; /* result and operands (b = the old CF for INC/DEC) */
+		uint32_t cf;        /* CF, 0 or 1, computed when recorded: INC, DEC, ADC and SBB
+				     * read it, and it is one compare */
 		uint8_t op;         /* enum lazy_op, LF_NONE when eflags is current */
 		uint8_t n;          /* operand size in bytes */
 	} lf;
@@ -88,14 +90,14 @@ struct cpu {
 	bool leave_block;      /* set by a side effect (store to code or page 0): end the block */
 	const struct insn *run_pos; /* the instruction a returned status is about (exec.c) */
 	const struct insn *run_end; /* chained handlers stop here: the end of this run of a block */
-	/* While chained handlers run, eip and instret are not kept per instruction: they are
-	 * those of run_base, and instruction x of the block lies at blk_eip + x->off and retires
-	 * as number run_instret + (x - run_base). fast.h's fast_sync() makes them current. */
+	/* While chained handlers run, eip and instret are not kept per instruction: instruction
+	 * x of the running block lies at blk_eip + x->off and retires as number run_instret +
+	 * (x - blk->in), as if the block had run from its start. fast.h's fast_sync() makes eip
+	 * and instret current. */
 	struct block *blk;          /* the running block (chains may move on to its successors) */
 	uint32_t hops;              /* blocks a chain may still move on to (bounds its depth where
 				     * the compiler did not make the chaining calls tail calls) */
 	uint32_t blk_eip;           /* address of its first instruction */
-	const struct insn *run_base;
 	uint64_t run_instret;
 	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */
 	uint8_t soft_vector;   /* with ST_SOFTINT: the vector */

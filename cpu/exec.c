@@ -95,6 +95,7 @@ static inline struct block *next_block(struct cpu *c, struct block *prev)
 	struct block *b = cache_lookup(cc, c->eip);
 	if (!b)
 		b = decode_block(c, c->eip);
+	cache_note_jump(cc, b);
 	/* Decoding may have flushed the cache and freed prev: then there is nothing to link from.
 	 * A shared block is followed by every VM of its image: it may only lead to blocks that are
 	 * the same for all of them. */
@@ -124,19 +125,20 @@ static enum cpu_exit run_loop(struct cpu *c)
 		c->run_end = in + (b->n < left ? b->n : left);
 		c->blk = b;
 		c->blk_eip = b->eip;
-		/* Here, as before every handler the loop calls, eip and instret are in's. A chain
-		 * may go on into the blocks that follow (fast_jump_linked): then cpu.blk, run_end
-		 * and the run's base are those of the block it reached. */
+		c->run_instret = c->instret;
+		/* Here, as before every handler the loop calls, eip and instret are in's, and
+		 * run_instret is instret less in's index in the block. A chain may go on into the
+		 * blocks that follow (fast_enter): then cpu.blk, run_end and run_instret are those
+		 * of the block it reached. */
 		while (in < c->run_end) {
-			c->run_pos = c->run_base = in;
-			c->run_instret = c->instret;
+			c->run_pos = in;
 			c->hops = CHAIN_HOPS;
 			int st = in->fn(c, in);
 			b = c->blk;
 			if (st == ST_CHAINED) {
 				/* A chain retired everything up to run_pos: bring eip and instret there. */
 				const struct insn *at = c->run_pos;
-				c->instret = c->run_instret + (uint64_t)(at - c->run_base);
+				c->instret = c->run_instret + (uint64_t)(at - b->in);
 				c->eip = at < b->in + b->n ? b->eip + at->off : b->end;
 				in = at;
 				if (unlikely(c->leave_block))
@@ -152,6 +154,8 @@ static enum cpu_exit run_loop(struct cpu *c)
 				if (unlikely(c->leave_block))
 					break;
 				in++;
+				/* A generic handler may retire more than once (REP): rebase the run. */
+				c->run_instret = c->instret - (uint64_t)(in - b->in);
 				continue;
 			}
 			if (st == ST_JUMP) { /* a taken branch: the common way out of a block */
@@ -179,7 +183,8 @@ static enum cpu_exit run_traced(struct cpu *c)
 			if (ex >= 0)
 				return (enum cpu_exit)ex;
 		}
-		const struct insn *in = &next_block(c, NULL)->in[0];
+		struct block *blk = next_block(c, NULL);
+		const struct insn *in = &blk->in[0];
 		flags_sync(c);
 		uint32_t before[GPRS], fl = c->eflags, eip = c->eip;
 		char text[160];
@@ -187,11 +192,12 @@ static enum cpu_exit run_traced(struct cpu *c)
 		memcpy(before, c->r, sizeof(before));
 		cpu_disasm(c, eip, text, sizeof(text));
 		c->leave_block = false;
-		c->run_pos = c->run_base = in;
+		c->run_pos = in;
 		c->run_end = in + 1; /* one instruction per line: no chaining on */
-		c->run_instret = c->instret;
-		c->blk = NULL; /* no chaining into other blocks either */
+		c->run_instret = c->instret; /* in is the first of its block */
+		c->blk = blk;
 		c->blk_eip = eip;
+		c->hops = 1; /* nor into other blocks */
 		int st = in->fn(c, in);
 		if (st == ST_CHAINED)
 			st = ST_NEXT; /* it retired; eip and instret are still its own */

@@ -84,19 +84,36 @@ static FORCE_INLINE uint32_t alu_do(struct cpu *c, enum alu_op op, unsigned n, u
 	return res;
 }
 
-/* Plain n-byte memory at the operand's address, or NULL (then the generic handler runs). */
+/* The operand's address: every fast form has 32-bit addressing (is_mem), so no mask. */
+static FORCE_INLINE uint32_t ea32(const struct cpu *c, const struct insn *in)
+{
+	return in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
+}
+
+/* A pointer into guest memory is never NULL: saying so spares the callers' NULL test a branch. */
+static FORCE_INLINE uint8_t *nonnull(uint8_t *p)
+{
+	if (!p)
+		__builtin_unreachable();
+	return p;
+}
+
+/* Plain n-byte memory at the operand's address, or NULL (then the generic handler runs).
+ * Written so the compiler makes one test and branch of each. */
 static FORCE_INLINE uint8_t *plain_read(struct cpu *c, const struct insn *in, unsigned n)
 {
-	uint32_t a = insn_ea(c, in);
-	return mem_plain(&c->mem, a, n) ? c->mem.base + a : NULL;
+	uint32_t a = ea32(c, in);
+	if (unlikely(!mem_plain(&c->mem, a, n)))
+		return NULL;
+	return nonnull(c->mem.base + a);
 }
 static FORCE_INLINE uint8_t *plain_write(struct cpu *c, const struct insn *in, unsigned n)
 {
-	uint32_t a = insn_ea(c, in);
-	if (!mem_plain(&c->mem, a, n) || c->mem.pflags[a >> DVA_PAGE_SHIFT] ||
-	    c->mem.pflags[(a + n - 1) >> DVA_PAGE_SHIFT])
+	uint32_t a = ea32(c, in);
+	if (unlikely(!mem_plain(&c->mem, a, n) ||
+		     (c->mem.pflags[a >> DVA_PAGE_SHIFT] | c->mem.pflags[(a + n - 1) >> DVA_PAGE_SHIFT])))
 		return NULL;
-	return c->mem.base + a;
+	return nonnull(c->mem.base + a);
 }
 static FORCE_INLINE uint32_t ldn(const uint8_t *p, unsigned n)
 {
@@ -327,7 +344,7 @@ static int dec32_m(struct cpu *c, const struct insn *in)
 /* LEA r32 with a 32-bit address. */
 static int lea32(struct cpu *c, const struct insn *in)
 {
-	R(in, 0) = insn_ea(c, in);
+	R(in, 0) = ea32(c, in);
 	return chain(c, in);
 }
 
@@ -387,19 +404,28 @@ static int pop32_r(struct cpu *c, const struct insn *in)
 }
 
 /* Jcc rel, one handler per condition (a constant cc makes cpu_cond a few instructions, and
- * gives each condition its own branch sites): taken leaves the block (ST_JUMP), not taken goes
- * on with the chain. */
+ * gives each condition its own branch sites). Jcc ends its block: taken or not, the chain goes
+ * on into the block that follows when it is linked. */
 #define JCC(cc)                                                                               \
 	static int jcc_##cc(struct cpu *c, const struct insn *in)                              \
 	{                                                                                      \
-		if (cpu_cond(c, cc))                                                               \
-			return fast_jump_linked(c, in, in->imm);                                   \
-		return chain(c, in);                                                               \
+		return fast_jump_linked(c, in, cpu_cond(c, cc) ? in->imm : c->blk->end);          \
 	}
 #define JCC16(x) x(0) x(1) x(2) x(3) x(4) x(5) x(6) x(7) x(8) x(9) x(10) x(11) x(12) x(13) x(14) x(15)
 JCC16(JCC)
 #define JCC_NAME(cc) jcc_##cc,
 static const insn_fn jcc_forms[16] = { JCC16(JCC_NAME) };
+
+/* SETcc r8, one handler per condition. */
+#define SETCC(cc)                                                                             \
+	static int setcc_##cc(struct cpu *c, const struct insn *in)                            \
+	{                                                                                      \
+		reg_put(c, in->reg[0], 1, cpu_cond(c, cc));                                        \
+		return chain(c, in);                                                               \
+	}
+JCC16(SETCC)
+#define SETCC_NAME(cc) setcc_##cc,
+static const insn_fn setcc_forms[16] = { JCC16(SETCC_NAME) };
 
 /* Compare and branch, fused: CMP or TEST immediately followed by Jcc rel in the same block
  * (what compiled code does at nearly every branch) run as one handler, which records the
@@ -438,9 +464,7 @@ static FORCE_INLINE bool logic_cond(struct cpu *c, unsigned cc, unsigned n, uint
 static FORCE_INLINE int branch_after(struct cpu *c, const struct insn *in, bool taken)
 {
 	const struct insn *j = in + 1;
-	if (taken)
-		return fast_jump_linked(c, j, j->imm);
-	return chain(c, j);
+	return fast_jump_linked(c, j, taken ? j->imm : c->blk->end);
 }
 
 /* The operands of each fused form: a from operand 0, b from operand 1; NULL memory falls back
@@ -517,12 +541,12 @@ static int jmp_rel(struct cpu *c, const struct insn *in)
 }
 static int jmp_r32(struct cpu *c, const struct insn *in)
 {
-	return fast_jump(c, in, R(in, 0));
+	return fast_jump_indirect(c, in, R(in, 0));
 }
 static int jmp_m32(struct cpu *c, const struct insn *in)
 {
 	const uint8_t *p = plain_read(c, in, 4);
-	return p ? fast_jump(c, in, ldn(p, 4)) : fast_fallback(c, in, op_jmp);
+	return p ? fast_jump_indirect(c, in, ldn(p, 4)) : fast_fallback(c, in, op_jmp);
 }
 static int call_rel32(struct cpu *c, const struct insn *in)
 {
@@ -532,7 +556,7 @@ static int call_rel32(struct cpu *c, const struct insn *in)
 		return fast_fallback(c, in, op_call);
 	stn(c->mem.base + sp, 4, insn_eip(c, in) + in->len);
 	c->r[REG_ESP] = sp;
-	return fast_jump(c, in, in->imm);
+	return fast_jump_linked(c, in, in->imm);
 }
 static int ret32(struct cpu *c, const struct insn *in)
 {
@@ -540,7 +564,7 @@ static int ret32(struct cpu *c, const struct insn *in)
 	if (!mem_plain(&c->mem, sp, 4))
 		return fast_fallback(c, in, op_ret);
 	c->r[REG_ESP] = sp + 4;
-	return fast_jump(c, in, ldn(c->mem.base + sp, 4));
+	return fast_jump_indirect(c, in, ldn(c->mem.base + sp, 4));
 }
 
 static bool is_reg(const struct insn *in, int k, unsigned n)
@@ -635,6 +659,13 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in)
 	case ZYDIS_MNEMONIC_JL: case ZYDIS_MNEMONIC_JNL: case ZYDIS_MNEMONIC_JLE:
 	case ZYDIS_MNEMONIC_JNLE:
 		return in->kind[0] == OPK_IMM ? jcc_forms[in->cc & 15] : NULL;
+	case ZYDIS_MNEMONIC_SETO: case ZYDIS_MNEMONIC_SETNO: case ZYDIS_MNEMONIC_SETB:
+	case ZYDIS_MNEMONIC_SETNB: case ZYDIS_MNEMONIC_SETZ: case ZYDIS_MNEMONIC_SETNZ:
+	case ZYDIS_MNEMONIC_SETBE: case ZYDIS_MNEMONIC_SETNBE: case ZYDIS_MNEMONIC_SETS:
+	case ZYDIS_MNEMONIC_SETNS: case ZYDIS_MNEMONIC_SETP: case ZYDIS_MNEMONIC_SETNP:
+	case ZYDIS_MNEMONIC_SETL: case ZYDIS_MNEMONIC_SETNL: case ZYDIS_MNEMONIC_SETLE:
+	case ZYDIS_MNEMONIC_SETNLE:
+		return is_reg(in, 0, 1) ? setcc_forms[in->cc & 15] : NULL;
 	case ZYDIS_MNEMONIC_JMP:
 		if (in->pfx & PFX_O16)
 			return NULL;

@@ -10,8 +10,7 @@
  * when it is specialised too and the run of the block (cpu.run_end, set by the run loop) is not
  * over: a run of them costs one call from the loop and a tail call each, each from its own
  * site, which the host predicts far better than the loop's one indirect call. They keep no
- * per-instruction bookkeeping: eip and instret stay those of cpu.run_base, and the position
- * in the block says the rest (cpu.h). When the chain stops, cpu.run_pos says where: the next
+ * per-instruction bookkeeping: eip and instret follow from the position in the block (cpu.h). When the chain stops, cpu.run_pos says where: the next
  * instruction to run (ST_CHAINED), or the one whose status is returned. */
 static FORCE_INLINE int chain(struct cpu *c, const struct insn *in)
 {
@@ -31,7 +30,7 @@ static FORCE_INLINE uint32_t insn_eip(const struct cpu *c, const struct insn *in
 /* Make eip and instret those of instruction in (not yet run), as a generic handler needs. */
 static FORCE_INLINE void fast_sync(struct cpu *c, const struct insn *in)
 {
-	c->instret = c->run_instret + (uint64_t)(in - c->run_base);
+	c->instret = c->run_instret + (uint64_t)(in - c->blk->in);
 	c->eip = insn_eip(c, in);
 }
 
@@ -47,7 +46,7 @@ static FORCE_INLINE int fast_fallback(struct cpu *c, const struct insn *in, insn
 /* A specialised control transfer: instret counts up to in (the loop retires it), eip = to. */
 static FORCE_INLINE int fast_jump(struct cpu *c, const struct insn *in, uint32_t to)
 {
-	c->instret = c->run_instret + (uint64_t)(in - c->run_base);
+	c->instret = c->run_instret + (uint64_t)(in - c->blk->in);
 	c->eip = to;
 	c->run_pos = in;
 	return ST_JUMP;
@@ -64,25 +63,36 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in);
  * the handler that runs the pair at first's place, or NULL. */
 insn_fn fast_fuse(const struct insn *first, const struct insn *second);
 
-/* A direct control transfer to a fixed address: when the block there is linked from this one
- * and the budget allows, the chain goes on into it without returning to the run loop (which
- * would make one hard-to-predict indirect call per block); otherwise as fast_jump. */
-static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
+/* A control transfer to to, whose block t (or NULL) was found: when the budget allows, the
+ * chain goes on into it without returning to the run loop (which would make one
+ * hard-to-predict indirect call per block); otherwise as fast_jump. For a direct transfer
+ * (a fixed address) t is the block linked from this one. in is the last instruction of its
+ * block (every transfer ends one), so the block's whole count has retired with it: no
+ * division by the decoded form's size on this path. */
+static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct block *t,
+				   uint32_t to)
 {
-	uint64_t done = c->run_instret + (uint64_t)(in - c->run_base) + 1; /* in included */
-	struct block *t = c->blk ? block_follow(&c->cache, c->blk, to) : NULL;
+	uint64_t done = c->run_instret + c->blk->n;
 	if (!t || done >= c->stop_at || --c->hops == 0)
 		return fast_jump(c, in, to);
 	uint64_t left = c->stop_at - done;
 	c->blk = t;
 	c->blk_eip = t->eip;
-	c->run_base = t->in;
 	c->run_instret = done;
 	c->run_end = t->in + (t->n < left ? t->n : left);
 	if (t->in[0].pfx & PFX_CHAIN)
 		return t->in[0].fn(c, t->in);
 	c->run_pos = t->in;
 	return ST_CHAINED;
+}
+static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
+{
+	return fast_enter(c, in, block_follow(&c->cache, c->blk, to), to);
+}
+/* The same for a computed target (JMP r/m32, RET), found in the cache's jump table. */
+static FORCE_INLINE int fast_jump_indirect(struct cpu *c, const struct insn *in, uint32_t to)
+{
+	return fast_enter(c, in, jump_lookup(&c->cache, to), to);
 }
 
 #endif

@@ -100,21 +100,20 @@ static inline uint32_t cpu_eflags(struct cpu *c)
 static FORCE_INLINE void lazy_set(struct cpu *c, enum lazy_op op, unsigned n, uint32_t res, uint32_t a,
 			    uint32_t b)
 {
-	c->lf = (struct lazy_flags){ res, a, b, (uint8_t)op, (uint8_t)n };
+	uint32_t m = size_mask(n), cf;
+	switch (op) {
+	case LF_ADD: cf = (res & m) < (a & m); break;
+	case LF_SUB: cf = (a & m) < (b & m); break;
+	case LF_LOGIC: cf = 0; break;
+	default: cf = b; break; /* INC, DEC: the CF they keep */
+	}
+	c->lf = (struct lazy_flags){ res, a, b, cf, (uint8_t)op, (uint8_t)n };
 }
 
 /* CF alone, without computing the rest (INC and DEC keep it). */
 static FORCE_INLINE uint32_t cpu_cf(struct cpu *c)
 {
-	const struct lazy_flags *l = &c->lf;
-	uint32_t m = size_mask(l->n ? l->n : 4);
-	switch (l->op) {
-	case LF_NONE: return c->eflags & FL_CF;
-	case LF_ADD: return (l->res & m) < (l->a & m);
-	case LF_SUB: return (l->a & m) < (l->b & m);
-	case LF_LOGIC: return 0;
-	default: return l->b;
-	}
+	return c->lf.op == LF_NONE ? c->eflags & FL_CF : c->lf.cf;
 }
 
 /* ZF alone: every lazy operation's ZF is "the result is zero". */

@@ -16,7 +16,8 @@
  * element undone (DVA-1 section 1).
  *
  * REP MOVS and STOS whose bytes all lie in plain memory run as one memmove or fill of as many
- * elements as the budget allows, with the same result and the same retirement count.
+ * elements as the budget allows, with the same result and the same retirement count; REPE and
+ * REPNE SCASB/CMPSB going up compare in a plain loop over the bytes that lie in memory.
  *
  * REP OUTSB to a port with an out_bytes handler (the console) is one operation (DVA-1 sections 6
  * and 7): every byte is checked readable first, then the bytes go out in guest order, ESI steps
@@ -202,6 +203,49 @@ static bool rep_bulk(struct cpu *c, const struct strop *s, enum str_bulk kind, u
 	return true;
 }
 
+/* REPE/REPNE SCASB and CMPSB going up through plain memory: up to max elements compared in a
+ * plain loop, as the element loop would (the same registers, flags and count). Returns the
+ * elements done; *ended says the REPE/REPNE condition stopped the loop at the last of them. */
+static uint32_t scan_bulk(struct cpu *c, const struct insn *in, bool cmps, uint32_t max,
+			  bool *ended)
+{
+	struct guest_mem *m = &c->mem;
+	uint32_t di = c->r[REG_EDI], si = c->r[REG_ESI];
+	*ended = false;
+	/* Only the part that lies in plain memory: the element loop faults where it ends. */
+	if (di < DVA_PAGE_SIZE || di >= m->size)
+		return 0;
+	if (max > m->size - di)
+		max = m->size - di;
+	if (cmps) {
+		if (si < DVA_PAGE_SIZE || si >= m->size)
+			return 0;
+		if (max > m->size - si)
+			max = m->size - si;
+	}
+	if (max == 0)
+		return 0;
+	bool want_equal = in->pfx & PFX_REPNE; /* REPNE stops on equal, REPE on different */
+	const uint8_t *d = m->base + di, *src = cmps ? m->base + si : NULL;
+	uint8_t al = (uint8_t)c->r[REG_EAX], a = 0, b = 0;
+	uint32_t i;
+	for (i = 0; i < max; i++) {
+		a = cmps ? src[i] : al;
+		b = d[i];
+		if ((a == b) == want_equal) {
+			*ended = true;
+			i++;
+			break;
+		}
+	}
+	lazy_set(c, LF_SUB, 1, (uint32_t)(a - b), a, b);
+	c->r[REG_EDI] += i;
+	if (cmps)
+		c->r[REG_ESI] += i;
+	c->r[REG_ECX] -= i;
+	return i;
+}
+
 /* Run one element, or the REP loop described at the top of the file. cond: CMPS/SCAS, where
  * the prefix is REPE/REPNE. */
 static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool cond,
@@ -219,6 +263,16 @@ static int str_run(struct cpu *c, const struct insn *in, str_elem elem, bool con
 		if (rep_bulk(c, &s, bulk, n)) {
 			c->instret += n == count ? n - 1 : n;
 			return n == count ? ST_NEXT : ST_REP_PAUSED;
+		}
+	}
+	if (cond && s.n == 1 && s.am == 0xFFFFFFFFu && !(c->eflags & FL_DF) && count &&
+	    (elem == scas_elem || elem == cmps_elem)) {
+		bool ended;
+		k = scan_bulk(c, in, elem == cmps_elem, budget < count ? (uint32_t)budget : count, &ended);
+		c->instret += k;
+		if (ended) {
+			c->instret--; /* the run loop counts the last iteration */
+			return ST_NEXT;
 		}
 	}
 	/* Each iteration retires as it completes, so a read of page 0 by the next one sees the

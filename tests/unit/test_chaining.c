@@ -2,7 +2,7 @@
  *
  * Seeded random programs of the instructions the fast forms and chaining cover (ALU in all
  * sizes, INC/DEC, PUSH/POP, IMUL, SETcc, Jcc over the next instruction (alone and after a CMP
- * or TEST, which decode fuses), JMP over it, CLC/STC/CMC, LEA,
+ * or TEST, which decode fuses), JMP over it, CALL and RET, CLC/STC/CMC, LEA,
  * loads and stores, MOVZX/MOVSX, RDTSC, REP STOSB/MOVSD, and stores that rewrite the code
  * being run) are run twice: by cpu_run in random budgets (the chained run loop) and with
  * tracing on (one instruction per step through the generic exits). After every budget the two
@@ -49,7 +49,7 @@ static size_t emit(struct rng *r, uint8_t *p)
 					    0x03, 0x13, 0x1B, 0x3B };
 	static const uint8_t flag_ops[] = { 0xF8, 0xF9, 0xF5 }; /* CLC STC CMC */
 	size_t n = 0;
-	switch (below(r, 28)) {
+	switch (below(r, 29)) {
 	case 0: /* ALU r32, r32 */
 		p[n++] = alu_rr[below(r, 9)];
 		p[n++] = (uint8_t)(0xC0 | below(r, 8) << 3 | dst(r));
@@ -119,6 +119,22 @@ static size_t emit(struct rng *r, uint8_t *p)
 		n += emit_over(r, p + n);
 		break;
 	}
+	case 28: { /* CALL a subroutine placed just after a JMP over it: CALL f; JMP out; f: ...; RET */
+		uint8_t body[256];
+		size_t k = emit(r, body);
+		assert_true(k + 1 <= 127);
+		p[n++] = 0xE8;
+		p[n++] = 2; /* to f, after the JMP rel8 */
+		p[n++] = 0;
+		p[n++] = 0;
+		p[n++] = 0;
+		p[n++] = 0xEB;
+		p[n++] = (uint8_t)(k + 1);
+		memcpy(p + n, body, k);
+		n += k;
+		p[n++] = 0xC3;
+		break;
+	}
 	case 10: p[n++] = flag_ops[below(r, 3)]; break;
 	case 11: /* SETcc AL/CL/DL */
 		p[n++] = 0x0F;
@@ -164,15 +180,18 @@ static size_t emit(struct rng *r, uint8_t *p)
 		p[n++] = 0;
 		break;
 	case 18: p[n++] = 0x0F; p[n++] = 0x31; break; /* RDTSC: instret as of this instruction */
-	case 19: { /* ECX = 0..8; EDI, ESI into the data; REP STOSB or REP MOVSD */
-		uint32_t count = below(r, 9);
+	case 19: { /* ECX = 0..8 (or 0..64); EDI, ESI into the data; REP STOSB, REP MOVSD, or
+		    * REPE/REPNE SCASB/CMPSB (which stop early on the data's bytes) */
+		static const uint8_t ops[] = { 0xAA, 0xA5, 0xAE, 0xA6 };
+		unsigned op = below(r, 4);
+		uint32_t count = below(r, op >= 2 ? 65 : 9);
 		p[n++] = 0xB9;
 		memcpy(p + n, &count, 4);
 		n += 4;
-		p[n++] = 0x8D; p[n++] = 0x7B; p[n++] = 0x40; /* lea edi, [ebx + 0x40] */
-		p[n++] = 0x8D; p[n++] = 0x73; p[n++] = 0x00; /* lea esi, [ebx] */
-		p[n++] = 0xF3;
-		p[n++] = below(r, 2) ? 0xAA : 0xA5;
+		p[n++] = 0x8D; p[n++] = 0x7B; p[n++] = (uint8_t)(0x40 + below(r, 8)); /* lea edi, [ebx + 0x40..] */
+		p[n++] = 0x8D; p[n++] = 0x73; p[n++] = (uint8_t)below(r, 8); /* lea esi, [ebx + 0..7] */
+		p[n++] = op >= 2 && below(r, 2) ? 0xF2 : 0xF3;
+		p[n++] = ops[op];
 		break;
 	}
 	case 20: /* MOVZX/MOVSX r32, r8 */
