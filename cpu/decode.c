@@ -309,6 +309,8 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 	}
 	for (uint32_t i = 0; i + 1 < n; i++) {
 		insn_fn fused = (in[i].pfx & PFX_CHAIN) ? fast_fuse(&in[i], &in[i + 1]) : NULL;
+		if (!fused && (in[i].pfx & PFX_CHAIN))
+			fused = fpu_fast_fuse(&in[i], &in[i + 1]);
 		if (fused)
 			in[i].fn = fused;
 	}

@@ -105,20 +105,12 @@ F80_QUICK bool quick(uint16_t cw, enum arith_op op, struct f80 d, struct f80 s, 
 	}
 }
 
-static int fstp_m64(struct cpu *c, const struct insn *in);
-
-/* Whether two instructions address the same memory operand (32-bit addressing both). */
-static inline bool same_operand(const struct insn *x, const struct insn *y)
-{
-	return x->disp == y->disp && x->base == y->base && x->index == y->index &&
-	       x->scale == y->scale;
-}
-
-/* FADD ... FDIVR ST(0), m64fp. gcc's `x += y` on a double in memory is FLD; FADD m64fp x;
- * FSTP m64fp x: when the store of the same operand follows (and the budget lets it run), it
- * is done here too, exactly as fstp_m64 would (same checks, its own C1 and PE, its FIP and
- * FOP), and the chain goes on after it. */
-F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, insn_fn generic)
+/* FADD ... FDIVR ST(0), m64fp. With store (a pair fpu_fast_fuse found: gcc's `x += y` on a
+ * double in memory, FADD m64fp x; FSTP m64fp x), the store that follows is done here too when
+ * the budget lets it run and its own fast case holds (the same checks, its own C1 and PE, its
+ * FIP and FOP), and the chain goes on after it; otherwise it runs by itself. */
+F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, insn_fn generic,
+			bool store)
 {
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), bits;
@@ -136,8 +128,8 @@ F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, 
 	f->fdp = a;
 	const struct insn *nx = in + 1;
 	uint64_t u;
-	if (nx < c->run_end && nx->fn == fstp_m64 && same_operand(in, nx) && !(f->fsw & FSW_ES) &&
-	    plain_write8(c, a) && f80_quick_st_f64(f->fcw, r, &u, &bits)) {
+	if (store && nx < c->run_end && !(f->fsw & FSW_ES) && plain_write8(c, a) &&
+	    f80_quick_st_f64(f->fcw, r, &u, &bits)) {
 		memcpy(c->mem.base + a, &u, 8);
 		f->ftw |= (uint16_t)(3u << (2 * top));
 		set_status(f, bits, (top + 1) & 7);
@@ -168,7 +160,8 @@ F80_QUICK int arith_st(struct cpu *c, const struct insn *in, enum arith_op op, b
 }
 
 #define ARITH_FORMS(name, op, generic, generic_pop)                                                \
-	static int name##_m64(struct cpu *c, const struct insn *in) { return arith_m64(c, in, op, generic); } \
+	static int name##_m64(struct cpu *c, const struct insn *in) { return arith_m64(c, in, op, generic, false); } \
+	static int name##_m64_fstp(struct cpu *c, const struct insn *in) { return arith_m64(c, in, op, generic, true); } \
 	static int name##_st(struct cpu *c, const struct insn *in) { return arith_st(c, in, op, false, generic); } \
 	static int name##p_st(struct cpu *c, const struct insn *in) { return arith_st(c, in, op, true, generic_pop); }
 
@@ -218,15 +211,12 @@ static int fld_st(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
-static int fld_m64(struct cpu *c, const struct insn *in);
-
-/* FST/FSTP m64fp of a value the quick store takes. gcc's code for double spills a value and
- * reloads it at once (FSTP m64fp; FLD m64fp of the same operand) wherever it wants the
- * rounding to double or runs out of registers: then the reload is done here, from the bits
- * just stored, exactly as fld_m64 would do it (the register it pushes onto is the one the
- * pop just freed, and a stored double is one the quick load takes), and the chain goes on
- * after it. */
-F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
+/* FST/FSTP m64fp of a value the quick store takes. With reload (a pair fpu_fast_fuse found:
+ * gcc spills a double and reloads it at once, FSTP m64fp x; FLD m64fp x, wherever it wants the
+ * rounding to double or runs short of registers), the load is done here too when the budget
+ * lets it run, from the bits just stored, exactly as fld_m64 would do it (it pushes onto the
+ * register the pop just freed, and a stored double is one the quick load takes). */
+F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn generic, bool reload)
 {
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), bits;
@@ -245,8 +235,7 @@ F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn ge
 	f->fdp = a;
 	const struct insn *nx = in + 1;
 	struct f80 v;
-	if (pop && nx < c->run_end && nx->fn == fld_m64 && same_operand(in, nx) &&
-	    !(f->fsw & FSW_ES) && f80_quick_ld_f64(u, &v)) {
+	if (reload && nx < c->run_end && !(f->fsw & FSW_ES) && f80_quick_ld_f64(u, &v)) {
 		push(f, (top + 7) & 7, v);
 		note(c, nx);
 		return chain(c, nx);
@@ -254,8 +243,9 @@ F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn ge
 	return chain(c, in);
 }
 
-static int fst_m64_keep(struct cpu *c, const struct insn *in) { return fst_m64(c, in, false, op_fst); }
-static int fstp_m64(struct cpu *c, const struct insn *in) { return fst_m64(c, in, true, op_fstp); }
+static int fst_m64_keep(struct cpu *c, const struct insn *in) { return fst_m64(c, in, false, op_fst, false); }
+static int fstp_m64(struct cpu *c, const struct insn *in) { return fst_m64(c, in, true, op_fstp, false); }
+static int fstp_m64_fld(struct cpu *c, const struct insn *in) { return fst_m64(c, in, true, op_fstp, true); }
 
 /* FST/FSTP ST(i): a register copy (FSTP ST(0) just pops). C1 is cleared. */
 F80_QUICK int fst_st(struct cpu *c, const struct insn *in, bool pop, insn_fn generic)
@@ -307,6 +297,105 @@ static int fsqrt_st0(struct cpu *c, const struct insn *in)
 	set_status(f, bits, top);
 	note(c, in);
 	return chain(c, in);
+}
+
+/* ---- pairs: FLD ST(i) and the operation on the copy that follows ---------------------------- */
+
+/* gcc copies a register to the top to work on it: FLD ST(i), then FADD ... FDIVR ST(0), ST(j)
+ * or ST(0), m64fp, or FSQRT. Fused (fpu_fast_fuse), the copy goes straight into the operation
+ * and the result is pushed, when the budget lets the second run and its fast case holds (its
+ * source in use, the values the quick paths take); otherwise the copy is pushed and the second
+ * runs by itself. The status word ends as the two leave it (FLD clears C1, the operation sets
+ * C1 and PE), FIP and FOP are the second's, FDP its memory operand's. */
+enum second { SECOND_ST, SECOND_M64, SECOND_SQRT };
+
+F80_QUICK int fld_then(struct cpu *c, const struct insn *in, enum second kind, enum arith_op op)
+{
+	struct fpu *f = &c->fpu;
+	unsigned top = top_of(f), p = (top + 7) & 7, s = (top + in->reg[0]) & 7, bits = 0;
+	if (unlikely((f->fsw & FSW_ES) || !empty_p(f, p) || empty_p(f, s)))
+		return fallback(c, in, op_fld);
+	struct f80 v = { f->st[s].mant, f->st[s].sexp }, r;
+	const struct insn *nx = in + 1;
+	uint32_t a = 0;
+	bool both = nx < c->run_end;
+	if (kind == SECOND_ST) { /* ST(j) of the pushed stack: the copy itself for j = 0 */
+		unsigned j = (p + nx->reg[1]) & 7;
+		struct f80 src = j == p ? v : f->st[j];
+		both = both && (j == p || !empty_p(f, j)) && quick(f->fcw, op, v, src, &r, &bits);
+	} else if (kind == SECOND_M64) {
+		uint64_t m;
+		struct f80 src;
+		a = ea32(c, nx);
+		both = both && plain_read8(c, a);
+		if (both)
+			memcpy(&m, c->mem.base + a, 8);
+		both = both && f80_quick_ld_f64(m, &src) && quick(f->fcw, op, v, src, &r, &bits);
+	} else {
+		both = both && f80_quick_sqrt(f->fcw, v, &r, &bits);
+	}
+	if (!both) {
+		push(f, p, v);
+		note(c, in);
+		return chain(c, in);
+	}
+	push(f, p, r);
+	set_status(f, bits, p);
+	note(c, nx);
+	if (kind == SECOND_M64)
+		f->fdp = a;
+	return chain(c, nx);
+}
+
+#define FLD_PAIRS(name, op)                                                                        \
+	static int fld_##name##_st(struct cpu *c, const struct insn *in) { return fld_then(c, in, SECOND_ST, op); } \
+	static int fld_##name##_m64(struct cpu *c, const struct insn *in) { return fld_then(c, in, SECOND_M64, op); }
+
+FLD_PAIRS(fadd, AR_ADD)
+FLD_PAIRS(fsub, AR_SUB)
+FLD_PAIRS(fsubr, AR_SUBR)
+FLD_PAIRS(fmul, AR_MUL)
+FLD_PAIRS(fdiv, AR_DIV)
+FLD_PAIRS(fdivr, AR_DIVR)
+
+static int fld_fsqrt(struct cpu *c, const struct insn *in) { return fld_then(c, in, SECOND_SQRT, AR_ADD); }
+
+/* Whether two instructions address the same memory operand (32-bit addressing both). */
+static bool same_operand(const struct insn *x, const struct insn *y)
+{
+	return x->disp == y->disp && x->base == y->base && x->index == y->index &&
+	       x->scale == y->scale;
+}
+
+insn_fn fpu_fast_fuse(const struct insn *first, const struct insn *second)
+{
+	static const struct {
+		insn_fn first, second, fused;
+	} pairs[] = {
+		{ fld_st, fadd_st, fld_fadd_st }, { fld_st, fsub_st, fld_fsub_st },
+		{ fld_st, fsubr_st, fld_fsubr_st }, { fld_st, fmul_st, fld_fmul_st },
+		{ fld_st, fdiv_st, fld_fdiv_st }, { fld_st, fdivr_st, fld_fdivr_st },
+		{ fld_st, fadd_m64, fld_fadd_m64 }, { fld_st, fsub_m64, fld_fsub_m64 },
+		{ fld_st, fsubr_m64, fld_fsubr_m64 }, { fld_st, fmul_m64, fld_fmul_m64 },
+		{ fld_st, fdiv_m64, fld_fdiv_m64 }, { fld_st, fdivr_m64, fld_fdivr_m64 },
+		{ fld_st, fsqrt_st0, fld_fsqrt },
+		{ fstp_m64, fld_m64, fstp_m64_fld },
+		{ fadd_m64, fstp_m64, fadd_m64_fstp }, { fsub_m64, fstp_m64, fsub_m64_fstp },
+		{ fsubr_m64, fstp_m64, fsubr_m64_fstp }, { fmul_m64, fstp_m64, fmul_m64_fstp },
+		{ fdiv_m64, fstp_m64, fdiv_m64_fstp }, { fdivr_m64, fstp_m64, fdivr_m64_fstp },
+	};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (first->fn != pairs[i].first || second->fn != pairs[i].second)
+			continue;
+		if (pairs[i].second == fadd_st || pairs[i].second == fsub_st ||
+		    pairs[i].second == fsubr_st || pairs[i].second == fmul_st ||
+		    pairs[i].second == fdiv_st || pairs[i].second == fdivr_st)
+			return second->reg[0] == 0 ? pairs[i].fused : NULL; /* onto the copy only */
+		if (pairs[i].first != fld_st && !same_operand(first, second))
+			return NULL;
+		return pairs[i].fused;
+	}
+	return NULL;
 }
 
 /* The arithmetic forms of one operation: [0] m64fp, [1] ST(i), ST(j), [2] popping. */
