@@ -145,11 +145,12 @@ static void test_fcomi(void **state)
 	RUN_ROWS(rows);
 }
 
-/* gcc's spill and reload of a double (FSTP m64fp then FLD m64fp of the same operand) and its
- * `x += y` (FADD m64fp then FSTP m64fp of the same operand), which the fast forms run as one
- * step each (cpu/fpu_fast.c): the reload must see the value rounded to double, the store's C1
- * must replace the add's, and a budget that ends between the two must stop before the second.
- * Recorded on the host. */
+/* gcc's spill and reload of a double (FSTP m64fp then FLD m64fp of the same operand), its
+ * `x += y` (FADD m64fp then FSTP m64fp of the same operand) and its copy of a register to work
+ * on (FLD ST(i) then an operation on ST(0)), which the fast forms run as one step each
+ * (cpu/fpu_fast.c): the reload must see the value rounded to double, the store's C1 must replace
+ * the add's, and a budget that ends between the two must stop before the second. Recorded on
+ * the host. */
 static void test_spill_reload(void **state)
 {
 	(void)state;
@@ -188,6 +189,14 @@ static void test_spill_reload(void **state)
 		  .m = { 0x54442D18, 0x400921FB, 0x00000001, 0x3C100000 }, .insns = 4,
 		  .want_exit = CPU_EXIT_FAULT, .want_fault = 16, .want_eip = TVM_CODE + 18,
 		  .want_m = { 0x54442D18, 0x400921FB, 0x00000001, 0x3C100000 } },
+		/* fldpi; fld st0; fsqrt; fstp qword [0x8000]; fld st0; fmul st0,st0;
+		 * fstp qword [0x8008]; fnstsw ax: a register copied to the top and worked on */
+		{ .name = "the square root and the square of a copy of pi, stored as doubles",
+		  .code = "d9 eb d9 c0 d9 fa dd 1d 00 80 00 00 d9 c0 d8 c8 dd 1d 08 80 00 00 df e0",
+		  .insns = 8, .want_r = { 0x3820 },
+		  .want_m = { 0x91B4EF6B, 0x3FFC5BF8, 0xC9BE45DE, 0x4023BD3C } },
+		{ .name = "a budget that ends after the copy stops before the square root",
+		  .code = "d9 eb d9 c0 d9 fa", .insns = 2, .want_eip = TVM_CODE + 4 },
 		{ .name = "a budget that ends after the add stops before the store",
 		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00",
 		  .m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 }, .insns = 2,
