@@ -239,29 +239,36 @@ F80_QUICK bool f80_quick_add(uint16_t cw, struct f80 a, struct f80 b, bool negb,
 		return false;
 	uint64_t ea = a.sexp & 0x7FFF, eb = b.sexp & 0x7FFF, ma = a.mant, mb = b.mant;
 	uint64_t sa = a.sexp >> 15, sb = (uint64_t)((b.sexp >> 15) ^ negb);
-	/* |a| >= |b| from here on: swap under a mask */
-	uint64_t sw = -(uint64_t)((ea < eb) | ((ea == eb) & (ma < mb)));
-	uint64_t te = (ea ^ eb) & sw, tm = (ma ^ mb) & sw, ts = (sa ^ sb) & sw;
-	ea ^= te, eb ^= te, ma ^= tm, mb ^= tm, sa ^= ts, sb ^= ts;
-	unsigned d = (unsigned)(ea - eb);
+	/* The operand with the larger exponent first (selects, not branches). In units of its lsb
+	 * the other is bh plus the fraction bl (its low d bits, at the top of a word), so the sum
+	 * or difference is exact in two words. A sum that carries moves one place right (bl has no
+	 * bit 0 to lose: d < 64); a difference moves left by its leading zeros (nothing is lost
+	 * below it), and with equal exponents it may come out negative: then it is negated and
+	 * takes the other sign. */
+	bool swp = ea < eb;
+	uint64_t e1 = swp ? eb : ea, m1 = swp ? mb : ma, m2 = swp ? ma : mb, s1 = swp ? sb : sa;
+	unsigned d = (unsigned)(swp ? eb - ea : ea - eb);
 	if (__builtin_expect(d < 64, 1)) {
-		/* In units of a's lsb: b is bh plus the fraction bl (its low d bits, at the top of a
-		 * word), so the sum or difference is exact in two words. A sum that carries moves
-		 * one place right (bl has no bit 0 to lose: d < 64); a difference moves left by its
-		 * leading zeros (none are left below it: exact). */
-		uint64_t bh = mb >> d, bl = (mb << 1) << (63 - d);
-		uint64_t sum = ma + bh, c = sum < ma;
+		uint64_t bh = m2 >> d, bl = (m2 << 1) << (63 - d);
+		uint64_t sum = m1 + bh, c = sum < m1;
 		uint64_t shi = (sum >> c) | c << 63, slo = (bl >> c) | ((sum << 63) & -c);
-		uint64_t dhi = ma - bh - (bl != 0), dlo = -bl;
+		uint64_t neg = -(uint64_t)(bh > m1); /* only with d = 0, where bl = 0 */
+		uint64_t dhi = ((m1 - bh - (bl != 0)) ^ neg) - neg, dlo = -bl;
 		unsigned k = (unsigned)__builtin_clzll(dhi | 1);
 		dhi = (dhi << k) | ((dlo >> 1) >> (63 - k));
 		dlo <<= k;
 		uint64_t m = -(sa ^ sb); /* all ones for a difference */
 		if (__builtin_expect(!(m & !(dhi >> 63)), 1)) /* else it cancelled to nothing above */
-			return f80_quick_round(cw, sa, (int32_t)ea - 16383 + (int32_t)(c & ~m) - (int32_t)(k & m),
+			return f80_quick_round(cw, s1 ^ (neg & m & 1),
+					       (int32_t)e1 - 16383 + (int32_t)(c & ~m) - (int32_t)(k & m),
 					       (f80_u128)((shi & ~m) | (dhi & m)) << 64 | ((slo & ~m) | (dlo & m)),
 					       false, r, bits);
 	}
+	/* |a| >= |b| from here on: swap under a mask */
+	uint64_t sw = -(uint64_t)((ea < eb) | ((ea == eb) & (ma < mb)));
+	uint64_t te = (ea ^ eb) & sw, tm = (ma ^ mb) & sw, ts = (sa ^ sb) & sw;
+	ea ^= te, eb ^= te, ma ^= tm, mb ^= tm, sa ^= ts, sb ^= ts;
+	d = (unsigned)(ea - eb);
 	d = d > 127 ? 127 : d; /* beyond 127 places b is only sticky anyway */
 	f80_u128 A = (f80_u128)ma << 63, B = (f80_u128)mb << 63;
 	bool sticky = (B & (((f80_u128)1 << d) - 1)) != 0;
