@@ -291,7 +291,8 @@ static int fsqrt_st0(struct cpu *c, const struct insn *in)
 	struct fpu *f = &c->fpu;
 	unsigned top = top_of(f), bits;
 	struct f80 r;
-	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) || !f80_quick_sqrt(f->fcw, f->st[top], &r, &bits)))
+	if (unlikely((f->fsw & FSW_ES) || empty_p(f, top) ||
+		     !f80_quick_sqrt(f->fcw, f->st[top], &r, &bits)))
 		return fallback(c, in, op_fsqrt);
 	f->st[top] = r;
 	set_status(f, bits, top);
