@@ -11,6 +11,7 @@
 
 #include "cpu/flags.h"
 #include "cpu/optable.h"
+#include "cpu/shift.h"
 
 /* A 32-bit register operand: reg[k] is its byte offset in cpu.r, a multiple of 4. */
 #define R(in, k) (*(uint32_t *)((uint8_t *)c->r + (in)->reg[k]))
@@ -241,7 +242,7 @@ static const insn_fn *const mov_sizes[3] = { mov8_forms, mov16_forms, mov32_form
 static FORCE_INLINE int imul32(struct cpu *c, const struct insn *in, uint32_t a, uint32_t b)
 {
 	int64_t p = (int64_t)(int32_t)a * (int32_t)b;
-	set_flags(c, FL_CF | FL_OF, p != (int32_t)p ? FL_CF | FL_OF : 0);
+	set_cf_of(c, p != (int32_t)p ? FL_CF | FL_OF : 0);
 	R(in, 0) = (uint32_t)p;
 	return chain(c, in);
 }

@@ -52,11 +52,6 @@ static FORCE_INLINE int fast_jump(struct cpu *c, const struct insn *in, uint32_t
 	return ST_JUMP;
 }
 
-/* shift.c: SHL, SHR or SAR of a 32-bit value by a masked count of 1 to 31; *fl is EFLAGS in
- * and out (all of OSZAPC rewritten, as the generic handlers do). For the fast forms. */
-enum shift_kind { SHIFT_SHL, SHIFT_SHR, SHIFT_SAR };
-uint32_t shift32(enum shift_kind k, uint32_t d, unsigned cnt, uint32_t *fl);
-
 /* A handler specialised for this decoded instruction's form, or NULL for the generic one. */
 insn_fn fast_form(ZydisMnemonic m, const struct insn *in);
 /* For a CMP/TEST (first) directly followed by a Jcc (second) in one block, both with fast forms:

@@ -134,6 +134,20 @@ static inline void set_flags(struct cpu *c, uint32_t mask, uint32_t f)
 	c->eflags = (c->eflags & ~mask) | (f & mask);
 }
 
+/* Replace CF and OF, keeping SF, ZF, AF and PF (IMUL's fast forms). A lazy record's SF, ZF and
+ * PF come from its result and its AF from one XOR, so this needs no full flags_sync. */
+static FORCE_INLINE void set_cf_of(struct cpu *c, uint32_t f)
+{
+	const struct lazy_flags *l = &c->lf;
+	uint32_t fl = c->eflags & ~(FL_CF | FL_OF);
+	if (l->op != LF_NONE) {
+		uint32_t af = l->op == LF_LOGIC ? 0 : (l->a ^ (l->op >= LF_INC ? 1 : l->b) ^ l->res) & FL_AF;
+		fl = (fl & ~FL_SZAPC) | flags_szp(l->res, l->n) | af;
+		c->lf.op = LF_NONE;
+	}
+	c->eflags = fl | (f & (FL_CF | FL_OF));
+}
+
 /* Whether condition cc (0 O, 1 NO, 2 B, 3 NB, 4 Z, 5 NZ, 6 BE, 7 NBE, 8 S, 9 NS, 10 P, 11 NP,
  * 12 L, 13 NL, 14 LE, 15 NLE) holds for these flags. */
 static inline bool cond_holds(uint32_t fl, unsigned cc)
