@@ -12,7 +12,9 @@
  * value, an unmasked exception pending, memory that is not plain) runs the generic handler from
  * the untouched state, so the semantics are theirs; the unit and differential tests of the x87
  * run through these forms. Like fast.c's forms they chain (fast.h): eip and instret are not
- * current here, so FIP comes from insn_eip().
+ * current here, so FIP comes from insn_eip(). Three pairs gcc emits (a spill and reload, `x +=
+ * y` on a double in memory, FLD ST(i) then an operation on the copy) run as one step, chosen
+ * at decode time by fpu_fast_fuse (the end of this file).
  */
 #include "cpu/fpu_fast.h"
 
@@ -63,8 +65,8 @@ static inline void set_status(struct fpu *f, unsigned bits, unsigned top)
 	f->fsw = (uint16_t)sw;
 }
 
-/* FIP and FOP of a non-control instruction, and FDP with a memory operand (fpu_note; decode
- * put the 11-bit FOP in imm2). */
+/* FIP and FOP of a non-control instruction, as fpu_note records them (decode put the 11-bit FOP
+ * in imm2); the forms with a memory operand set FDP themselves. */
 static inline void note(struct cpu *c, const struct insn *in)
 {
 	c->fpu.fip = insn_eip(c, in);
