@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/fast.h"
+#include "cpu/fpu_fast.h"
 #include "cpu/insn.h"
 #include "cpu/optable.h"
 
@@ -247,6 +248,8 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	in->cc = row->cc;
 	in->fn = row->fn;
 	insn_fn fast = fast_form(zi.mnemonic, in);
+	if (!fast)
+		fast = fpu_fast_form(zi.mnemonic, in);
 	if (fast) {
 		in->fn = fast;
 		in->pfx |= PFX_CHAIN;
@@ -306,6 +309,8 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 	}
 	for (uint32_t i = 0; i + 1 < n; i++) {
 		insn_fn fused = (in[i].pfx & PFX_CHAIN) ? fast_fuse(&in[i], &in[i + 1]) : NULL;
+		if (!fused && (in[i].pfx & PFX_CHAIN))
+			fused = fpu_fast_fuse(&in[i], &in[i + 1]);
 		if (fused)
 			in[i].fn = fused;
 	}

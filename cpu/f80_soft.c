@@ -374,18 +374,26 @@ static unsigned add_core(uint16_t cw, struct f80 a, struct f80 b, bool negb, str
 
 unsigned f80_soft_add(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
+	unsigned bits;
+	if (f80_quick_add(cw, a, b, false, r, &bits))
+		return bits;
 	return add_core(cw, a, b, false, r);
 }
 
 unsigned f80_soft_sub(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
+	unsigned bits;
+	if (f80_quick_add(cw, a, b, true, r, &bits))
+		return bits;
 	return add_core(cw, a, b, true, r);
 }
 
 unsigned f80_soft_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
-	struct unp ua = unpack(a), ub = unpack(b);
 	unsigned bits;
+	if (f80_quick_mul(cw, a, b, r, &bits))
+		return bits;
+	struct unp ua = unpack(a), ub = unpack(b);
 	if (specials2(a, &ua, b, &ub, r, &bits))
 		return bits;
 	bool sign = ua.sign != ub.sign;
@@ -414,8 +422,10 @@ unsigned f80_soft_mul(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 
 unsigned f80_soft_div(uint16_t cw, struct f80 a, struct f80 b, struct f80 *r)
 {
-	struct unp ua = unpack(a), ub = unpack(b);
 	unsigned bits;
+	if (f80_quick_div(cw, a, b, r, &bits))
+		return bits;
+	struct unp ua = unpack(a), ub = unpack(b);
 	if (specials2(a, &ua, b, &ub, r, &bits))
 		return bits;
 	bool sign = ua.sign != ub.sign;
@@ -485,6 +495,9 @@ static uint64_t isqrt128(u128 n, u128 *rem)
 
 unsigned f80_soft_sqrt(uint16_t cw, struct f80 a, struct f80 *r)
 {
+	unsigned quick_bits;
+	if (f80_quick_sqrt(cw, a, r, &quick_bits))
+		return quick_bits;
 	struct unp u = unpack(a);
 	if (u.k == V_BAD) {
 		*r = f80_indefinite();
@@ -781,6 +794,8 @@ unsigned f80_soft_ld_f32(uint16_t cw, uint32_t v, struct f80 *r)
 unsigned f80_soft_ld_f64(uint16_t cw, uint64_t v, struct f80 *r)
 {
 	(void)cw;
+	if (f80_quick_ld_f64(v, r))
+		return 0;
 	return ld_fmt(v, 52, 11, r);
 }
 
@@ -835,6 +850,9 @@ unsigned f80_soft_st_f32(uint16_t cw, struct f80 a, uint32_t *r)
 
 unsigned f80_soft_st_f64(uint16_t cw, struct f80 a, uint64_t *r)
 {
+	unsigned bits;
+	if (f80_quick_st_f64(cw, a, r, &bits))
+		return bits;
 	return st_fmt(cw, a, 52, 11, r);
 }
 

@@ -13,7 +13,7 @@ CPU_SRCS := cpu/optable.c cpu/decode.c cpu/cache.c cpu/exec.c cpu/exception.c cp
 # emulator that computes on the host's x87 instead (a separate build directory, since every
 # object that includes cpu/f80.h changes).
 CPU_SRCS += cpu/fpu.c cpu/fpu_conv.c cpu/fpu_ldst.c cpu/fpu_arith.c cpu/fpu_cmp.c cpu/fpu_ctl.c \
-	cpu/fpu_transc_ops.c cpu/f80_soft.c
+	cpu/fpu_transc_ops.c cpu/f80_soft.c cpu/fpu_fast.c
 ifneq ($(filter x86_64-% i386-% i486-% i586-% i686-%,$(shell $(CC) -dumpmachine)),)
 CPU_SRCS += cpu/f80_host.c
 endif

@@ -219,6 +219,110 @@ static void test_soft_vs_host(void **state)
 	assert_int_equal(total, 0);
 }
 
+/* ---- the quick paths (f80.h) on their own ---------------------------------------------------- */
+
+/* A normal value for the quick paths: double-exact values of everyday magnitudes (the bulk of
+ * x87 code compiled for double), full 64-bit significands, significands next to a power of two
+ * (carries out of rounding, exact squares), and exponents next to the edges of the register and
+ * double ranges, where a quick path must give up. */
+static struct f80 rand_normal(struct rng *r)
+{
+	uint16_t s = (uint16_t)(below(r, 4) == 0 ? 0x8000 : 0);
+	uint64_t m = next(r) | 1ull << 63;
+	switch (below(r, 8)) {
+	case 0: case 1: case 2:
+		return (struct f80){ m & ~0x7FFull, (uint16_t)(s | (0x3FFF - 12 + below(r, 24))) };
+	case 3:
+		return (struct f80){ m, (uint16_t)(s | (0x3FFF - 40 + below(r, 80))) };
+	case 4: /* all ones, or a power of two and a little */
+		return (struct f80){ below(r, 2) ? ~0ull >> below(r, 3) << below(r, 3) | 1ull << 63
+						 : 1ull << 63 | (next(r) & 0xFF),
+				     (uint16_t)(s | (0x3FFF - 4 + below(r, 8))) };
+	case 5: /* near the double range's edges */
+		return (struct f80){ m, (uint16_t)(s | ((below(r, 2) ? 0x3FFF + 1023 : 0x3FFF - 1022) +
+							below(r, 6) - 3)) };
+	case 6: /* near the register range's edges */
+		return (struct f80){ m, (uint16_t)(s | (below(r, 2) ? 0x7FFE - below(r, 3) : 1 + below(r, 3))) };
+	default: /* the square of a 32-bit integer: an exact root */
+	{
+		uint64_t k = (next(r) >> 32) | 1ull << 31, sq = k * k;
+		return (struct f80){ sq << __builtin_clzll(sq), (uint16_t)(0x3FFF + below(r, 16)) };
+	}
+	}
+}
+
+/* Mostly what compiled code runs under (round to nearest, 64- or 53-bit precision, all
+ * masked), now and then any control word. */
+static uint16_t rand_quick_cw(struct rng *r)
+{
+	switch (below(r, 4)) {
+	case 0: return 0x037F;
+	case 1: return 0x027F;
+	default: return rand_cw(r);
+	}
+}
+
+struct quick_tally {
+	unsigned taken, bad;
+};
+
+static void quick_check(struct quick_tally *t, const char *name, uint16_t cw, struct f80 a, struct f80 b,
+			bool taken, unsigned qs, struct f80 q, unsigned hs, struct f80 h)
+{
+	if (!taken)
+		return;
+	t->taken++;
+	if (qs != hs || !same(q, h)) {
+		if (t->bad++ < 6)
+			fprintf(stderr, "quick %s cw %04x a %04x:%016llx b %04x:%016llx: host %04x %04x:%016llx quick %04x %04x:%016llx\n",
+				name, cw, a.sexp, (unsigned long long)a.mant, b.sexp, (unsigned long long)b.mant,
+				hs, h.sexp, (unsigned long long)h.mant, qs, q.sexp, (unsigned long long)q.mant);
+	}
+}
+
+/* Every quick path, called directly, against the host wherever it takes the case; and it must
+ * take most of these cases, or the fast path would be dead code that the test cannot see. */
+static void test_quick_vs_host(void **state)
+{
+	(void)state;
+	struct rng r = { 0x9E3779B97F4A7C15ull };
+	struct quick_tally t = { 0, 0 };
+	const unsigned n = 200000;
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t cw = rand_quick_cw(&r);
+		struct f80 a = rand_normal(&r), b = below(&r, 4) ? rand_normal(&r) : rand_near(&r, a);
+		struct f80 h = { 0, 0 }, q = { 0, 0 };
+		unsigned hs, qs = 0;
+		bool tk;
+		hs = f80_host_add(cw, a, b, &h);
+		tk = f80_quick_add(cw, a, b, false, &q, &qs);
+		quick_check(&t, "add", cw, a, b, tk, qs, q, hs, h);
+		hs = f80_host_sub(cw, a, b, &h);
+		tk = f80_quick_add(cw, a, b, true, &q, &qs);
+		quick_check(&t, "sub", cw, a, b, tk, qs, q, hs, h);
+		hs = f80_host_mul(cw, a, b, &h);
+		tk = f80_quick_mul(cw, a, b, &q, &qs);
+		quick_check(&t, "mul", cw, a, b, tk, qs, q, hs, h);
+		hs = f80_host_div(cw, a, b, &h);
+		tk = f80_quick_div(cw, a, b, &q, &qs);
+		quick_check(&t, "div", cw, a, b, tk, qs, q, hs, h);
+		hs = f80_host_sqrt(cw, a, &h);
+		tk = f80_quick_sqrt(cw, a, &q, &qs);
+		quick_check(&t, "sqrt", cw, a, b, tk, qs, q, hs, h);
+		uint64_t hv = 0, qv = 0;
+		hs = f80_host_st_f64(cw, a, &hv);
+		tk = f80_quick_st_f64(cw, a, &qv, &qs);
+		quick_check(&t, "st-f64", cw, a, b, tk, qs, (struct f80){ qv, 0 }, hs, (struct f80){ hv, 0 });
+		uint64_t v = next(&r);
+		hs = f80_host_ld_f64(cw, v, &h);
+		tk = f80_quick_ld_f64(v, &q);
+		quick_check(&t, "ld-f64", cw, a, b, tk, 0, q, hs, h);
+	}
+	fprintf(stderr, "quick paths took %u of %u cases\n", t.taken, 7 * n);
+	assert_int_equal(t.bad, 0);
+	assert_true(t.taken > 7 * n / 2);
+}
+
 #else
 
 static void test_soft_vs_host(void **state)
@@ -228,12 +332,18 @@ static void test_soft_vs_host(void **state)
 	skip();
 }
 
+static void test_quick_vs_host(void **state)
+{
+	test_soft_vs_host(state);
+}
+
 #endif
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_soft_vs_host),
+		cmocka_unit_test(test_quick_vs_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,67 @@ static void test_fcomi(void **state)
 	RUN_ROWS(rows);
 }
 
+/* gcc's spill and reload of a double (FSTP m64fp then FLD m64fp of the same operand), its
+ * `x += y` (FADD m64fp then FSTP m64fp of the same operand) and its copy of a register to work
+ * on (FLD ST(i) then an operation on ST(0)), which the fast forms run as one step each
+ * (cpu/fpu_fast.c): the reload must see the value rounded to double, the store's C1 must replace
+ * the add's, and a budget that ends between the two must stop before the second. Recorded on
+ * the host. */
+static void test_spill_reload(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		/* fldpi; fstp qword [0x8000]; fld qword [0x8000]; fldpi; fsubp st1,st0;
+		 * fstp qword [0x8008]; fnstsw ax */
+		{ .name = "a reloaded spill is the double: pi as a double minus pi is -1.2246e-16",
+		  .code = "d9 eb dd 1d 00 80 00 00 dd 05 00 80 00 00 d9 eb de e9 dd 1d 08 80 00 00 df e0",
+		  .insns = 7, .want_r = { 0x0020 },
+		  .want_m = { 0x54442D18, 0x400921FB, 0x00000000, 0xBCA1A800 } },
+		{ .name = "a budget that ends after the spill stops before the reload",
+		  .code = "d9 eb dd 1d 00 80 00 00 dd 05 00 80 00 00",
+		  .insns = 2, .want_eip = TVM_CODE + 8,
+		  .want_m = { 0x54442D18, 0x400921FB } },
+		/* fld qword [0x8000]; fadd qword [0x8008]; fstp qword [0x8008]; fnstsw ax: x += y */
+		{ .name = "x += y stored back rounds down to pi: PE, and C1 is the store's (clear)",
+		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00 df e0",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000001, 0x3CB00000 }, .insns = 4,
+		  .want_r = { 0x0020 },
+		  .want_m = { 0x54442D18, 0x400921FB, 0x54442D18, 0x400921FB } },
+		{ .name = "x += y stored back rounds up: PE and C1 from the store",
+		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00 df e0",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 }, .insns = 4,
+		  .want_r = { 0x0220 },
+		  .want_m = { 0x54442D18, 0x400921FB, 0x54442D19, 0x400921FB } },
+		/* fldcw [0x1014] (0x035F: PE unmasked, the word after the code); fldpi;
+		 * fstp qword [0x8000]; fld qword [0x8000] */
+		{ .name = "an unmasked inexact spill makes the reload raise #MF, the double stored",
+		  .code = "d9 2d 14 10 00 00 d9 eb dd 1d 00 80 00 00 dd 05 00 80 00 00 5f 03",
+		  .insns = 4, .want_exit = CPU_EXIT_FAULT, .want_fault = 16,
+		  .want_eip = TVM_CODE + 14, .want_m = { 0x54442D18, 0x400921FB } },
+		/* fldcw [0x1018] (0x035F); fld qword [0x8000]; fadd qword [0x8008];
+		 * fstp qword [0x8008] */
+		{ .name = "an unmasked inexact x += y makes the store raise #MF, nothing stored",
+		  .code = "d9 2d 18 10 00 00 dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00 5f 03",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000001, 0x3C100000 }, .insns = 4,
+		  .want_exit = CPU_EXIT_FAULT, .want_fault = 16, .want_eip = TVM_CODE + 18,
+		  .want_m = { 0x54442D18, 0x400921FB, 0x00000001, 0x3C100000 } },
+		/* fldpi; fld st0; fsqrt; fstp qword [0x8000]; fld st0; fmul st0,st0;
+		 * fstp qword [0x8008]; fnstsw ax: a register copied to the top and worked on */
+		{ .name = "the square root and the square of a copy of pi, stored as doubles",
+		  .code = "d9 eb d9 c0 d9 fa dd 1d 00 80 00 00 d9 c0 d8 c8 dd 1d 08 80 00 00 df e0",
+		  .insns = 8, .want_r = { 0x3820 },
+		  .want_m = { 0x91B4EF6B, 0x3FFC5BF8, 0xC9BE45DE, 0x4023BD3C } },
+		{ .name = "a budget that ends after the copy stops before the square root",
+		  .code = "d9 eb d9 c0 d9 fa", .insns = 2, .want_eip = TVM_CODE + 4 },
+		{ .name = "a budget that ends after the add stops before the store",
+		  .code = "dd 05 00 80 00 00 dc 05 08 80 00 00 dd 1d 08 80 00 00",
+		  .m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 }, .insns = 2,
+		  .want_eip = TVM_CODE + 12,
+		  .want_m = { 0x54442D18, 0x400921FB, 0x00000000, 0x3CB80000 } },
+	};
+	RUN_ROWS(rows);
+}
+
 static void test_env_layout(void **state)
 {
 	(void)state;
@@ -339,7 +400,7 @@ static void run_native(uint8_t *exec, const uint8_t *code, size_t n, const uint8
 }
 
 static void run_emulated(struct tvm *t, const uint8_t *code, size_t n, const uint8_t *img_in,
-			 const uint8_t *op_in, uint32_t flags, struct outcome *o)
+			 const uint8_t *op_in, uint32_t flags, int insns, struct outcome *o)
 {
 	struct cpu *c = tvm_cpu(t);
 	tvm_poke(t, TVM_CODE, code, n);
@@ -349,7 +410,7 @@ static void run_emulated(struct tvm *t, const uint8_t *code, size_t n, const uin
 	c->r[REG_EAX] = EMU_OP;
 	c->r[REG_EBX] = EMU_IMG;
 	c->eflags = flags | 2;
-	enum cpu_exit ex = tvm_run(t, 3);
+	enum cpu_exit ex = tvm_run(t, insns);
 	assert_int_equal(ex, CPU_EXIT_BUDGET);
 	tvm_peek(t, EMU_IMG + 0x100, o->img, IMG);
 	tvm_peek(t, EMU_OP, o->op, OPBUF);
@@ -527,7 +588,7 @@ static void test_against_host(void **state)
 			size_t n = build_code(code, forms[k].b, forms[k].n);
 			struct outcome host, emu;
 			run_native(exec, code, n, img, op, fl, &host);
-			run_emulated(t, code, n, img, op, fl, &emu);
+			run_emulated(t, code, n, img, op, fl, 3, &emu);
 			cases++;
 
 			bool bad = host.flags != emu.flags;
@@ -558,6 +619,73 @@ static void test_against_host(void **state)
 	}
 	fprintf(stderr, "x87 forms against the host: %zu forms, %u cases, %u mismatches\n", nf,
 		cases, failures);
+	tvm_free(t);
+	munmap(exec, 4096);
+	assert_int_equal(failures, 0);
+}
+
+/* Whether the saved images, memory operands and flags of two runs agree (pointer fields and an
+ * FOP the host left 0 aside, as above). */
+static bool outcomes_agree(const struct outcome *h, const struct outcome *e)
+{
+	bool bad = h->flags != e->flags || memcmp(h->op, e->op, OPBUF);
+	for (unsigned i = 0; i < IMG; i++)
+		if (!pointer_byte(i) && h->img[i] != e->img[i] && !(fop_byte(i) && w16(h->img + 18) == 0))
+			bad = true;
+	return !bad;
+}
+
+/* The pairs the fast forms run as one step, and the ones that follow FLD ST(i) in gcc's code,
+ * from random states on the host and in the emulator: FRSTOR; the two instructions; FNSAVE.
+ * [eax] is the memory operand of both. Exceptions are all masked here (the rows cover an
+ * exception pending between the two). */
+static void test_pairs_against_host(void **state)
+{
+	(void)state;
+	static const uint8_t arith_reg[] = { 0, 1, 4, 5, 6, 7 }; /* ADD MUL SUB SUBR DIV DIVR */
+	uint8_t *exec = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(exec != MAP_FAILED);
+	struct tvm *t = tvm_new();
+	struct rng r = { 0xC2B2AE3D27D4EB4Full };
+	unsigned failures = 0, cases = 0;
+	for (unsigned it = 0; it < 40000; it++) {
+		uint8_t pair[4], op_r = arith_reg[below(&r, 6)], i = (uint8_t)below(&r, 8);
+		switch (below(&r, 5)) {
+		case 0: /* FSTP m64fp; FLD m64fp */
+			memcpy(pair, (const uint8_t[]){ 0xDD, 0x18, 0xDD, 0x00 }, 4);
+			break;
+		case 1: /* FOP m64fp; FSTP m64fp */
+			memcpy(pair, (const uint8_t[]){ 0xDC, (uint8_t)(op_r << 3), 0xDD, 0x18 }, 4);
+			break;
+		case 2: /* FLD ST(i); FOP m64fp */
+			memcpy(pair, (const uint8_t[]){ 0xD9, (uint8_t)(0xC0 | i), 0xDC, (uint8_t)(op_r << 3) }, 4);
+			break;
+		case 3: /* FLD ST(i); FOP ST(0), ST(j) */
+			memcpy(pair, (const uint8_t[]){ 0xD9, (uint8_t)(0xC0 | i), 0xD8,
+							(uint8_t)(0xC0 | op_r << 3 | below(&r, 8)) }, 4);
+			break;
+		default: /* FLD ST(i); FSQRT */
+			memcpy(pair, (const uint8_t[]){ 0xD9, (uint8_t)(0xC0 | i), 0xD9, 0xFA }, 4);
+			break;
+		}
+		uint8_t img[IMG], op[OPBUF], code[32];
+		rand_image(&r, img);
+		img[0] |= 0x3F; /* all masked: the second instruction waits, and #MF would end the host's run */
+		rand_operand(&r, op);
+		uint32_t fl = (uint32_t)next(&r) & FL_OSZAPC;
+		size_t n = build_code(code, pair, 4);
+		struct outcome host, emu;
+		run_native(exec, code, n, img, op, fl, &host);
+		run_emulated(t, code, n, img, op, fl, 4, &emu);
+		cases++;
+		if (!outcomes_agree(&host, &emu) && failures++ < 4) {
+			fprintf(stderr, "mismatch: %02x %02x %02x %02x (case %u)\n", pair[0], pair[1],
+				pair[2], pair[3], it);
+			explain(img, op, &host, &emu);
+		}
+	}
+	fprintf(stderr, "x87 pairs against the host: %u cases, %u mismatches\n", cases, failures);
 	tvm_free(t);
 	munmap(exec, 4096);
 	assert_int_equal(failures, 0);
@@ -600,6 +728,11 @@ static void test_against_host(void **state)
 	skip(); /* no host x87 to compare with */
 }
 
+static void test_pairs_against_host(void **state)
+{
+	test_against_host(state);
+}
+
 #endif
 
 int main(void)
@@ -610,7 +743,9 @@ int main(void)
 		cmocka_unit_test(test_fxam),
 		cmocka_unit_test(test_fcomi),
 		cmocka_unit_test(test_env_layout),
+		cmocka_unit_test(test_spill_reload),
 		cmocka_unit_test(test_against_host),
+		cmocka_unit_test(test_pairs_against_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
