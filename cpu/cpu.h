@@ -79,7 +79,7 @@ struct cpu {
 	uint32_t eflags;       /* OSZAPC, DF, AC, ID and bit 1; IF lives in page 0 (irq_enable);
 				* OSZAPC are stale while lf.op != LF_NONE (flags.h) */
 	struct lazy_flags {    /* the last flag-setting ALU operation, not yet turned into flags */
-		uint32_t res, a, b; /* result and operands (b = the old CF for INC/DEC) */
+		uint32_t res, a, b; /* result and operands (a and b of ADD/SUB, a of INC/DEC) */
 		uint32_t cf;        /* CF, 0 or 1, computed when recorded: INC, DEC, ADC and SBB
 				     * read it, and it is one compare */
 		uint8_t op;         /* enum lazy_op, LF_NONE when eflags is current */
@@ -95,8 +95,10 @@ struct cpu {
 	 * (x - blk->in), as if the block had run from its start. fast.h's fast_sync() makes eip
 	 * and instret current. */
 	struct block *blk;          /* the running block (chains may move on to its successors) */
-	uint32_t hops;              /* blocks a chain may still move on to (bounds its depth where
-				     * the compiler did not make the chaining calls tail calls) */
+	uint64_t chain_stop;        /* a chain moves on into another block only while the count
+				     * it reaches there is below this: stop_at, or less to bound
+				     * its depth where the compiler did not make its calls tail
+				     * calls (the sanitizer builds) */
 	uint32_t blk_eip;           /* address of its first instruction */
 	uint64_t run_instret;
 	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */

@@ -60,9 +60,10 @@ static int irq_point(struct cpu *c)
 
 static enum cpu_exit run_traced(struct cpu *c);
 
-/* Blocks one call from the loop may chain through: enough that the loop's indirect call is
- * rare, few enough that the stack stays small if a build (the sanitizers') keeps the calls. */
-#define CHAIN_HOPS 64
+/* Instructions one call from the loop may chain through at most: enough that the loop's
+ * indirect call is rare, few enough that the stack stays small if a build (the sanitizers')
+ * keeps the chaining calls as calls. */
+#define CHAIN_INSNS 1024
 
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 {
@@ -132,7 +133,8 @@ static enum cpu_exit run_loop(struct cpu *c)
 		 * of the block it reached. */
 		while (in < c->run_end) {
 			c->run_pos = in;
-			c->hops = CHAIN_HOPS;
+			c->chain_stop = c->stop_at - c->instret > CHAIN_INSNS ? c->instret + CHAIN_INSNS
+									   : c->stop_at;
 			int st = in->fn(c, in);
 			b = c->blk;
 			if (st == ST_CHAINED) {
@@ -197,7 +199,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 		c->run_instret = c->instret; /* in is the first of its block */
 		c->blk = blk;
 		c->blk_eip = eip;
-		c->hops = 1; /* nor into other blocks */
+		c->chain_stop = 0; /* nor into other blocks */
 		int st = in->fn(c, in);
 		if (st == ST_CHAINED)
 			st = ST_NEXT; /* it retired; eip and instret are still its own */

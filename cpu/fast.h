@@ -67,7 +67,7 @@ static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct 
 				   uint32_t to)
 {
 	uint64_t done = c->run_instret + in->idx + 1u; /* in has retired */
-	if (!t || done >= c->stop_at || --c->hops == 0)
+	if (!t || done >= c->chain_stop)
 		return fast_jump(c, in, to);
 	uint64_t left = c->stop_at - done;
 	c->blk = t;

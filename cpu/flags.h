@@ -76,8 +76,8 @@ static inline uint32_t lazy_compute(const struct lazy_flags *l)
 	case LF_ADD: return flags_add(l->a, l->b, 0, l->n);
 	case LF_SUB: return flags_sub(l->a, l->b, 0, l->n);
 	case LF_LOGIC: return flags_logic(l->res, l->n);
-	case LF_INC: return (flags_add(l->a, 1, 0, l->n) & ~FL_CF) | (l->b ? FL_CF : 0);
-	default: return (flags_sub(l->a, 1, 0, l->n) & ~FL_CF) | (l->b ? FL_CF : 0);
+	case LF_INC: return (flags_add(l->a, 1, 0, l->n) & ~FL_CF) | (l->cf ? FL_CF : 0);
+	default: return (flags_sub(l->a, 1, 0, l->n) & ~FL_CF) | (l->cf ? FL_CF : 0);
 	}
 }
 
@@ -100,14 +100,19 @@ static inline uint32_t cpu_eflags(struct cpu *c)
 static FORCE_INLINE void lazy_set(struct cpu *c, enum lazy_op op, unsigned n, uint32_t res, uint32_t a,
 			    uint32_t b)
 {
-	uint32_t m = size_mask(n), cf;
+	/* Only what each operation's flags are computed from is stored: a logical operation's
+	 * come from its result alone, INC's and DEC's from the operand and the kept CF. */
+	uint32_t m = size_mask(n);
+	struct lazy_flags *l = &c->lf;
+	l->res = res;
+	l->op = (uint8_t)op;
+	l->n = (uint8_t)n;
 	switch (op) {
-	case LF_ADD: cf = (res & m) < (a & m); break;
-	case LF_SUB: cf = (a & m) < (b & m); break;
-	case LF_LOGIC: cf = 0; break;
-	default: cf = b; break; /* INC, DEC: the CF they keep */
+	case LF_ADD: l->a = a; l->b = b; l->cf = (res & m) < (a & m); break;
+	case LF_SUB: l->a = a; l->b = b; l->cf = (a & m) < (b & m); break;
+	case LF_LOGIC: l->cf = 0; break;
+	default: l->a = a; l->cf = b; break; /* INC, DEC: b is the CF they keep */
 	}
-	c->lf = (struct lazy_flags){ res, a, b, cf, (uint8_t)op, (uint8_t)n };
 }
 
 /* CF alone, without computing the rest (INC and DEC keep it). */
