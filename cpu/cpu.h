@@ -91,7 +91,7 @@ struct cpu {
 	const struct insn *run_pos; /* the instruction a returned status is about (exec.c) */
 	const struct insn *run_end; /* chained handlers stop here: the end of this run of a block */
 	/* While chained handlers run, eip and instret are not kept per instruction: instruction
-	 * x of the running block lies at blk_eip + x->off and retires as number run_instret +
+	 * x of the running block lies at blk->eip + x->off and retires as number run_instret +
 	 * (x - blk->in), as if the block had run from its start. fast.h's fast_sync() makes eip
 	 * and instret current. */
 	struct block *blk;          /* the running block (chains may move on to its successors) */
@@ -99,7 +99,6 @@ struct cpu {
 				     * it reaches there is below this: stop_at, or less to bound
 				     * its depth where the compiler did not make its calls tail
 				     * calls (the sanitizer builds) */
-	uint32_t blk_eip;           /* address of its first instruction */
 	uint64_t run_instret;
 	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */
 	uint8_t soft_vector;   /* with ST_SOFTINT: the vector */

@@ -125,7 +125,6 @@ static enum cpu_exit run_loop(struct cpu *c)
 		c->leave_block = false;
 		c->run_end = in + (b->n < left ? b->n : left);
 		c->blk = b;
-		c->blk_eip = b->eip;
 		c->run_instret = c->instret;
 		/* Here, as before every handler the loop calls, eip and instret are in's, and
 		 * run_instret is instret less in's index in the block. A chain may go on into the
@@ -198,7 +197,6 @@ static enum cpu_exit run_traced(struct cpu *c)
 		c->run_end = in + 1; /* one instruction per line: no chaining on */
 		c->run_instret = c->instret; /* in is the first of its block */
 		c->blk = blk;
-		c->blk_eip = eip;
 		c->chain_stop = 0; /* nor into other blocks */
 		int st = in->fn(c, in);
 		if (st == ST_CHAINED)

@@ -24,7 +24,7 @@ static FORCE_INLINE int chain(struct cpu *c, const struct insn *in)
 /* The address of instruction in of the running block. */
 static FORCE_INLINE uint32_t insn_eip(const struct cpu *c, const struct insn *in)
 {
-	return c->blk_eip + in->off;
+	return c->blk->eip + in->off;
 }
 
 /* Make eip and instret those of instruction in (not yet run), as a generic handler needs. */
@@ -71,7 +71,6 @@ static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct 
 		return fast_jump(c, in, to);
 	uint64_t left = c->stop_at - done;
 	c->blk = t;
-	c->blk_eip = t->eip;
 	c->run_instret = done;
 	c->run_end = t->in + (t->n < left ? t->n : left);
 	if (t->in[0].pfx & PFX_CHAIN)
