@@ -205,7 +205,7 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	in->len = zi.length;
 	if (zi.address_width == 16)
 		in->pfx |= PFX_A16;
-	in->mnem = (uint16_t)zi.mnemonic;
+	in->mnem = (uint16_t)(hint_nop ? ZYDIS_MNEMONIC_NOP : zi.mnemonic); /* op_generic's row */
 	in->base = in->index = NOREG;
 
 	/* Anything the opcode table does not list raises #UD (fault_error 0): UD0/UD1/UD2, SALC
@@ -246,7 +246,7 @@ static int decode_at(struct cpu *c, uint32_t eip, struct insn *in)
 	if (zi.operand_width == 16)
 		in->pfx |= PFX_O16;
 	in->cc = row->cc;
-	in->fn = row->fn;
+	in->fn = op_generic; /* row->fn, entered so that a chain may reach it */
 	insn_fn fast = fast_form(zi.mnemonic, in);
 	if (!fast)
 		fast = fpu_fast_form(zi.mnemonic, in);

@@ -594,6 +594,12 @@ static bool is_r32(const struct insn *in, int k)
 	return is_reg(in, k, 4);
 }
 
+int op_generic(struct cpu *c, const struct insn *in)
+{
+	fast_enter_generic(c, in);
+	return optable_find((ZydisMnemonic)in->mnem)->fn(c, in);
+}
+
 /* The form of a two-operand n-byte instruction, or FORMS when it has none of ours. */
 static enum form form_of(const struct insn *in, unsigned n)
 {

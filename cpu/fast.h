@@ -7,15 +7,17 @@
 #include "cpu/insn.h"
 
 /* Chaining. A specialised handler (PFX_CHAIN) jumps straight to the next instruction's handler
- * when it is specialised too and the run of the block (cpu.run_end, set by the run loop) is not
- * over: a run of them costs one call from the loop and a tail call each, each from its own
+ * while the run of the block (cpu.run_end, set by the run loop) is not over. Any handler may be
+ * entered so: an instruction without a specialised form has op_generic (or one of the special
+ * entries of system.c), which first brings eip and instret up to date (fast_enter_generic) and
+ * returns its status to the loop. A chain of specialised handlers: a run of them costs one call from the loop and a tail call each, each from its own
  * site, which the host predicts far better than the loop's one indirect call. They keep no
  * per-instruction bookkeeping: eip and instret follow from the position in the block (cpu.h). When the chain stops, cpu.run_pos says where: the next
  * instruction to run (ST_CHAINED), or the one whose status is returned. */
 static FORCE_INLINE int chain(struct cpu *c, const struct insn *in)
 {
 	const struct insn *nx = in + 1;
-	if (__builtin_expect(nx < c->run_end && (nx->pfx & PFX_CHAIN), 1))
+	if (__builtin_expect(nx < c->run_end, 1))
 		return nx->fn(c, nx);
 	c->run_pos = nx;
 	return ST_CHAINED;
@@ -33,6 +35,17 @@ static FORCE_INLINE void fast_sync(struct cpu *c, const struct insn *in)
 	c->instret = c->run_instret + in->idx;
 	c->eip = insn_eip(c, in);
 }
+
+/* The start of every handler that is not a specialised form: eip and instret made current
+ * (a chain may have entered it), and the status it returns is about it. */
+static FORCE_INLINE void fast_enter_generic(struct cpu *c, const struct insn *in)
+{
+	fast_sync(c, in);
+	c->run_pos = in;
+}
+
+/* An instruction without a specialised form: its opcode table handler, entered as above. */
+int op_generic(struct cpu *c, const struct insn *in);
 
 /* A specialised handler's way out to the generic one (memory that is not plain, a fault):
  * it runs with eip and instret current, and its status goes back to the loop. */

@@ -1,5 +1,6 @@
 /* system.c - ports, CPUID, RDTSC, the two virtual instructions, and the entries decode makes
  * for instructions that fault or are not implemented. */
+#include "cpu/fast.h"
 #include "cpu/insn.h"
 #include "cpu/optable.h"
 
@@ -62,7 +63,7 @@ int op_rdtsc(struct cpu *c, const struct insn *in)
  * the timeout in microseconds. */
 int op_idle(struct cpu *c, const struct insn *in)
 {
-	(void)in;
+	fast_enter_generic(c, in);
 	const struct dva_regs *p0 = cpu_page0(c);
 	if (p0->irq_pending & p0->irq_mask) {
 		c->r[REG_EAX] = 0;
@@ -75,7 +76,7 @@ int op_idle(struct cpu *c, const struct insn *in)
 /* TERMINATE (0F 3F 02): status = EAX & 0xFF. */
 int op_terminate(struct cpu *c, const struct insn *in)
 {
-	(void)in;
+	fast_enter_generic(c, in);
 	c->exit_status = (uint8_t)c->r[REG_EAX];
 	return ST_TERMINATE;
 }
@@ -84,6 +85,7 @@ int op_terminate(struct cpu *c, const struct insn *in)
  * kind bits W/I, completed from the address), disp = the #PF address. */
 int op_fault(struct cpu *c, const struct insn *in)
 {
+	fast_enter_generic(c, in);
 	if (in->imm == DVA_VEC_PF) {
 		mem_fault(&c->mem, in->disp, in->imm2);
 		return ST_FAULT;
@@ -94,7 +96,6 @@ int op_fault(struct cpu *c, const struct insn *in)
 /* An instruction the emulator does not implement yet (in->mnem names it). */
 int op_unimpl(struct cpu *c, const struct insn *in)
 {
-	(void)c;
-	(void)in;
+	fast_enter_generic(c, in);
 	return ST_UNIMPL;
 }
