@@ -314,6 +314,11 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		if (fused)
 			in[i].fn = fused;
 	}
+	for (uint32_t i = 0; i + 1 < n; i++) {
+		insn_fn nf = (in[i].pfx & PFX_CHAIN) ? fast_dead_flags(&in[i], &in[i + 1]) : NULL;
+		if (nf)
+			in[i].fn = nf;
+	}
 	if (c->shared && c->shared->pool_bytes < CACHE_SHARED_MAX && a > eip &&
 	    read_only_code(&c->mem, eip, a)) {
 		struct block *b = cache_add(c->shared, eip, a, in, n);

@@ -731,3 +731,71 @@ insn_fn fast_fuse(const struct insn *first, const struct insn *second)
 			return fusions[i].fused[second->cc];
 	return NULL;
 }
+
+/* Dead flags. When the next instruction of the block rewrites all six arithmetic flags and
+ * cannot fault (a register-only CMP, TEST, ADD, SUB, AND, OR or XOR, fused or not), the flags
+ * of a register-only ADD, SUB, AND, OR, XOR, INC or DEC before it are never seen, provided
+ * the next one runs: these variants skip recording them, and do the whole instruction when the
+ * run ends between the two (a budget, single-stepping), so every state a stop can show is
+ * exact. */
+#define NOFLAGS_ALU(name, expr)                                                               \
+	static int name##_nf(struct cpu *c, const struct insn *in)                             \
+	{                                                                                      \
+		if (unlikely(in + 1 >= c->run_end))                                                \
+			return name(c, in);                                                        \
+		R(in, 0) = (expr);                                                                 \
+		return in[1].fn(c, in + 1);                                                        \
+	}
+NOFLAGS_ALU(add32_rr, R(in, 0) + R(in, 1))
+NOFLAGS_ALU(add32_ri, R(in, 0) + in->imm)
+NOFLAGS_ALU(sub32_rr, R(in, 0) - R(in, 1))
+NOFLAGS_ALU(sub32_ri, R(in, 0) - in->imm)
+NOFLAGS_ALU(and32_rr, R(in, 0) & R(in, 1))
+NOFLAGS_ALU(and32_ri, R(in, 0) & in->imm)
+NOFLAGS_ALU(or32_rr, R(in, 0) | R(in, 1))
+NOFLAGS_ALU(or32_ri, R(in, 0) | in->imm)
+NOFLAGS_ALU(xor32_rr, R(in, 0) ^ R(in, 1))
+NOFLAGS_ALU(xor32_ri, R(in, 0) ^ in->imm)
+NOFLAGS_ALU(inc32_r, R(in, 0) + 1)
+NOFLAGS_ALU(dec32_r, R(in, 0) - 1)
+
+static const struct {
+	insn_fn full, nf;
+} noflags[] = {
+	{ add32_rr, add32_rr_nf }, { add32_ri, add32_ri_nf }, { sub32_rr, sub32_rr_nf },
+	{ sub32_ri, sub32_ri_nf }, { and32_rr, and32_rr_nf }, { and32_ri, and32_ri_nf },
+	{ or32_rr, or32_rr_nf },   { or32_ri, or32_ri_nf },   { xor32_rr, xor32_rr_nf },
+	{ xor32_ri, xor32_ri_nf }, { inc32_r, inc32_r_nf },   { dec32_r, dec32_r_nf },
+};
+
+/* Whether fn rewrites all of OSZAPC without reading them and cannot fault. */
+static bool kills_flags(insn_fn fn)
+{
+	static const insn_fn *const plain[] = {
+		&cmp32_forms[F_RR], &cmp32_forms[F_RI], &cmp8_forms[F_RR], &cmp8_forms[F_RI],
+		&test32_forms[F_RR], &test32_forms[F_RI], &test8_forms[F_RR], &test8_forms[F_RI],
+		&add32_forms[F_RR], &add32_forms[F_RI], &sub32_forms[F_RR], &sub32_forms[F_RI],
+		&and32_forms[F_RR], &and32_forms[F_RI], &or32_forms[F_RR], &or32_forms[F_RI],
+		&xor32_forms[F_RR], &xor32_forms[F_RI],
+	};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (fn == *plain[i])
+			return true;
+		/* and a register-only CMP or TEST fused with the Jcc after it */
+		for (size_t f = 0; f < sizeof(fusions) / sizeof(fusions[0]); f++)
+			for (unsigned cc = 0; fusions[f].first == plain[i] && cc < 16; cc++)
+				if (fn == fusions[f].fused[cc])
+					return true;
+	}
+	return false;
+}
+
+insn_fn fast_dead_flags(const struct insn *in, const struct insn *next)
+{
+	if (!kills_flags(next->fn))
+		return NULL;
+	for (size_t i = 0; i < sizeof(noflags) / sizeof(noflags[0]); i++)
+		if (in->fn == noflags[i].full)
+			return noflags[i].nf;
+	return NULL;
+}

@@ -70,6 +70,9 @@ insn_fn fast_form(ZydisMnemonic m, const struct insn *in);
 /* For a CMP/TEST (first) directly followed by a Jcc (second) in one block, both with fast forms:
  * the handler that runs the pair at first's place, or NULL. */
 insn_fn fast_fuse(const struct insn *first, const struct insn *second);
+/* For a register-only ALU form (in) whose flags the next instruction of its block (next, after
+ * fusion) rewrites before anything can see them: the variant that skips them, or NULL. */
+insn_fn fast_dead_flags(const struct insn *in, const struct insn *next);
 
 /* A control transfer to to, whose block t (or NULL) was found: when the budget allows, the
  * chain goes on into it without returning to the run loop (which would make one

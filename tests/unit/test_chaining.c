@@ -298,10 +298,42 @@ static void chained_runs_match_single_steps(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Decode skips recording the flags of a register-only ALU instruction whose next instruction
+ * rewrites them all (fast.c, dead flags). A stop between the two must still show the first
+ * one's flags, since an upcall or a debugger could look at them there. Expected values from
+ * the SDM's definitions of the flags. */
+static const struct row dead_flag_rows[] = {
+	{ .name = "add eax, ebx stopped before the cmp that rewrites its flags shows the add's flags",
+	  .code = "01d8 39d1", .r = { 0xFFFFFFFF, 5, 5, 1 },
+	  .want_r = { 0, 5, 5, 1 }, .want_fl = FL_CF | FL_ZF | FL_PF | FL_AF, .want_eip = TVM_CODE + 2 },
+	{ .name = "add eax, ebx then cmp ecx, edx run together show the cmp's flags",
+	  .code = "01d8 39d1", .r = { 0xFFFFFFFF, 5, 5, 1 }, .insns = 2,
+	  .want_r = { 0, 5, 5, 1 }, .want_fl = FL_ZF | FL_PF },
+	{ .name = "inc ecx stopped before test eax, eax keeps CF and sets OF, SF, AF, PF",
+	  .code = "41 85c0", .r = { 0, 0x7FFFFFFF }, .fl = FL_CF,
+	  .want_r = { 0, 0x80000000 }, .want_fl = FL_CF | FL_OF | FL_SF | FL_AF | FL_PF,
+	  .want_eip = TVM_CODE + 1 },
+	{ .name = "xor eax, eax stopped before a fused cmp and je shows the xor's flags",
+	  .code = "31c0 39d1 7400", .r = { 7, 1, 2 }, .fl = FL_CF | FL_SF,
+	  .want_r = { 0, 1, 2 }, .want_fl = FL_ZF | FL_PF, .mask = FL_OSZAPC & ~FL_AF,
+	  .want_eip = TVM_CODE + 2 },
+	{ .name = "sub edx, 1 stopped before cmp ecx, 3 shows the borrow out of zero",
+	  .code = "83ea01 83f903", .r = { 0, 3, 0 },
+	  .want_r = { 0, 3, 0xFFFFFFFF }, .want_fl = FL_CF | FL_SF | FL_AF | FL_PF,
+	  .want_eip = TVM_CODE + 3 },
+};
+
+static void dead_flags_show_at_every_stop(void **state)
+{
+	(void)state;
+	RUN_ROWS(dead_flag_rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(chained_runs_match_single_steps),
+		cmocka_unit_test(dead_flags_show_at_every_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
