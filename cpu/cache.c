@@ -120,8 +120,8 @@ static void link_entry(struct code_cache *cc, struct block *b)
 	cc->hash[h] = e;
 }
 
-struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,
-			uint32_t n)
+struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, uint32_t lo, uint32_t hi,
+			const struct insn *in, uint32_t n)
 {
 	assert(n >= 1 && n <= BLOCK_MAX);
 	size_t bytes = sizeof(struct block) + n * sizeof(*in);
@@ -130,6 +130,8 @@ struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const
 	memset(b, 0, sizeof(*b));
 	b->eip = eip;
 	b->end = end;
+	b->lo = lo;
+	b->hi = hi;
 	b->n = n;
 	b->shared = cc->shared;
 	b->in = (struct insn *)(b + 1);
@@ -152,7 +154,7 @@ void cache_invalidate_page(struct code_cache *cc, uint32_t pfn)
 	for (unsigned h = 0; h < CACHE_BUCKETS; h++) {
 		for (struct cache_entry **ep = &cc->hash[h]; *ep;) {
 			struct cache_entry *e = *ep;
-			if (e->b->eip < hi && e->b->end > lo) {
+			if (e->b->lo < hi && e->b->hi > lo) {
 				*ep = e->next;
 				cc->stats.invalidations++;
 				cc->gen++;

@@ -42,7 +42,10 @@ struct jump_entry {
 
 struct block {
 	uint32_t eip;        /* guest address of the first instruction */
-	uint32_t end;        /* guest address just past the last instruction's bytes */
+	uint32_t end;        /* guest address just past the last instruction: where running on
+			      * from it would go */
+	uint32_t lo, hi;     /* the guest bytes its instructions came from lie in [lo, hi) (a
+			      * block may follow a JMP to an address before it: decode.c) */
 	uint32_t n;          /* instructions, 1..BLOCK_MAX */
 	bool shared;         /* lives in a shared cache (an image's read-only code) */
 	uint8_t next_link;   /* the link slot the next new successor replaces */
@@ -133,9 +136,11 @@ static inline struct block *jump_lookup(const struct code_cache *cc, uint32_t ei
 /* Remember block b (valid in cc's current generation) as the one at its address. */
 void cache_note_jump(struct code_cache *cc, struct block *b);
 
-/* Add the block of n decoded instructions in[] covering guest bytes [eip, end) and return it.
+/* Add the block of n decoded instructions in[] starting at eip, from guest bytes [lo, hi), whose
+ * last instruction runs on to end, and return it.
  * Never fails; may flush the whole cache first (only between blocks, never while one runs). */
-struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, const struct insn *in,
+struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, uint32_t lo, uint32_t hi,
+			const struct insn *in,
 			uint32_t n);
 /* Make block b, which lives in another cache (a shared one), reachable from cc. */
 void cache_link(struct code_cache *cc, struct block *b);

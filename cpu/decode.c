@@ -281,6 +281,24 @@ static bool read_only_code(const struct guest_mem *m, uint32_t lo, uint32_t hi)
 	return false;
 }
 
+/* Whether the block goes on at the target of its last instruction, in[n - 1], a JMP rel (set
+ * *a to it and make the JMP a pass-through): so an unconditional jump costs no block
+ * transition. Only to an address on the block's first page (so the block's bytes stay on one
+ * page) that the block has not decoded yet (a loop ends the block), with room for more. */
+static bool follow_jump(struct insn *in, uint32_t n, uint32_t eip, uint32_t *a)
+{
+	struct insn *j = &in[n - 1];
+	if (j->mnem != ZYDIS_MNEMONIC_JMP || j->kind[0] != OPK_IMM || !(j->pfx & PFX_CHAIN) ||
+	    n >= BLOCK_MAX || (j->imm >> DVA_PAGE_SHIFT) != (eip >> DVA_PAGE_SHIFT))
+		return false;
+	for (uint32_t k = 0; k < n; k++)
+		if (eip + (uint32_t)in[k].off == j->imm)
+			return false;
+	j->fn = fast_jmp_through;
+	*a = j->imm;
+	return true;
+}
+
 struct block *decode_block(struct cpu *c, uint32_t eip)
 {
 	struct code_cache *cc = &c->cache;
@@ -294,18 +312,27 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 	}
 
 	struct insn in[BLOCK_MAX];
-	uint32_t n = 0, a = eip;
+	uint32_t n = 0, a = eip, lo = eip, hi = eip;
 	while (n < BLOCK_MAX) {
 		int attr = decode_at(c, a, &in[n]);
 		if (attr < 0 && n > 0)
 			break; /* let the fault happen when execution reaches it, in its own block */
-		in[n].off = (uint16_t)(a - eip);
+		in[n].off = (int16_t)(a - eip);
 		in[n].idx = (uint8_t)n;
-		a += in[n++].len;
+		lo = a < lo ? a : lo;
+		a += in[n].len;
+		hi = a > hi ? a : hi;
+		n++;
+		if (attr >= 0 && (attr & A_END) && follow_jump(in, n, eip, &a))
+			continue;
 		if (attr < 0 || (attr & A_END))
 			break;
 		if ((a >> DVA_PAGE_SHIFT) != (eip >> DVA_PAGE_SHIFT))
 			break;
+	}
+	if (in[n - 1].fn == fast_jmp_through) { /* nothing was decoded after it: a jump again */
+		in[n - 1].fn = fast_form(ZYDIS_MNEMONIC_JMP, &in[n - 1]);
+		a = eip + (uint32_t)in[n - 1].off + in[n - 1].len;
 	}
 	for (uint32_t i = 0; i + 1 < n; i++) {
 		insn_fn fused = (in[i].pfx & PFX_CHAIN) ? fast_fuse(&in[i], &in[i + 1]) : NULL;
@@ -319,15 +346,15 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		if (nf)
 			in[i].fn = nf;
 	}
-	if (c->shared && c->shared->pool_bytes < CACHE_SHARED_MAX && a > eip &&
-	    read_only_code(&c->mem, eip, a)) {
-		struct block *b = cache_add(c->shared, eip, a, in, n);
+	if (c->shared && c->shared->pool_bytes < CACHE_SHARED_MAX && hi > lo &&
+	    read_only_code(&c->mem, lo, hi)) {
+		struct block *b = cache_add(c->shared, eip, a, lo, hi, in, n);
 		cache_link(cc, b);
 		return b;
 	}
 	/* Mark the pages this block's bytes lie on, so a store there invalidates it. */
-	for (uint32_t pfn = eip >> DVA_PAGE_SHIFT; pfn <= (a - 1) >> DVA_PAGE_SHIFT; pfn++)
+	for (uint32_t pfn = lo >> DVA_PAGE_SHIFT; pfn <= (hi - 1) >> DVA_PAGE_SHIFT; pfn++)
 		if (pfn > 0 && pfn < (c->mem.size >> DVA_PAGE_SHIFT))
 			c->mem.pflags[pfn] |= PG_CODE;
-	return cache_add(cc, eip, a, in, n);
+	return cache_add(cc, eip, a, lo, hi, in, n);
 }

@@ -199,9 +199,13 @@ static enum cpu_exit run_traced(struct cpu *c)
 		c->blk = blk;
 		c->chain_stop = 0; /* nor into other blocks */
 		int st = in->fn(c, in);
-		if (st == ST_CHAINED)
-			st = ST_NEXT; /* it retired; eip and instret are still its own */
-		if (st == ST_NEXT) {
+		if (st == ST_CHAINED) {
+			/* It retired; eip goes where the block goes on (past a followed JMP, its
+			 * target). */
+			c->eip = blk->n > 1 ? eip + (uint32_t)blk->in[1].off : blk->end;
+			c->instret++;
+			st = ST_NEXT;
+		} else if (st == ST_NEXT) {
 			c->eip += in->len;
 			c->instret++;
 		}

@@ -553,6 +553,12 @@ static int jmp_rel(struct cpu *c, const struct insn *in)
 {
 	return fast_jump_linked(c, in, in->imm);
 }
+/* A JMP rel that decode followed (the block goes on at its target): it retires and the chain
+ * goes on; the next instruction's address says where the JMP went. */
+int fast_jmp_through(struct cpu *c, const struct insn *in)
+{
+	return chain(c, in);
+}
 static int jmp_r32(struct cpu *c, const struct insn *in)
 {
 	return fast_jump_indirect(c, in, R(in, 0));

@@ -65,6 +65,9 @@ static FORCE_INLINE int fast_jump(struct cpu *c, const struct insn *in, uint32_t
 	return ST_JUMP;
 }
 
+/* A JMP rel whose block decode continued at the target (decode.c). */
+int fast_jmp_through(struct cpu *c, const struct insn *in);
+
 /* A handler specialised for this decoded instruction's form, or NULL for the generic one. */
 insn_fn fast_form(ZydisMnemonic m, const struct insn *in);
 /* For a CMP/TEST (first) directly followed by a Jcc (second) in one block, both with fast forms:

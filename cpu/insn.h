@@ -61,7 +61,8 @@ struct insn {
 	uint8_t scale;    /* index shift, 0..3 */
 	uint8_t cc;       /* condition code 0..15 (Intel's tttn) for Jcc, SETcc, CMOVcc, FCMOVcc */
 	uint8_t pfx;      /* enum insn_pfx */
-	uint16_t off;     /* address minus its block's first address (< one page) */
+	int16_t off;      /* address minus its block's first address (within one page: a block
+			   * that follows a JMP backwards has negative ones) */
 };
 _Static_assert(sizeof(struct insn) == 40, "the decoded form is drawn as 40 bytes");
 

@@ -323,6 +323,32 @@ static const struct row dead_flag_rows[] = {
 	  .want_eip = TVM_CODE + 3 },
 };
 
+/* Decode follows a JMP rel to an address on the block's page that the block has not decoded
+ * (decode.c, follow_jump): the block goes on at the target. Stops anywhere along such a block
+ * show the architectural EIP. The code: CODE+0 jmp +1; CODE+2 inc eax; CODE+3 inc ecx;
+ * CODE+4 jmp -4 (to CODE+2). It runs jmp, inc ecx, jmp, inc eax, inc ecx, jmp, ... */
+#define FOLLOW_CODE "eb01 40 41 ebfc"
+static const struct row followed_jump_rows[] = {
+	{ .name = "a stop after a followed forward jmp is at its target",
+	  .code = FOLLOW_CODE, .insns = 1, .want_eip = TVM_CODE + 3 },
+	{ .name = "then inc ecx runs",
+	  .code = FOLLOW_CODE, .insns = 2, .want_r = { 0, 1 }, .want_eip = TVM_CODE + 4 },
+	{ .name = "a stop after a followed backward jmp is at its target",
+	  .code = FOLLOW_CODE, .insns = 3, .want_r = { 0, 1 }, .want_eip = TVM_CODE + 2 },
+	{ .name = "then inc eax runs",
+	  .code = FOLLOW_CODE, .insns = 4, .want_r = { 1, 1 }, .want_eip = TVM_CODE + 3 },
+	{ .name = "the jmp back into decoded code ends the block and still goes there",
+	  .code = FOLLOW_CODE, .insns = 6, .want_r = { 1, 2 }, .want_eip = TVM_CODE + 2 },
+	{ .name = "and the loop goes on from the new block",
+	  .code = FOLLOW_CODE, .insns = 9, .want_r = { 2, 3 }, .want_fl = FL_PF, .want_eip = TVM_CODE + 2 },
+};
+
+static void followed_jumps_stop_at_the_right_eip(void **state)
+{
+	(void)state;
+	RUN_ROWS(followed_jump_rows);
+}
+
 static void dead_flags_show_at_every_stop(void **state)
 {
 	(void)state;
@@ -334,6 +360,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(chained_runs_match_single_steps),
 		cmocka_unit_test(dead_flags_show_at_every_stop),
+		cmocka_unit_test(followed_jumps_stop_at_the_right_eip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
