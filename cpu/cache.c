@@ -50,6 +50,8 @@ static void forget_jumps(struct code_cache *cc)
 void cache_note_jump(struct code_cache *cc, struct block *b)
 {
 	if (!cc->jumps) {
+		if (cc->stats.lookups < JUMP_CACHE_AFTER)
+			return;
 		cc->jumps = calloc(JUMP_CACHE, sizeof(*cc->jumps));
 		if (!cc->jumps)
 			abort(); /* as pool_reserve: an emulator failure, on a cache miss */

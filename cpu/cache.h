@@ -33,8 +33,11 @@ struct insn;
 
 /* Indirect jumps and returns (a bytecode interpreter's dispatch, RET) have too many targets
  * for links: a small direct-mapped table of recently entered blocks, by address, serves them.
- * Allocated on first use (JUMP_CACHE * 16 bytes) and emptied whenever the generation moves. */
+ * Allocated (JUMP_CACHE * 16 bytes) once the VM has made JUMP_CACHE_AFTER look-ups, so a VM
+ * that runs little code (an idle one) does not pay for it; emptied whenever the generation
+ * moves. */
 #define JUMP_CACHE 256
+#define JUMP_CACHE_AFTER 64
 struct jump_entry {
 	uint32_t eip;
 	struct block *b; /* NULL: empty */
@@ -133,7 +136,8 @@ static inline struct block *jump_lookup(const struct code_cache *cc, uint32_t ei
 	return e->eip == eip ? e->b : NULL;
 }
 
-/* Remember block b (valid in cc's current generation) as the one at its address. */
+/* Remember block b (valid in cc's current generation) as the one at its address, once the VM has
+ * made enough look-ups to have the table. */
 void cache_note_jump(struct code_cache *cc, struct block *b);
 
 /* Add the block of n decoded instructions in[] starting at eip, from guest bytes [lo, hi), whose

@@ -85,12 +85,6 @@ static FORCE_INLINE uint32_t alu_do(struct cpu *c, enum alu_op op, unsigned n, u
 	return res;
 }
 
-/* The operand's address: every fast form has 32-bit addressing (is_mem), so no mask. */
-static FORCE_INLINE uint32_t ea32(const struct cpu *c, const struct insn *in)
-{
-	return in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
-}
-
 /* A pointer into guest memory is never NULL: saying so spares the callers' NULL test a branch. */
 static FORCE_INLINE uint8_t *nonnull(uint8_t *p)
 {

@@ -23,6 +23,13 @@ static FORCE_INLINE int chain(struct cpu *c, const struct insn *in)
 	return ST_CHAINED;
 }
 
+/* The memory operand's address for a specialised form: they are all chosen for 32-bit
+ * addressing, so there is no 16-bit wrap to apply. */
+static FORCE_INLINE uint32_t ea32(const struct cpu *c, const struct insn *in)
+{
+	return in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
+}
+
 /* The address of instruction in of the running block. */
 static FORCE_INLINE uint32_t insn_eip(const struct cpu *c, const struct insn *in)
 {

@@ -73,12 +73,6 @@ static inline void note(struct cpu *c, const struct insn *in)
 	c->fpu.fop = (uint16_t)in->imm2;
 }
 
-/* The memory operand's address: the fast forms are chosen for 32-bit addressing only. */
-static inline uint32_t ea32(const struct cpu *c, const struct insn *in)
-{
-	return in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
-}
-
 /* Whether the 8 bytes at a are plain guest memory to read, or to write (no page flag: not code,
  * not page 0). */
 static inline bool plain_read8(const struct cpu *c, uint32_t a)
