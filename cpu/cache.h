@@ -52,13 +52,20 @@ struct block {
 	uint32_t n;          /* instructions, 1..BLOCK_MAX */
 	bool shared;         /* lives in a shared cache (an image's read-only code) */
 	uint8_t next_link;   /* the link slot the next new successor replaces */
-	struct insn *in;     /* the n decoded instructions (in the pool, after the block) */
+	struct insn *in;     /* the n decoded instructions: always right after the block in the
+			      * pool (block_insns) */
 	struct block_link {
 		uint32_t eip;    /* the successor's address */
 		uint64_t gen;    /* the linking cache's generation when the link was made */
 		struct block *to;
 	} link[BLOCK_LINKS];
 };
+
+/* A block's instructions, found from the block without a load. */
+static inline struct insn *block_insns(const struct block *b)
+{
+	return (struct insn *)(uintptr_t)(b + 1);
+}
 
 /* A hash-chain entry: a cache finds blocks through entries, so one block can be reached from
  * many caches (a block of an image's read-only code is decoded once, for every VM of it). */

@@ -98,11 +98,9 @@ static FORCE_INLINE int fast_enter(struct cpu *c, const struct insn *in, struct 
 	uint64_t left = c->stop_at - done;
 	c->blk = t;
 	c->run_instret = done;
-	c->run_end = t->in + (t->n < left ? t->n : left);
-	if (t->in[0].pfx & PFX_CHAIN)
-		return t->in[0].fn(c, t->in);
-	c->run_pos = t->in;
-	return ST_CHAINED;
+	const struct insn *first = block_insns(t); /* no load on the way to its handler */
+	c->run_end = first + (t->n < left ? t->n : left);
+	return first->fn(c, first); /* any handler may be chained into */
 }
 static FORCE_INLINE int fast_jump_linked(struct cpu *c, const struct insn *in, uint32_t to)
 {
