@@ -2,7 +2,8 @@
  *
  * Seeded random programs of the instructions the fast forms and chaining cover (ALU in all
  * sizes, INC/DEC, PUSH/POP, IMUL, SETcc, Jcc over the next instruction (alone and after a CMP
- * or TEST, which decode fuses), JMP over it, CALL and RET, CLC/STC/CMC, LEA,
+ * or TEST, which decode fuses), JMP over it, CALL and RET (returning to one of two places),
+ * backward loops, reads of page 0's instret, CLC/STC/CMC, LEA,
  * loads and stores, MOVZX/MOVSX, RDTSC, REP STOSB/MOVSD, and stores that rewrite the code
  * being run) are run twice: by cpu_run in random budgets (the chained run loop) and with
  * tracing on (one instruction per step through the generic exits). After every budget the two
@@ -49,7 +50,7 @@ static size_t emit(struct rng *r, uint8_t *p)
 					    0x03, 0x13, 0x1B, 0x3B };
 	static const uint8_t flag_ops[] = { 0xF8, 0xF9, 0xF5 }; /* CLC STC CMC */
 	size_t n = 0;
-	switch (below(r, 29)) {
+	switch (below(r, 32)) {
 	case 0: /* ALU r32, r32 */
 		p[n++] = alu_rr[below(r, 9)];
 		p[n++] = (uint8_t)(0xC0 | below(r, 8) << 3 | dst(r));
@@ -135,6 +136,34 @@ static size_t emit(struct rng *r, uint8_t *p)
 		p[n++] = 0xC3;
 		break;
 	}
+	case 29: { /* a backward loop over one instruction: a counter in memory, DEC, JNZ back */
+		uint8_t body[256];
+		size_t k = emit(r, body);
+		assert_true(k + 8 <= 128);
+		p[n++] = 0xC7; p[n++] = 0x83; /* mov dword [ebx + 0x100], 1..4 */
+		p[n++] = 0x00; p[n++] = 0x01; p[n++] = 0x00; p[n++] = 0x00;
+		p[n++] = (uint8_t)(1 + below(r, 4)); p[n++] = 0; p[n++] = 0; p[n++] = 0;
+		memcpy(p + n, body, k);
+		n += k;
+		p[n++] = 0xFF; p[n++] = 0x8B; /* dec dword [ebx + 0x100] */
+		p[n++] = 0x00; p[n++] = 0x01; p[n++] = 0x00; p[n++] = 0x00;
+		p[n++] = 0x75; /* jnz back to the body */
+		p[n] = (uint8_t)-(int)(k + 6 + 2);
+		n++;
+		break;
+	}
+	case 30: /* MOV r32, [page 0's instret]: the generic path must see the exact count */
+		p[n++] = 0x8B;
+		p[n++] = (uint8_t)(0x05 | dst(r) << 3);
+		p[n++] = 0x48; p[n++] = 0x00; p[n++] = 0x00; p[n++] = 0x00;
+		break;
+	case 31: /* CALL f; JMP out; f: ADD dword [esp], 0 or 7; RET: the RET returns to the JMP
+		  * or straight to out, so one RET has two targets (the jump table's work) */
+		p[n++] = 0xE8; p[n++] = 2; p[n++] = 0; p[n++] = 0; p[n++] = 0;
+		p[n++] = 0xEB; p[n++] = 5;
+		p[n++] = 0x83; p[n++] = 0x04; p[n++] = 0x24; p[n++] = (uint8_t)(below(r, 2) ? 7 : 0);
+		p[n++] = 0xC3;
+		break;
 	case 10: p[n++] = flag_ops[below(r, 3)]; break;
 	case 11: /* SETcc AL/CL/DL */
 		p[n++] = 0x0F;
