@@ -7,13 +7,14 @@
 #include "cpu/insn.h"
 
 /* Chaining. A specialised handler (PFX_CHAIN) jumps straight to the next instruction's handler
- * while the run of the block (cpu.run_end, set by the run loop) is not over. Any handler may be
- * entered so: an instruction without a specialised form has op_generic (or one of the special
- * entries of system.c), which first brings eip and instret up to date (fast_enter_generic) and
- * returns its status to the loop. A chain of specialised handlers: a run of them costs one call from the loop and a tail call each, each from its own
- * site, which the host predicts far better than the loop's one indirect call. They keep no
- * per-instruction bookkeeping: eip and instret follow from the position in the block (cpu.h). When the chain stops, cpu.run_pos says where: the next
- * instruction to run (ST_CHAINED), or the one whose status is returned. */
+ * while the run of the block (cpu.run_end, set by the run loop) is not over: a run of them
+ * costs one call from the loop and a tail call each, each from its own site, which the host
+ * predicts far better than the loop's one indirect call. They keep no per-instruction
+ * bookkeeping: eip and instret follow from the position in the block (cpu.h). Any handler may
+ * be entered so: an instruction without a specialised form has op_generic (or one of the
+ * special entries of system.c), which first brings eip and instret up to date
+ * (fast_enter_generic) and returns its status to the loop. When the chain stops, cpu.run_pos
+ * says where: the next instruction to run (ST_CHAINED), or the one whose status is returned. */
 static FORCE_INLINE int chain(struct cpu *c, const struct insn *in)
 {
 	const struct insn *nx = in + 1;

@@ -41,7 +41,7 @@ enum insn_pfx {
 	PFX_LOCK = 0x04,  /* F0, on a form that allows it */
 	PFX_RMW = 0x08,   /* operand 0 is read and written: check write permission before reading */
 	PFX_O16 = 0x10,   /* the operand size is 16 bits (0x66), whatever the operands' own sizes */
-	PFX_CHAIN = 0x20, /* the handler chains to the next one itself (fast.c) */
+	PFX_CHAIN = 0x20, /* a specialised form (fast.c, fpu_fast.c): decode's pairing looks for it */
 	PFX_A16 = 0x40,   /* the address size is 16 bits (0x67): CX, SI, DI, 16-bit wrap */
 };
 
