@@ -54,6 +54,13 @@ static inline unsigned top_of(const struct fpu *f)
 	return (f->fsw >> 11) & 7;
 }
 
+/* Pop: ST(0) (register top) tagged empty; returns the new TOP. */
+static inline unsigned pop_top(struct fpu *f, unsigned top)
+{
+	f->ftw |= (uint16_t)(3u << (2 * top));
+	return (top + 1) & 7;
+}
+
 /* The status word after an operation that raised bits (PE and C1 only; C1 replaced), with TOP
  * set to top, and ES and B as fpu_status computes them: they were clear on entry, so every
  * flag already set is masked, and only a new PE can be an unmasked one. */
@@ -127,8 +134,7 @@ F80_QUICK int arith_m64(struct cpu *c, const struct insn *in, enum arith_op op, 
 	if (store && nx < c->run_end && !(f->fsw & FSW_ES) && plain_write8(c, a) &&
 	    f80_quick_st_f64(f->fcw, r, &u, &bits)) {
 		memcpy(c->mem.base + a, &u, 8);
-		f->ftw |= (uint16_t)(3u << (2 * top));
-		set_status(f, bits, (top + 1) & 7);
+		set_status(f, bits, pop_top(f, top));
 		note(c, nx);
 		return chain(c, nx);
 	}
@@ -146,10 +152,8 @@ F80_QUICK int arith_st(struct cpu *c, const struct insn *in, enum arith_op op, b
 		     !quick(f->fcw, op, f->st[pd], f->st[ps], &r, &bits)))
 		return fallback(c, in, generic);
 	f->st[pd] = r;
-	if (pop) {
-		f->ftw |= (uint16_t)(3u << (2 * top));
-		top = (top + 1) & 7;
-	}
+	if (pop)
+		top = pop_top(f, top);
 	set_status(f, bits, top);
 	note(c, in);
 	return chain(c, in);
@@ -222,10 +226,8 @@ F80_QUICK int fst_m64(struct cpu *c, const struct insn *in, bool pop, insn_fn ge
 		     !f80_quick_st_f64(f->fcw, f->st[top], &u, &bits)))
 		return fallback(c, in, generic);
 	memcpy(c->mem.base + a, &u, 8);
-	if (pop) {
-		f->ftw |= (uint16_t)(3u << (2 * top));
-		top = (top + 1) & 7;
-	}
+	if (pop)
+		top = pop_top(f, top);
 	set_status(f, bits, top);
 	note(c, in);
 	f->fdp = a;
@@ -252,10 +254,8 @@ F80_QUICK int fst_st(struct cpu *c, const struct insn *in, bool pop, insn_fn gen
 		return fallback(c, in, generic);
 	copy_reg(f, d, top);
 	f->ftw &= (uint16_t)~(3u << (2 * d));
-	if (pop) {
-		f->ftw |= (uint16_t)(3u << (2 * top));
-		top = (top + 1) & 7;
-	}
+	if (pop)
+		top = pop_top(f, top);
 	f->fsw = (uint16_t)((f->fsw & ~(unsigned)(FSW_C1 | FSW_TOP)) | top << 11);
 	note(c, in);
 	return chain(c, in);
