@@ -136,8 +136,7 @@ struct block *cache_add(struct code_cache *cc, uint32_t eip, uint32_t end, uint3
 	b->hi = hi;
 	b->n = n;
 	b->shared = cc->shared;
-	b->in = block_insns(b);
-	memcpy(b->in, in, n * sizeof(*in));
+	memcpy(block_insns(b), in, n * sizeof(*in));
 	link_entry(cc, b);
 	return b;
 }

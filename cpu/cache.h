@@ -52,8 +52,6 @@ struct block {
 	uint32_t n;          /* instructions, 1..BLOCK_MAX */
 	bool shared;         /* lives in a shared cache (an image's read-only code) */
 	uint8_t next_link;   /* the link slot the next new successor replaces */
-	struct insn *in;     /* the n decoded instructions: always right after the block in the
-			      * pool (block_insns) */
 	struct block_link {
 		uint32_t eip;    /* the successor's address */
 		uint64_t gen;    /* the linking cache's generation when the link was made */
@@ -61,7 +59,7 @@ struct block {
 	} link[BLOCK_LINKS];
 };
 
-/* A block's instructions, found from the block without a load. */
+/* A block's n decoded instructions: they follow it in the pool (cache_add). */
 static inline struct insn *block_insns(const struct block *b)
 {
 	return (struct insn *)(uintptr_t)(b + 1);

@@ -92,7 +92,7 @@ struct cpu {
 	const struct insn *run_end; /* chained handlers stop here: the end of this run of a block */
 	/* While chained handlers run, eip and instret are not kept per instruction: instruction
 	 * x of the running block lies at blk->eip + x->off and retires as number run_instret +
-	 * (x - blk->in), as if the block had run from its start. fast.h's fast_sync() makes eip
+	 * x->idx, as if the block had run from its start. fast.h's fast_sync() makes eip
 	 * and instret current. */
 	struct block *blk;          /* the running block (chains may move on to its successors) */
 	uint64_t chain_stop;        /* a chain moves on into another block only while the count

@@ -120,7 +120,7 @@ static enum cpu_exit run_loop(struct cpu *c)
 		}
 		struct block *b = next_block(c, prev);
 		uint64_t left = c->stop_at - c->instret;
-		const struct insn *in = b->in;
+		const struct insn *in = block_insns(b);
 
 		c->leave_block = false;
 		c->run_end = in + (b->n < left ? b->n : left);
@@ -139,8 +139,8 @@ static enum cpu_exit run_loop(struct cpu *c)
 			if (st == ST_CHAINED) {
 				/* A chain retired everything up to run_pos: bring eip and instret there. */
 				const struct insn *at = c->run_pos;
-				c->instret = c->run_instret + (uint64_t)(at - b->in);
-				c->eip = at < b->in + b->n ? b->eip + at->off : b->end;
+				c->instret = c->run_instret + (uint64_t)(at - block_insns(b));
+				c->eip = at < block_insns(b) + b->n ? b->eip + at->off : b->end;
 				in = at;
 				if (unlikely(c->leave_block))
 					break;
@@ -156,7 +156,7 @@ static enum cpu_exit run_loop(struct cpu *c)
 					break;
 				in++;
 				/* A generic handler may retire more than once (REP): rebase the run. */
-				c->run_instret = c->instret - (uint64_t)(in - b->in);
+				c->run_instret = c->instret - (uint64_t)(in - block_insns(b));
 				continue;
 			}
 			if (st == ST_JUMP) { /* a taken branch: the common way out of a block */
@@ -185,7 +185,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 				return (enum cpu_exit)ex;
 		}
 		struct block *blk = next_block(c, NULL);
-		const struct insn *in = &blk->in[0];
+		const struct insn *in = block_insns(blk);
 		flags_sync(c);
 		uint32_t before[GPRS], fl = c->eflags, eip = c->eip;
 		char text[160];
@@ -202,7 +202,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 		if (st == ST_CHAINED) {
 			/* It retired; eip goes where the block goes on (past a followed JMP, its
 			 * target). */
-			c->eip = blk->n > 1 ? eip + (uint32_t)blk->in[1].off : blk->end;
+			c->eip = blk->n > 1 ? eip + (uint32_t)block_insns(blk)[1].off : blk->end;
 			c->instret++;
 			st = ST_NEXT;
 		} else if (st == ST_NEXT) {

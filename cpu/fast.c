@@ -105,8 +105,7 @@ static FORCE_INLINE uint8_t *plain_read(struct cpu *c, const struct insn *in, un
 static FORCE_INLINE uint8_t *plain_write(struct cpu *c, const struct insn *in, unsigned n)
 {
 	uint32_t a = ea32(c, in);
-	if (unlikely(!mem_plain(&c->mem, a, n) ||
-		     (c->mem.pflags[a >> DVA_PAGE_SHIFT] | c->mem.pflags[(a + n - 1) >> DVA_PAGE_SHIFT])))
+	if (unlikely(!mem_plain_store(&c->mem, a, n)))
 		return NULL;
 	return nonnull(c->mem.base + a);
 }
@@ -380,8 +379,7 @@ EXTEND_FORMS(16)
 static int push32_r(struct cpu *c, const struct insn *in)
 {
 	uint32_t sp = c->r[REG_ESP] - 4;
-	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
-	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
+	if (!mem_plain_store(&c->mem, sp, 4))
 		return fast_fallback(c, in, op_push);
 	stn(c->mem.base + sp, 4, R(in, 0)); /* PUSH ESP pushes the value before the push */
 	c->r[REG_ESP] = sp;
@@ -402,7 +400,7 @@ static int pop32_r(struct cpu *c, const struct insn *in)
  * Jcc was the block's last instruction, into the block that follows when it is linked. */
 static FORCE_INLINE int chain_on(struct cpu *c, const struct insn *in)
 {
-	if (in + 1 == c->blk->in + c->blk->n)
+	if (in + 1 == block_insns(c->blk) + c->blk->n)
 		return fast_jump_linked(c, in, c->blk->end);
 	return chain(c, in);
 }
@@ -565,8 +563,7 @@ static int jmp_m32(struct cpu *c, const struct insn *in)
 static int call_rel32(struct cpu *c, const struct insn *in)
 {
 	uint32_t sp = c->r[REG_ESP] - 4;
-	if (!mem_plain(&c->mem, sp, 4) || c->mem.pflags[sp >> DVA_PAGE_SHIFT] ||
-	    c->mem.pflags[(sp + 3) >> DVA_PAGE_SHIFT])
+	if (!mem_plain_store(&c->mem, sp, 4))
 		return fast_fallback(c, in, op_call);
 	stn(c->mem.base + sp, 4, insn_eip(c, in) + in->len);
 	c->r[REG_ESP] = sp;

@@ -88,8 +88,7 @@ static inline bool plain_read8(const struct cpu *c, uint32_t a)
 }
 static inline bool plain_write8(const struct cpu *c, uint32_t a)
 {
-	return mem_plain(&c->mem, a, 8) &&
-	       !(c->mem.pflags[a >> DVA_PAGE_SHIFT] | c->mem.pflags[(a + 7) >> DVA_PAGE_SHIFT]);
+	return mem_plain_store(&c->mem, a, 8);
 }
 
 enum arith_op { AR_ADD, AR_SUB, AR_SUBR, AR_MUL, AR_DIV, AR_DIVR };

@@ -112,6 +112,14 @@ static FORCE_INLINE bool mem_plain(const struct guest_mem *m, uint32_t a, unsign
 	return a - DVA_PAGE_SIZE <= m->size - DVA_PAGE_SIZE - n;
 }
 
+/* Fast path for stores: plain, and no page of [a, a+n) is flagged (read-only bytes, decoded
+ * code), so a store needs no check, no invalidation and no page-0 hook. */
+static FORCE_INLINE bool mem_plain_store(const struct guest_mem *m, uint32_t a, unsigned n)
+{
+	return mem_plain(m, a, n) &&
+	       !(m->pflags[a >> DVA_PAGE_SHIFT] | m->pflags[(a + n - 1) >> DVA_PAGE_SHIFT]);
+}
+
 static inline int MEM_CHECK mem_read(struct guest_mem *m, uint32_t a, unsigned n, void *out)
 {
 	if (likely(mem_plain(m, a, n))) {
@@ -123,8 +131,7 @@ static inline int MEM_CHECK mem_read(struct guest_mem *m, uint32_t a, unsigned n
 
 static inline int MEM_CHECK mem_write(struct guest_mem *m, uint32_t a, unsigned n, const void *in)
 {
-	if (likely(mem_plain(m, a, n)) &&
-	    likely(!(m->pflags[a >> DVA_PAGE_SHIFT] | m->pflags[(a + n - 1) >> DVA_PAGE_SHIFT]))) {
+	if (likely(mem_plain_store(m, a, n))) {
 		memcpy(m->base + a, in, n);
 		return 0;
 	}
