@@ -12,10 +12,15 @@
 static char text[TEXT_BYTES + 1];
 static char copy[TEXT_BYTES + 64];
 
+/* The REP count is ECX in 32-bit code and RCX in 64-bit code (the x86-64 native build): each
+ * count handed to the assembly is an unsigned long, the register's width on both, so no upper
+ * half is left to chance. */
+
 /* REP MOVSD for the whole words, then REP MOVSB for the rest (as a C library's memcpy). */
 static void rep_copy(void *dst, const void *src, uint32_t n)
 {
-	uint32_t words = n / 4, bytes = n % 4;
+	unsigned long words = n / 4;
+	uint32_t bytes = n % 4;
 	__asm__ volatile("rep movsl\n\t"
 			 "movl %3, %%ecx\n\t"
 			 "rep movsb"
@@ -27,16 +32,16 @@ static void rep_copy(void *dst, const void *src, uint32_t n)
 /* REP STOSD: n / 4 words of v. */
 static void rep_fill(void *dst, uint32_t v, uint32_t n)
 {
-	uint32_t words = n / 4;
+	unsigned long words = n / 4;
 	__asm__ volatile("rep stosl" : "+D"(dst), "+c"(words) : "a"(v) : "memory");
 }
 
 /* REPNE SCASB: the length of the NUL-terminated s. */
 static uint32_t rep_strlen(const char *s)
 {
-	uint32_t left = 0xFFFFFFFFu;
+	unsigned long left = 0xFFFFFFFFu;
 	__asm__ volatile("repne scasb" : "+D"(s), "+c"(left) : "a"(0) : "memory", "cc");
-	return 0xFFFFFFFEu - left;
+	return (uint32_t)(0xFFFFFFFEu - left);
 }
 
 /* Occurrences of the m-byte pat in the n-byte s: REPNE SCASB finds the first byte, REPE CMPSB
@@ -46,12 +51,12 @@ static uint32_t rep_count(const char *s, uint32_t n, const char *pat, uint32_t m
 	uint32_t found = 0;
 	const char *end = s + n - m + 1;
 	while (s < end) {
-		uint32_t left = (uint32_t)(end - s);
+		unsigned long left = (unsigned long)(end - s);
 		__asm__ volatile("repne scasb" : "+D"(s), "+c"(left) : "a"(pat[0]) : "memory", "cc");
 		if (s[-1] != pat[0])
 			break; /* ran out: the last byte scanned was not a match */
 		const char *a = s, *b = pat + 1;
-		uint32_t k = m - 1;
+		unsigned long k = m - 1;
 		uint8_t equal = 1;
 		if (k)
 			__asm__ volatile("repe cmpsb\n\tsete %3"
