@@ -3,21 +3,26 @@
 
 Nothing here asserts a time: it measures and reports. A result that cannot be measured (a guest
 that printed nothing usable, a run refused) is an error, since a wrong number is worse than none.
+A comparison this host cannot make (an i386 program on a 64-bit-only kernel, QEMU not installed)
+is not an error: it is one line saying why, and the rest runs. Nothing ends in a traceback.
 
 Each benchmark is a function in BENCHES taking the context and returning a dict
-{"title", "rows", "notes"}; every row is a dict with its parameters and figures. A later group
-(CPU-speed workloads against native execution) adds one function to BENCHES.
+{"title", "rows", "notes"}; every row is a dict with its parameters and figures. The CPU-speed
+workloads run against native x86-64, native i386 where the host runs it, and qemu-i386 where
+installed.
 
   python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall,cpu]
-                             [--work hash,sort,interp,sieve,strings,fp]
+                             [--work hash,sort,interp,sieve,strings,fp] [--qemu PROGRAM|none]
 """
 import argparse
 import datetime
+import errno
 import json
 import os
 import platform
 import re
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -44,8 +49,11 @@ def machine(build):
                                 text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
-    version = subprocess.run([os.path.join(build, "denali"), "--version"], capture_output=True,
-                             text=True).stdout.strip()
+    try:
+        version = subprocess.run([os.path.join(build, "denali"), "--version"], capture_output=True,
+                                 text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as e:
+        version = f"unknown ({e})"
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu.group(1).strip() if cpu else platform.processor() or "unknown",
@@ -86,7 +94,10 @@ class BenchError(Exception):
 def denali(ctx, args, timeout=600):
     """Run `denali run ARGS`; return (stdout, stderr, status)."""
     cmd = [ctx.denali, "run", "--no-progress"] + args
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        raise BenchError(f"cannot run {ctx.denali}: {e.strerror}")
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -237,7 +248,10 @@ def idle_footprint(ctx, nvms):
            MEM_SIZE, "--console", "none", "--args", f"{MEM_GUEST_PAGES} {MEM_IDLE_US}",
            ctx.guest("idle")]
     start = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        raise BenchError(f"cannot run {ctx.denali}: {e.strerror}")
     try:
         # Every VM idles once the kernel sleeps until the first timeout: the process then
         # stays in state S. Three samples in a row, 20 ms apart, make that certain.
@@ -293,8 +307,12 @@ def bench_memory(ctx):
                      "page_table_bytes_per_vm": summary(per["pte"]),
                      "seconds_to_idle": summary(per["settle"]),
                      "cpu_seconds_to_idle": summary(per["cpu"])})
-    sizes = json.loads(subprocess.run([os.path.join(ctx.build, "bench", "sizes")], capture_output=True,
-                                      text=True, check=True).stdout)
+    sizes_prog = os.path.join(ctx.build, "bench", "sizes")
+    try:
+        sizes = json.loads(subprocess.run([sizes_prog], capture_output=True, text=True, check=True,
+                                          timeout=60).stdout)
+    except (OSError, subprocess.SubprocessError, ValueError) as e:
+        raise BenchError(f"{sizes_prog}: no structure sizes: {e}")
     notes[:0] = [
         f"guest: idle.elf writes {MEM_GUEST_PAGES} pages of .bss, then IDLEs (--mem {MEM_SIZE}, "
         f"--clock host, timeout {MEM_IDLE_US // 1000000} s); measured once every VM idles;",
@@ -374,11 +392,12 @@ def bench_upcall(ctx):
     }
 
 
-# ---- 4. CPU speed against native execution ----------------------------------------------------
+# ---- 4. CPU speed against native execution and QEMU ---------------------------------------------
 
-# (name, size, what it exercises): each tests/bench/work/NAME.c builds as NAME.elf (DVA-1) and
-# NAME.native (32-bit Linux, same code generation). Sizes give about 1 s in the guest at the
-# emulator's speed when the suite was written (about 100-170 MIPS; fp much slower).
+# (name, size, what it exercises): each tests/bench/work/NAME.c builds as NAME.elf (DVA-1),
+# NAME.native64 (x86-64 Linux) and NAME.native (i386 Linux, the guest's code generation). Sizes
+# give about 1 s in the guest at the emulator's speed when the suite was written (about 100-170
+# MIPS; fp much slower).
 CPU_WORK = [
     ("hash", 100, "CRC-32, FNV-1a, Adler-32 over 64 KiB"),
     ("sort", 768, "quicksort of 768 Ki keys"),
@@ -392,21 +411,78 @@ CPU_TARGETS = {"geomean": 12.0, "each": 25.0, "fp": 20.0}
 # summary.json's interpreter counters (cpu/cache.h struct cache_stats), when the emulator reports them.
 CACHE_KEYS = ("cache_lookups", "cache_misses", "zydis_decodes", "cache_invalidations", "cache_flushes")
 
+# What each guest run is set against, in the order they run before it:
+#   x86-64  NAME.native64, the same source as a static x86-64 program: every x86-64 host runs it;
+#   i386    NAME.native, the guest's own machine code as a static i386 program: only where the
+#           host kernel runs i386 code (IA-32 emulation), which 64-bit-only kernels do not;
+#   qemu    NAME.native under qemu-i386, QEMU's user-mode JIT, where it is installed.
+# The first of the natives that runs here is the one "slowdown" and the targets refer to.
+NATIVES = ("x86-64", "i386")
+SUFFIX = {"x86-64": "native64", "i386": "native", "qemu": "native"}
+QEMU_PROGRAMS = ("qemu-i386", "qemu-i386-static")
+QEMU_INSTALL = "install it with apt-get install qemu-user, or run make bench as root on Debian"
+
 
 def checksum_line(out, name):
     m = re.search(rf"^{name} size=\d+ checksum=([0-9a-f]{{8}})$", out, re.M)
     return m.group(1) if m else None
 
 
-def run_native(ctx, name, size):
-    """One native run: (checksum, seconds of work() by the program's own clock, process wall)."""
+def outside_label(ctx, kind, name):
+    path = ctx.work(name, SUFFIX[kind])
+    return f"qemu-i386 {path}" if kind == "qemu" else path
+
+
+def run_outside(ctx, kind, name, size):
+    """One run of a workload outside the emulator (kind "x86-64", "i386" or "qemu"): (checksum,
+    seconds of work() by the program's own clock, wall seconds of the whole process)."""
+    cmd = ([ctx.qemu] if kind == "qemu" else []) + [ctx.work(name, SUFFIX[kind]), str(size)]
+    label = outside_label(ctx, kind, name)
     t = time.perf_counter()
-    p = subprocess.run([ctx.work(name, "native"), str(size)], capture_output=True, text=True, timeout=600)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{label}: timed out after 600 s")
+    except OSError as e:
+        if e.errno == errno.ENOEXEC:
+            raise BenchError(f"this host cannot run {kind} programs ({label}: {e.strerror}; "
+                             + ("the kernel has no IA-32 emulation)" if kind == "i386" else "not this CPU's code)"))
+        raise BenchError(f"{label}: cannot run it: {e.strerror}")
     wall = time.perf_counter() - t
     m = re.search(r"^native_ns=(\d+)$", p.stdout, re.M)
     if p.returncode != 0 or not m:
-        raise BenchError(f"{name}.native: status {p.returncode}, output {p.stdout.strip()!r}")
+        out = (p.stdout.strip() + " " + p.stderr.strip()).strip()
+        raise BenchError(f"{label}: status {p.returncode}, output {out[-200:]!r}")
     return checksum_line(p.stdout, name), int(m.group(1)) / 1e9, wall
+
+
+def why_not(ctx, kind, names):
+    """None when this host runs the workloads' `kind` build, else one line saying why not."""
+    if kind == "qemu" and not ctx.qemu:
+        return f"{QEMU_PROGRAMS[0]} is not installed ({QEMU_INSTALL})"
+    missing = [n for n in names if not os.path.exists(ctx.work(n, SUFFIX[kind]))]
+    if missing:
+        what = ctx.work(missing[0], SUFFIX[kind]) + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
+        if SUFFIX[kind] == "native":
+            return (f"no i386 build to run ({what} missing: make bench builds it where gcc -m32 "
+                    "links a static glibc program, i.e. with libc6-dev-i386)")
+        return f"not built ({what} missing; make bench builds it)"
+    try:
+        run_outside(ctx, kind, names[0], 1)  # a short run: does this host run it at all?
+    except BenchError as e:
+        return str(e)
+    return None
+
+
+def qemu_version(path):
+    """(version, the first line of --version) of a qemu-i386."""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown", ""
+    first = out.strip().splitlines()[0] if out.strip() else ""
+    m = re.search(r"version (\S+)", first)
+    return (m.group(1) if m else "unknown"), first
 
 
 def host_ns_of(stats_dir):
@@ -456,58 +532,94 @@ def geomean(xs):
 
 def bench_cpu(ctx):
     work = [w for w in CPU_WORK if not ctx.work_only or w[0] in ctx.work_only]
+    names = [w[0] for w in work]
+    # Which comparisons this host can make: each one it cannot is one line, and the rest go on.
+    compared, kinds = {}, []
+    for kind in NATIVES + ("qemu",):
+        reason = why_not(ctx, kind, names) if names else "no workload selected"
+        compared[kind] = {"ran": reason is None, "reason": reason,
+                          "build": ("qemu-i386 " if kind == "qemu" else "") + f"NAME.{SUFFIX[kind]}"}
+        if reason is None:
+            kinds.append(kind)
+    if ctx.qemu:
+        version, line = qemu_version(ctx.qemu)
+        compared["qemu"].update(program=ctx.qemu, version=version, version_line=line)
+    natives = [k for k in kinds if k in NATIVES]
+    primary = natives[0] if natives else None
+
     rows, errors = [], []
     for name, size, what in work:
         size = max(1, size // 2) if ctx.quick else size
-        nat, gst, cpu_run, pair_ratio, sums, js = [], [], [], [], set(), None
+        times = {k: [] for k in kinds}      # natives: work() by their clock; qemu: the process
+        ratios = {k: [] for k in kinds}
+        qemu_work, gst, cpu_run, sums, js = [], [], [], {}, None
         try:
             for _ in range(ctx.runs):
-                # Native and guest alternate, so a change in the machine's load hits both alike.
-                # A native run lasts a few tens of ms, where one preemption is a large error:
-                # NATIVE_PER_GUEST of them per guest run, their median paired with it.
-                per = []
-                for _ in range(NATIVE_PER_GUEST):
-                    csum_n, secs_n, _ = run_native(ctx, name, size)
-                    sums.add(("native", csum_n))
-                    per.append(secs_n)
+                # The others and the guest alternate, so a change in the machine's load hits all
+                # alike. A native run lasts a few tens of ms, where one preemption is a large
+                # error: NATIVE_PER_GUEST of each per guest run, their median paired with it.
+                per = {}
+                for k in kinds:
+                    per[k] = []
+                    for _ in range(NATIVE_PER_GUEST):
+                        csum, secs, wall = run_outside(ctx, k, name, size)
+                        sums.setdefault(k, set()).add(csum)
+                        per[k].append(wall if k == "qemu" else secs)
+                        if k == "qemu":
+                            qemu_work.append(secs)
                 csum_g, secs_g, js, in_run = run_guest(ctx, name, size)
-                sums.add(("guest", csum_g))
-                nat += per
+                sums.setdefault("guest", set()).add(csum_g)
                 gst.append(secs_g)
                 if in_run is not None:
                     cpu_run.append(in_run)
-                pair_ratio.append(secs_g / statistics.median(per))
+                for k in kinds:
+                    times[k] += per[k]
+                    ratios[k].append(secs_g / statistics.median(per[k]))
         except BenchError as e:
             errors.append(str(e))
             rows.append({"workload": name, "what": what, "size": size, "error": str(e)})
             continue
-        guest_sums = {c for k, c in sums if k == "guest"}
-        native_sums = {c for k, c in sums if k == "native"}
-        agree = len(guest_sums | native_sums) == 1 and None not in guest_sums
+        every = set().union(*sums.values())
+        agree = len(every) == 1 and None not in every
         if not agree:
-            errors.append(f"{name}: checksums differ: guest {sorted(map(str, guest_sums))}, "
-                          f"native {sorted(map(str, native_sums))}")
+            errors.append(f"{name}: checksums differ: " + ", ".join(
+                f"{k} {'/'.join(sorted(map(str, v)))}" for k, v in sums.items()))
         insns = js["instructions"]
-        g, n = statistics.median(gst), statistics.median(nat)
-        row = {"workload": name, "what": what, "size": size, "checksum": sorted(map(str, guest_sums))[0],
-               "checksums_agree": agree, "instructions": insns,
-               "guest_seconds": summary(gst), "native_seconds": summary(nat),
-               "guest_mips": insns / g / 1e6, "native_mips": insns / n / 1e6,
-               "slowdown": statistics.median(pair_ratio), "slowdown_pairs": summary(pair_ratio),
-               "slowdown_of_medians": g / n,
+        g = statistics.median(gst)
+        row = {"workload": name, "what": what, "size": size,
+               "checksum": sorted(map(str, sums["guest"]))[0], "checksums_agree": agree,
+               "checksums": {k: sorted(map(str, v)) for k, v in sums.items()},
+               "instructions": insns, "guest_seconds": summary(gst), "guest_mips": insns / g / 1e6,
                "guest_wall_seconds_in_summary": js.get("host", {}).get("wall_seconds"),
                "cpu_run_seconds": summary(cpu_run) if cpu_run else None,
-               "cache": {k: js[k] for k in CACHE_KEYS if k in js}}
+               "cache": {k: js[k] for k in CACHE_KEYS if k in js}, "against": {}}
+        for k in kinds:
+            t = statistics.median(times[k])
+            a = {"seconds": summary(times[k]), "ratio": statistics.median(ratios[k]),
+                 "ratio_pairs": summary(ratios[k]), "ratio_of_medians": g / t}
+            if k == "i386":
+                a["mips"] = insns / t / 1e6  # work() is the guest's own machine code
+            if k == "qemu":
+                a["work_seconds"] = summary(qemu_work)
+                if primary:
+                    a["qemu_slowdown"] = t / statistics.median(times[primary])
+            row["against"][k] = a
+        if primary:
+            p = row["against"][primary]
+            row.update({"native": primary, "native_seconds": p["seconds"], "slowdown": p["ratio"],
+                        "slowdown_pairs": p["ratio_pairs"], "slowdown_of_medians": p["ratio_of_medians"]})
         c = row["cache"]
         if "cache_lookups" in c and "cache_misses" in c and c["cache_lookups"]:
             c["hit_rate"] = 1.0 - c["cache_misses"] / c["cache_lookups"]
         rows.append(row)
 
     ok = [r for r in rows if "error" not in r]
-    gm = geomean(r["slowdown"] for r in ok)
-    worst = max(ok, key=lambda r: r["slowdown"]) if ok else None
-    fp = next((r for r in ok if r["workload"] == "fp"), None)
+    gms = {k: geomean(r["against"][k]["ratio"] for r in ok) for k in kinds}
+    gm = gms.get(primary, 0.0)
+    worst = max(ok, key=lambda r: r["slowdown"]) if ok and primary else None
+    fp = next((r for r in ok if r["workload"] == "fp"), None) if primary else None
     targets = {
+        "against": primary,
         "geomean_slowdown": {"value": gm, "target": CPU_TARGETS["geomean"],
                              "met": bool(ok) and gm <= CPU_TARGETS["geomean"]},
         "worst_slowdown": {"value": worst["slowdown"] if worst else None,
@@ -517,18 +629,23 @@ def bench_cpu(ctx):
         "fp_slowdown": {"value": fp["slowdown"] if fp else None, "target": CPU_TARGETS["fp"],
                         "met": bool(fp) and fp["slowdown"] <= CPU_TARGETS["fp"]},
     }
-    if len(ok) < len(CPU_WORK) or errors:
-        for t in targets.values():
-            t["met"] = None  # not every workload measured (or trusted): nothing to claim
-    noise = [(r["guest_seconds"]["max"] - r["guest_seconds"]["min"]) / r["guest_seconds"]["median"]
-             for r in ok] + [(r["native_seconds"]["max"] - r["native_seconds"]["min"]) /
-                             r["native_seconds"]["median"] for r in ok]
+    if len(ok) < len(CPU_WORK) or errors or not primary:
+        for key, t in targets.items():
+            if key != "against":
+                t["met"] = None  # not every workload measured (or trusted): nothing to claim
+    noise = []
+    for r in ok:
+        for s in [r["guest_seconds"]] + [a["seconds"] for a in r["against"].values()]:
+            noise.append((s["max"] - s["min"]) / s["median"])
 
     def spread(d, digits=3):
         return f"{fmt(d['min'], digits)}-{fmt(d['max'], digits)}"
 
-    def col(key, f):
+    def col(f):
         return lambda r: "-" if "error" in r else f(r)
+
+    def vs(k, f):
+        return lambda r: "-" if "error" in r or k not in r.get("against", {}) else f(r["against"][k])
 
     def cache(r, key, f=lambda v: fmt(v)):
         v = r.get("cache", {}).get(key)
@@ -536,7 +653,7 @@ def bench_cpu(ctx):
 
     def verdict(t):
         if t["met"] is None:
-            return "not judged: not every workload measured"
+            return "not judged: " + ("no native ran" if not primary else "not every workload measured")
         return "met" if t["met"] else "NOT met"
 
     have_run = any(r.get("cpu_run_seconds") for r in ok)
@@ -544,65 +661,110 @@ def bench_cpu(ctx):
     columns = [
         ("workload", lambda r: r["workload"]),
         ("size", lambda r: str(r["size"])),
-        ("instructions", col("i", lambda r: fmt(r["instructions"]))),
-        ("guest s", col("g", lambda r: fmt(r["guest_seconds"]["median"], 3))),
-        ("spread", col("gs", lambda r: spread(r["guest_seconds"]))),
-        ("native s", col("n", lambda r: fmt(r["native_seconds"]["median"], 4))),
-        ("spread ", col("ns", lambda r: spread(r["native_seconds"], 4))),
-        ("guest MIPS", col("gm", lambda r: fmt(r["guest_mips"]))),
-        ("native MIPS", col("nm", lambda r: fmt(r["native_mips"]))),
-        ("slowdown", col("sd", lambda r: f"{r['slowdown']:.1f}x")),
-        ("pairs", col("sp", lambda r: f"{r['slowdown_pairs']['min']:.1f}-{r['slowdown_pairs']['max']:.1f}")),
-        ("cpu_run s", col("cr", lambda r: fmt(r["cpu_run_seconds"]["median"], 3)
+        ("instructions", col(lambda r: fmt(r["instructions"]))),
+        ("guest s", col(lambda r: fmt(r["guest_seconds"]["median"], 3))),
+        ("spread", col(lambda r: spread(r["guest_seconds"]))),
+    ]
+    for k in natives:  # the spreads of the second native are in results.json
+        columns += [(f"{k} s", vs(k, lambda a: fmt(a["seconds"]["median"], 4)))]
+        columns += [("spread", vs(k, lambda a: spread(a["seconds"], 4)))] if k == primary else []
+        columns += [(f"vs {k}", vs(k, lambda a: f"{a['ratio']:.1f}x"))]
+        columns += [("pairs", vs(k, lambda a: f"{a['ratio_pairs']['min']:.1f}-{a['ratio_pairs']['max']:.1f}"))
+                    ] if k == primary else []
+    columns += [
+        ("guest MIPS", col(lambda r: fmt(r["guest_mips"]))),
+        ("cpu_run s", col(lambda r: fmt(r["cpu_run_seconds"]["median"], 3)
                           if r.get("cpu_run_seconds") else "n/r")),
         ("sums", lambda r: "ERROR" if "error" in r else ("agree" if r["checksums_agree"] else "DIFFER")),
     ]
+    extra = []
+    if "qemu" in kinds:
+        qcols = [
+            ("workload", lambda r: r["workload"]),
+            ("qemu s", vs("qemu", lambda a: fmt(a["seconds"]["median"], 3))),
+            ("spread", vs("qemu", lambda a: spread(a["seconds"]))),
+            ("qemu work() s", vs("qemu", lambda a: fmt(a["work_seconds"]["median"], 3))),
+            ("guest s", col(lambda r: fmt(r["guest_seconds"]["median"], 3))),
+            ("ours/qemu", vs("qemu", lambda a: f"{a['ratio']:.2f}x")),
+            ("pairs", vs("qemu", lambda a: f"{a['ratio_pairs']['min']:.2f}-{a['ratio_pairs']['max']:.2f}")),
+        ]
+        if primary:
+            qcols.append((f"qemu vs {primary}", vs("qemu", lambda a: f"{a['qemu_slowdown']:.1f}x")))
+        extra.append((f"Against QEMU {compared['qemu']['version']} (qemu-i386 user-mode JIT, running "
+                      "NAME.native, the i386 build)", qcols))
     counters = [
         ("workload", lambda r: r["workload"]),
-        ("lookups", col("l", lambda r: cache(r, "cache_lookups"))),
-        ("hit rate", col("h", lambda r: cache(r, "hit_rate", lambda v: f"{100 * v:.4f}%"))),
-        ("blocks built", col("b", lambda r: cache(r, "cache_misses"))),
-        ("Zydis calls", col("z", lambda r: cache(r, "zydis_decodes"))),
-        ("invalidations", col("v", lambda r: cache(r, "cache_invalidations"))),
-        ("flushes", col("f", lambda r: cache(r, "cache_flushes"))),
+        ("lookups", col(lambda r: cache(r, "cache_lookups"))),
+        ("hit rate", col(lambda r: cache(r, "hit_rate", lambda v: f"{100 * v:.4f}%"))),
+        ("blocks built", col(lambda r: cache(r, "cache_misses"))),
+        ("Zydis calls", col(lambda r: cache(r, "zydis_decodes"))),
+        ("invalidations", col(lambda r: cache(r, "cache_invalidations"))),
+        ("flushes", col(lambda r: cache(r, "cache_flushes"))),
     ]
-    notes = [
-        f"median of {ctx.runs} guest runs and {ctx.runs * NATIVE_PER_GUEST} native runs "
-        f"({NATIVE_PER_GUEST} native before each guest run); spread = min-max of the runs; "
-        f"pairs = min-max over the guest runs of guest s / the median of the native runs before it",
+    extra.append(("Interpreter counters (one guest run of each workload; "
+                  "hit rate = 1 - misses/lookups, blocks built = misses)", counters))
+
+    label = {"x86-64": "x86-64 native (NAME.native64: the same source as a static x86-64 program, "
+                       "x87 arithmetic)",
+             "i386": "i386 native (NAME.native: the guest's own machine code as a static i386 program)",
+             "qemu": f"QEMU (qemu-i386 NAME.native, {compared['qemu'].get('version', '')})"}
+    notes = ["compared with: " + ("; ".join(label[k] for k in kinds) if kinds else "nothing but the guest")]
+    notes += [f"{label[k].split(' (')[0]}: skipped: {compared[k]['reason']}" for k in compared
+              if compared[k]["reason"]]
+    notes += [
+        f"median of {ctx.runs} guest runs and, for each comparison, {ctx.runs * NATIVE_PER_GUEST} "
+        f"runs ({NATIVE_PER_GUEST} before each guest run); spread = min-max of the runs; pairs = "
+        "min-max over the guest runs of guest s / the median of the runs before it",
         "guest s = the whole `denali run` process, measured around it (start, ELF load, work, output, "
         "stats); native s = the program's own CLOCK_MONOTONIC around work() alone (nothing of the "
-        "guest's time is subtracted, all of the native start-up is); slowdown = the median over the "
-        "guest runs of guest s / native s (the pairs' median, robust to load that changes during "
-        "the suite)",
-        "guest MIPS = guest instructions retired / guest s; native MIPS = the same count / native s "
-        "(work() is the same machine code in both builds; the count also includes guestos's start "
-        "and printf, a few thousand instructions, where glibc's differ)",
+        "guest's time is subtracted, all of the native start-up is); vs NATIVE = the slowdown, the "
+        "median over the guest runs of guest s / native s (the pairs' median, robust to load that "
+        "changes during the suite)",
+        "guest MIPS = guest instructions retired / guest s (the i386 native runs the same work() "
+        "machine code; the x86-64 one the same source compiled for x86-64)",
+    ]
+    if "qemu" in kinds:
+        notes.append("qemu s = the whole `qemu-i386 NAME.native` process (start, translation, "
+                     "work, output), like guest s; qemu work() s = the program's own clock around "
+                     "work() under QEMU; ours/qemu = the median of guest s / qemu s over the pairs "
+                     "(below 1: we are faster); qemu vs NATIVE = qemu s / native s")
+    notes += [
         "cpu_run s = the VMs' time inside their quanta, from the stats CSV's host_ns"
         + ("" if have_run else " (not reported by this emulator: n/r)"),
         f"machine noise: the runs of one workload differ by up to {100 * max(noise, default=0):.0f}% "
         f"(median {100 * statistics.median(noise) if noise else 0:.0f}%) of their median",
-        f"geometric-mean slowdown {gm:.1f}x (target <= {CPU_TARGETS['geomean']:.0f}x: "
-        f"{verdict(targets['geomean_slowdown'])}); worst "
-        + (f"{worst['workload']} {worst['slowdown']:.1f}x" if worst else "-")
-        + f" (target <= {CPU_TARGETS['each']:.0f}x each: {verdict(targets['worst_slowdown'])}); x87 fp "
-        + (f"{fp['slowdown']:.1f}x" if fp else "-")
-        + f" (target <= {CPU_TARGETS['fp']:.0f}x: {verdict(targets['fp_slowdown'])})",
-        f"geometric-mean MIPS: guest {geomean(r['guest_mips'] for r in ok):.0f}, "
-        f"native {geomean(r['native_mips'] for r in ok):.0f}",
     ]
+    for k in natives:
+        notes.append(f"geometric-mean slowdown against {k}: {gms[k]:.1f}x")
+    if primary:
+        notes.append(
+            f"targets, against {primary}: geometric mean {gm:.1f}x (<= {CPU_TARGETS['geomean']:.0f}x: "
+            f"{verdict(targets['geomean_slowdown'])}); worst "
+            + (f"{worst['workload']} {worst['slowdown']:.1f}x" if worst else "-")
+            + f" (<= {CPU_TARGETS['each']:.0f}x each: {verdict(targets['worst_slowdown'])}); x87 fp "
+            + (f"{fp['slowdown']:.1f}x" if fp else "-")
+            + f" (<= {CPU_TARGETS['fp']:.0f}x: {verdict(targets['fp_slowdown'])})")
+    else:
+        notes.append("targets: not judged: no native build ran on this host")
+    if "qemu" in kinds:
+        notes.append(f"geometric mean of ours/qemu: {gms['qemu']:.2f}x (our time relative to QEMU's)")
+    notes.append(f"geometric-mean guest MIPS: {geomean(r['guest_mips'] for r in ok):.0f}")
     if not have_cache:
         notes.append("interpreter counters: not reported by this emulator's --stats")
     notes += [f"ERROR: {e}" for e in errors]
     return {
-        "title": "CPU speed: our workloads in the guest against the same code run natively",
+        "title": "CPU speed: our workloads in the guest against the same source run natively"
+                 + (" (" + ", ".join(natives) + ")" if natives else "")
+                 + (" and under QEMU" if "qemu" in kinds else ""),
         "rows": rows,
         "columns": columns,
-        "extra_tables": [("Interpreter counters (one guest run of each workload; "
-                          "hit rate = 1 - misses/lookups, blocks built = misses)", counters)],
+        "extra_tables": extra,
+        "compared_with": compared,
+        "slowdown_against": primary,
         "geomean_slowdown": gm,
+        "geomean_against": gms,
+        "geomean_vs_qemu": gms.get("qemu"),
         "geomean_guest_mips": geomean(r["guest_mips"] for r in ok),
-        "geomean_native_mips": geomean(r["native_mips"] for r in ok),
         "noise_max": max(noise, default=0),
         "targets": targets,
         "notes": notes,
@@ -623,6 +785,13 @@ class Context:
         self.runs = args.runs
         self.quick = args.quick
         self.work_only = [x for x in args.work.split(",") if x]
+        # qemu-i386 (Debian's qemu-user) or the static one (qemu-user-static), unless told.
+        if args.qemu == "none":
+            self.qemu = None
+        elif args.qemu:
+            self.qemu = shutil.which(args.qemu)
+        else:
+            self.qemu = next((p for p in map(shutil.which, QEMU_PROGRAMS) if p), None)
 
     def guest(self, name):
         return os.path.join(self.build, "bench", "guests", name + ".elf")
@@ -659,6 +828,8 @@ def main():
                     "upcall, cpu)")
     ap.add_argument("--work", default="", help="comma-separated CPU workloads to run (default all: "
                     + ", ".join(w[0] for w in CPU_WORK) + ")")
+    ap.add_argument("--qemu", default="", help="qemu-i386 program for the QEMU comparison "
+                    "(default: qemu-i386 or qemu-i386-static from PATH; none: no comparison)")
     ap.add_argument("--out", default=None, help="results file (default BUILD/bench/results.json)")
     args = ap.parse_args()
     if args.quick:
@@ -685,7 +856,9 @@ def main():
         t = time.monotonic()
         try:
             res = fn(ctx)
-        except BenchError as e:
+        except (BenchError, OSError, subprocess.SubprocessError, ValueError) as e:
+            # One line, never a traceback: a program that would not run, a file not there.
+            e = e if isinstance(e, BenchError) else f"{type(e).__name__}: {e}"
             print(f"\n{name}: FAILED: {e}")
             results["benchmarks"][name] = {"error": str(e)}
             failed += 1
