@@ -546,6 +546,11 @@ def bench_cpu(ctx):
         compared["qemu"].update(program=ctx.qemu, version=version, version_line=line)
     natives = [k for k in kinds if k in NATIVES]
     primary = natives[0] if natives else None
+    # A binfmt_misc handler for i386 would hand NAME.native to an emulator on a kernel that
+    # cannot run it; Debian's qemu-user-binfmt registers none on amd64, but say so if one is.
+    binfmt = [f for f in ("qemu-i386", "i386") if read(f"/proc/sys/fs/binfmt_misc/{f}").startswith("enabled")]
+    if "i386" in kinds and binfmt:
+        compared["i386"]["binfmt_misc"] = binfmt
 
     rows, errors = [], []
     for name, size, what in work:
@@ -711,6 +716,9 @@ def bench_cpu(ctx):
     notes = ["compared with: " + ("; ".join(label[k] for k in kinds) if kinds else "nothing but the guest")]
     notes += [f"{label[k].split(' (')[0]}: skipped: {compared[k]['reason']}" for k in compared
               if compared[k]["reason"]]
+    if compared["i386"].get("binfmt_misc"):
+        notes.append(f"i386 native: caution: binfmt_misc has an enabled {binfmt[0]} handler, so where "
+                     "the kernel cannot run i386 code that column is an emulator's time")
     notes += [
         f"median of {ctx.runs} guest runs and, for each comparison, {ctx.runs * NATIVE_PER_GUEST} "
         f"runs ({NATIVE_PER_GUEST} before each guest run); spread = min-max of the runs; pairs = "
