@@ -459,7 +459,7 @@ def run_outside(ctx, kind, name, size):
 def why_not(ctx, kind, names):
     """None when this host runs the workloads' `kind` build, else one line saying why not."""
     if kind == "qemu" and not ctx.qemu:
-        return f"{QEMU_PROGRAMS[0]} is not installed ({QEMU_INSTALL})"
+        return ctx.no_qemu
     missing = [n for n in names if not os.path.exists(ctx.work(n, SUFFIX[kind]))]
     if missing:
         what = ctx.work(missing[0], SUFFIX[kind]) + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
@@ -795,11 +795,12 @@ class Context:
         self.work_only = [x for x in args.work.split(",") if x]
         # qemu-i386 (Debian's qemu-user) or the static one (qemu-user-static), unless told.
         if args.qemu == "none":
-            self.qemu = None
+            self.qemu, self.no_qemu = None, "not asked for (--qemu none)"
         elif args.qemu:
-            self.qemu = shutil.which(args.qemu)
+            self.qemu, self.no_qemu = shutil.which(args.qemu), f"{args.qemu} not found ({QEMU_INSTALL})"
         else:
             self.qemu = next((p for p in map(shutil.which, QEMU_PROGRAMS) if p), None)
+            self.no_qemu = f"{QEMU_PROGRAMS[0]} is not installed ({QEMU_INSTALL})"
 
     def guest(self, name):
         return os.path.join(self.build, "bench", "guests", name + ".elf")
