@@ -1,9 +1,19 @@
 /* test_branch.c - unit vectors for JMP Jcc CALL RET LOOP LOOPE LOOPNE JCXZ/JECXZ.
  *
- * Every expected register, flag, memory word and EIP was recorded by running the row's bytes on
- * the host CPU (a gcc -m32 program with the code at TVM_CODE, the data words at TVM_DATA and
- * the row's registers and flags, single-stepped with TF, so a taken branch stops at its target
- * before anything there runs). Every condition of Jcc appears taken and not taken.
+ * Two kinds of rows. JMP rel, Jcc and the 32-bit LOOPcc/JECXZ rows are silicon-class (the
+ * differential test also checks them against the host CPU in long mode); their expected
+ * values were recorded by running each row's bytes on the host CPU (a gcc -m32 program with
+ * the code at TVM_CODE, the data words at TVM_DATA and the row's registers and flags,
+ * single-stepped with TF, so a taken branch stops at its target before anything there runs).
+ * Every condition of Jcc appears taken and not taken.
+ *
+ * CALL, RET, JMP through a register or memory, and LOOPcc/JCXZ with 0x67 are the vector class
+ * (docs/testing.md): long mode gives the first three 64-bit operands and 0x67 there selects
+ * ECX, so the host cannot check them. Their expected values are worked from the Operation
+ * sections of the SDM Vol. 2A pages (order number 325462, edition -082US, as docs/abi.md
+ * pins), restated above each table; the rows name their working. TVM_CODE = 0x1000, so a
+ * row's "next EIP" is 0x1000 + its length; m[0..3] are at 0x8000, 0x8004, 0x8008, 0x800c.
+ * DVA-1 section 1 supplies the fault rows: a faulting instruction changes nothing.
  */
 #include "tests/unit/harness.h"
 
@@ -29,28 +39,52 @@ static const struct row jmp_rows[] = {
 	{ .name = "jmp rel16 (66 e9) wraps the target within 64 KiB",
 	  .code = "66 e9 00 f0", .r = { 0 },
 	  .want_r = { 0 }, .want_eip = 0x4 },
-	{ .name = "jmp eax jumps to eax",
-	  .code = "ff e0", .r = { 0x2345 },
-	  .want_r = { 0x2345 }, .want_eip = 0x2345 },
-	{ .name = "jmp ax (66 ff e0) jumps to ax zero-extended",
-	  .code = "66 ff e0", .r = { 0xffff3456 },
-	  .want_r = { 0xffff3456 }, .want_eip = 0x3456 },
-	{ .name = "jmp dword [0x8008] jumps through memory",
-	  .code = "ff 25 08 80 00 00", .r = { 0 }, .m = { 0, 0, 0x3456 },
-	  .want_r = { 0 }, .want_m = { 0, 0, 0x3456 }, .want_eip = 0x3456 },
-	{ .name = "jmp dword [0x100000] faults and leaves eip at the jmp",
-	  .code = "ff 25 00 00 10 00", .r = { 0 },
-	  .want_r = { 0 },
-	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "jmp dword [ebx + ecx*4] uses the full addressing mode",
-	  .code = "ff 24 8b", .r = { 0, 0x2, 0, 0x8004 }, .m = { 0, 0, 0, 0x4444 },
-	  .want_r = { 0, 0x2, 0, 0x8004 }, .want_m = { 0, 0, 0, 0x4444 }, .want_eip = 0x4444 },
 };
 
 static void test_jmp(void **state)
 {
 	(void)state;
 	RUN_ROWS(jmp_rows);
+}
+
+/* vectors: jmp-indirect
+ * SDM Vol. 2A, JMP, Operation (near absolute indirect; paraphrased): tempEIP = DEST, the r/m32
+ * operand (a register, or a dword read from memory); with a 16-bit operand size tempEIP =
+ * DEST AND 0000FFFFh; EIP = tempEIP. No flag and no register changes. */
+static const struct row jmp_indirect_rows[] = {
+	{ .name = "jmp eax (ff e0): eip = eax = 0x2345",
+	  .code = "ff e0", .r = { 0x2345 },
+	  .want_r = { 0x2345 }, .want_eip = 0x2345 },
+	{ .name = "jmp edi (ff e7): eip = edi = 0x4000, flags kept",
+	  .code = "ff e7", .r = { 0, 0, 0, 0, 0, 0, 0, 0x4000 }, .fl = FL_OSZAPC,
+	  .want_r = { 0, 0, 0, 0, 0, 0, 0, 0x4000 }, .want_fl = FL_OSZAPC, .want_eip = 0x4000 },
+	{ .name = "jmp esp (ff e4): eip = esp = 0x9000 (TVM_STACK), esp unchanged",
+	  .code = "ff e4", .want_eip = TVM_STACK },
+	{ .name = "jmp ax (66 ff e0): eip = 0xffff3456 AND 0xffff = 0x3456",
+	  .code = "66 ff e0", .r = { 0xffff3456 },
+	  .want_r = { 0xffff3456 }, .want_eip = 0x3456 },
+	{ .name = "jmp dword [0x8008] (ff 25): eip = m[2] = 0x3456",
+	  .code = "ff 25 08 80 00 00", .r = { 0 }, .m = { 0, 0, 0x3456 },
+	  .want_r = { 0 }, .want_m = { 0, 0, 0x3456 }, .want_eip = 0x3456 },
+	{ .name = "jmp dword [ebx + ecx*4] (ff 24 8b): ea 0x8004 + 2*4 = 0x800c, eip = m[3] = 0x4444",
+	  .code = "ff 24 8b", .r = { 0, 0x2, 0, 0x8004 }, .m = { 0, 0, 0, 0x4444 },
+	  .want_r = { 0, 0x2, 0, 0x8004 }, .want_m = { 0, 0, 0, 0x4444 }, .want_eip = 0x4444 },
+	{ .name = "jmp dword [esp] (ff 24 24) with esp 0x8004: eip = m[1] = 0x5678, esp unchanged",
+	  .code = "ff 24 24", .r = { 0, 0, 0, 0, 0x8004 }, .m = { 0, 0x5678 },
+	  .want_r = { 0, 0, 0, 0, 0x8004 }, .want_m = { 0, 0x5678 }, .want_eip = 0x5678 },
+	{ .name = "jmp word [0x8004] (66 ff 25): eip = the word 0x5678 zero-extended",
+	  .code = "66 ff 25 04 80 00 00", .m = { 0, 0xabcd5678 },
+	  .want_m = { 0, 0xabcd5678 }, .want_eip = 0x5678 },
+	{ .name = "jmp dword [0x100000] reads beyond memory: #PF, eip stays at the jmp",
+	  .code = "ff 25 00 00 10 00", .r = { 0 },
+	  .want_r = { 0 },
+	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
+};
+
+static void test_jmp_indirect(void **state)
+{
+	(void)state;
+	RUN_ROWS(jmp_indirect_rows);
 }
 
 static const struct row jcc_rows[] = {
@@ -500,47 +534,58 @@ static void test_jcc(void **state)
 	RUN_ROWS(jcc_rows);
 }
 
+/* vectors: call
+ * SDM Vol. 2A, CALL, Operation (near calls; paraphrased): relative: tempEIP = EIP + rel32,
+ * where EIP is the address of the next instruction; absolute indirect: tempEIP = DEST, the
+ * r/m32 operand, read before anything is pushed; with a 16-bit operand size tempEIP AND
+ * 0000FFFFh. Then Push(EIP): the next instruction's address, 4 bytes (2 with 0x66), ESP - 4
+ * (- 2); EIP = tempEIP. */
 static const struct row call_rows[] = {
-	{ .name = "call rel32 pushes the next eip and jumps",
+	{ .name = "call rel32 +0x10 (e8): next eip 0x1005 pushed at 0x800c, eip = 0x1005 + 0x10",
 	  .code = "e8 10 00 00 00", .r = { 0, 0, 0, 0, 0x8010 },
 	  .want_r = { 0, 0, 0, 0, 0x800c }, .want_m = { 0, 0, 0, 0x1005 }, .want_eip = 0x1015 },
-	{ .name = "call rel32 backward",
+	{ .name = "call rel32 -0x10 (e8): pushes 0x1005, eip = 0x1005 - 0x10 = 0xff5",
 	  .code = "e8 f0 ff ff ff", .r = { 0, 0, 0, 0, 0x8010 },
 	  .want_r = { 0, 0, 0, 0, 0x800c }, .want_m = { 0, 0, 0, 0x1005 }, .want_eip = 0xff5 },
-	{ .name = "call rel16 (66 e8) pushes 2 bytes of the next ip",
+	{ .name = "call rel16 (66 e8): pushes the word 0x1004 at 0x800e, eip = 0x1004 + 0x10",
 	  .code = "66 e8 10 00", .r = { 0, 0, 0, 0, 0x8010 },
 	  .want_r = { 0, 0, 0, 0, 0x800e }, .want_m = { 0, 0, 0, 0x10040000 }, .want_eip = 0x1014 },
-	{ .name = "call eax pushes and jumps to eax",
+	{ .name = "call eax (ff d0): pushes 0x1002, eip = eax = 0x5678",
 	  .code = "ff d0", .r = { 0x5678, 0, 0, 0, 0x8010 },
 	  .want_r = { 0x5678, 0, 0, 0, 0x800c }, .want_m = { 0, 0, 0, 0x1002 },
 	  .want_eip = 0x5678 },
-	{ .name = "call ax (66 ff d0) pushes 2 bytes and jumps to ax",
+	{ .name = "call ebx (ff d3): pushes 0x1002, eip = ebx = 0x3000, flags kept",
+	  .code = "ff d3", .r = { 0, 0, 0, 0x3000, 0x8010 }, .fl = FL_OSZAPC,
+	  .want_r = { 0, 0, 0, 0x3000, 0x800c }, .want_fl = FL_OSZAPC,
+	  .want_m = { 0, 0, 0, 0x1002 }, .want_eip = 0x3000 },
+	{ .name = "call ax (66 ff d0): pushes the word 0x1003, eip = 0xabcd5678 AND 0xffff",
 	  .code = "66 ff d0", .r = { 0xabcd5678, 0, 0, 0, 0x8010 },
 	  .want_r = { 0xabcd5678, 0, 0, 0, 0x800e }, .want_m = { 0, 0, 0, 0x10030000 },
 	  .want_eip = 0x5678 },
-	{ .name = "call dword [0x8004] calls through memory",
+	{ .name = "call dword [0x8004] (ff 15): pushes 0x1006 at 0x800c, eip = m[1] = 0xabcd",
 	  .code = "ff 15 04 80 00 00", .r = { 0, 0, 0, 0, 0x8010 },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x800c }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x1006 },
 	  .want_eip = 0xabcd },
-	{ .name = "call dword [esp] reads the target before pushing",
+	/* DEST = [0x800c] = 0x2000 is read before the push overwrites 0x8008. */
+	{ .name = "call dword [esp] (ff 14 24) with esp 0x800c: eip = m[3] read before the push",
 	  .code = "ff 14 24", .r = { 0, 0, 0, 0, 0x800c },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8008 }, .want_m = { 0x1234, 0xabcd, 0x1003, 0x2000 },
 	  .want_eip = 0x2000 },
-	{ .name = "call dword [esp + 4] reads the target through the old esp",
+	{ .name = "call dword [esp + 4] (ff 54 24 04) with esp 0x8008: ea = old esp + 4 = 0x800c",
 	  .code = "ff 54 24 04", .r = { 0, 0, 0, 0, 0x8008 },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8004 }, .want_m = { 0x1234, 0x1004, 0x12345678, 0x2000 },
 	  .want_eip = 0x2000 },
-	{ .name = "call esp jumps to the old esp",
+	{ .name = "call esp (ff d4): tempEIP = the old esp 0x8010, pushes 0x1002 at 0x800c",
 	  .code = "ff d4", .r = { 0, 0, 0, 0, 0x8010 },
 	  .want_r = { 0, 0, 0, 0, 0x800c }, .want_m = { 0, 0, 0, 0x1002 }, .want_eip = 0x8010 },
-	{ .name = "call with the stack in page 0 faults and changes nothing",
+	{ .name = "call rel32 with esp 0x1000 pushes into page 0: #PF, nothing changes",
 	  .code = "e8 10 00 00 00", .r = { 0, 0, 0, 0, 0x1000 },
 	  .want_r = { 0, 0, 0, 0, 0x1000 },
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "call dword [0x100000] faults on the read and changes nothing",
+	{ .name = "call dword [0x100000] reads beyond memory: #PF, nothing changes",
 	  .code = "ff 15 00 00 10 00", .r = { 0, 0, 0, 0, 0x8010 },
 	  .want_r = { 0, 0, 0, 0, 0x8010 },
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
@@ -552,50 +597,61 @@ static void test_call(void **state)
 	RUN_ROWS(call_rows);
 }
 
+/* vectors: ret
+ * SDM Vol. 2A, RET, Operation (near return; paraphrased): tempEIP = Pop() (a dword, ESP + 4;
+ * a word zero-extended, ESP + 2, with 0x66); EIP = tempEIP; with an imm16, ESP = ESP + imm16
+ * afterwards (the immediate is unsigned). */
 static const struct row ret_rows[] = {
-	{ .name = "ret pops eip",
+	{ .name = "ret (c3) with esp 0x8008: eip = m[2] = 0x12345678, esp 0x800c",
 	  .code = "c3", .r = { 0, 0, 0, 0, 0x8008 }, .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x800c }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_eip = 0x12345678 },
-	{ .name = "ret 8 pops eip and releases 8 more bytes",
+	{ .name = "ret 8 (c2 08 00): eip = m[2], esp = 0x8008 + 4 + 8 = 0x8014",
 	  .code = "c2 08 00", .r = { 0, 0, 0, 0, 0x8008 },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8014 }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_eip = 0x12345678 },
-	{ .name = "ret 0xfffc takes the immediate as unsigned",
+	{ .name = "ret 0xfffc (c2 fc ff): unsigned: esp = 0x800c + 4 + 0xfffc = 0x1800c",
 	  .code = "c2 fc ff", .r = { 0, 0, 0, 0, 0x800c },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x1800c }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_eip = 0x2000 },
-	{ .name = "ret 0 is a plain ret",
+	{ .name = "ret 0 (c2 00 00) is a plain ret: eip = m[3], esp 0x8010",
 	  .code = "c2 00 00", .r = { 0, 0, 0, 0, 0x800c },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8010 }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_eip = 0x2000 },
-	{ .name = "ret (66 c3) pops a 16-bit ip",
+	{ .name = "ret (c3) keeps the flags and every other register",
+	  .code = "c3", .r = { 1, 2, 3, 4, 0x8000, 6, 7, 8 }, .fl = FL_OSZAPC | FL_DF,
+	  .m = { 0x3000 }, .want_r = { 1, 2, 3, 4, 0x8004, 6, 7, 8 },
+	  .want_fl = FL_OSZAPC | FL_DF, .mask = FL_OSZAPC | FL_DF, .want_m = { 0x3000 },
+	  .want_eip = 0x3000 },
+	{ .name = "ret (66 c3) with esp 0x800a: ip = the word 0x1234, esp 0x800c",
 	  .code = "66 c3", .r = { 0, 0, 0, 0, 0x800a }, .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x800c }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_eip = 0x1234 },
-	{ .name = "ret 6 (66 c2) pops a 16-bit ip and releases 6 more bytes",
+	{ .name = "ret 6 (66 c2 06 00): ip = 0x1234, esp = 0x800a + 2 + 6 = 0x8012",
 	  .code = "66 c2 06 00", .r = { 0, 0, 0, 0, 0x800a },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8012 }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_eip = 0x1234 },
-	{ .name = "ret at the end of memory faults and changes nothing",
+	{ .name = "ret with esp 0xffffe reads past the end of memory: #PF, nothing changes",
 	  .code = "c3", .r = { 0, 0, 0, 0, 0xffffe }, .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0xffffe }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "ret 4 at the end of memory faults and changes nothing",
+	{ .name = "ret 4 with esp 0xffffe: #PF, nothing changes",
 	  .code = "c2 04 00", .r = { 0, 0, 0, 0, 0xffffe },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0xffffe }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "call rel16 then ret (66 c3) come back after the call",
+	/* call rel16 +1: pushes the word 0x1004 at 0x800e, ip = 0x1005; ret (66 c3) there pops it. */
+	{ .name = "call rel16 then ret (66 c3) come back to 0x1004",
 	  .code = "66 e8 01 00 90 66 c3", .r = { 0, 0, 0, 0, 0x8010 },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8010 }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x10042000 },
 	  .want_eip = 0x1004, .insns = 2 },
-	{ .name = "call then ret come back after the call",
+	/* call rel32 +1: pushes 0x1005 at 0x800c, eip = 0x1006 (the c3); ret pops 0x1005. */
+	{ .name = "call then ret come back to 0x1005",
 	  .code = "e8 01 00 00 00 90 c3", .r = { 0, 0, 0, 0, 0x8010 },
 	  .m = { 0x1234, 0xabcd, 0x12345678, 0x2000 },
 	  .want_r = { 0, 0, 0, 0, 0x8010 }, .want_m = { 0x1234, 0xabcd, 0x12345678, 0x1005 },
@@ -621,12 +677,6 @@ static const struct row loop_rows[] = {
 	{ .name = "loop backward",
 	  .code = "e2 fe", .r = { 0, 0x2 },
 	  .want_r = { 0, 0x1 }, .want_eip = 0x1000 },
-	{ .name = "loop (67 e2) counts in cx and keeps the upper half",
-	  .code = "67 e2 10", .r = { 0, 0x10000 },
-	  .want_r = { 0, 0x1ffff }, .want_eip = 0x1013 },
-	{ .name = "loop (67 e2) with cx = 1 falls through, upper half kept",
-	  .code = "67 e2 10", .r = { 0, 0x30001 },
-	  .want_r = { 0, 0x30000 } },
 	{ .name = "loop three times round a two-instruction body",
 	  .code = "90 e2 fd", .r = { 0, 0x3 },
 	  .want_r = { 0 }, .insns = 6 },
@@ -648,9 +698,6 @@ static const struct row loope_rows[] = {
 	{ .name = "loope with ZF set and ecx = 1 falls through",
 	  .code = "e1 10", .r = { 0, 0x1 }, .fl = FL_ZF | FL_CF,
 	  .want_r = { 0 }, .want_fl = FL_ZF | FL_CF },
-	{ .name = "loope (67 e1) counts in cx",
-	  .code = "67 e1 10", .r = { 0, 0xffff0000 }, .fl = FL_ZF,
-	  .want_r = { 0, 0xffffffff }, .want_fl = FL_ZF, .want_eip = 0x1013 },
 };
 
 static void test_loope(void **state)
@@ -669,9 +716,6 @@ static const struct row loopne_rows[] = {
 	{ .name = "loopne with ZF clear and ecx = 1 falls through",
 	  .code = "e0 10", .r = { 0, 0x1 },
 	  .want_r = { 0 } },
-	{ .name = "loopne (67 e0) counts in cx",
-	  .code = "67 e0 10", .r = { 0, 0xabcd0002 },
-	  .want_r = { 0, 0xabcd0001 }, .want_eip = 0x1013 },
 };
 
 static void test_loopne(void **state)
@@ -687,12 +731,6 @@ static const struct row jcxz_rows[] = {
 	{ .name = "jecxz with ecx = 0x10000 falls through",
 	  .code = "e3 10", .r = { 0, 0x10000 },
 	  .want_r = { 0, 0x10000 } },
-	{ .name = "jcxz (67 e3) with cx = 0 jumps whatever the upper half",
-	  .code = "67 e3 10", .r = { 0, 0x10000 },
-	  .want_r = { 0, 0x10000 }, .want_eip = 0x1013 },
-	{ .name = "jcxz (67 e3) with cx = 1 falls through",
-	  .code = "67 e3 10", .r = { 0, 0xffff0001 },
-	  .want_r = { 0, 0xffff0001 } },
 	{ .name = "jecxz backward",
 	  .code = "e3 fe", .r = { 0 },
 	  .want_r = { 0 }, .want_eip = 0x1000 },
@@ -704,10 +742,71 @@ static void test_jcxz(void **state)
 	RUN_ROWS(jcxz_rows);
 }
 
+/* vectors: loop16
+ * LOOPcc and JCXZ with the address-size prefix 0x67 count in CX. SDM Vol. 2A, LOOP/LOOPcc,
+ * Operation (paraphrased): with a 16-bit address size the count register is CX; Count =
+ * Count - 1 (CX only: the upper half of ECX is untouched, and CX = 0 wraps to 0xffff); LOOP
+ * branches if Count != 0, LOOPE/LOOPZ if Count != 0 and ZF = 1, LOOPNE/LOOPNZ if Count != 0
+ * and ZF = 0; a branch sets EIP = EIP + the sign-extended rel8, EIP being the next
+ * instruction's address; no flag changes. SDM Vol. 2A, Jcc: JCXZ (E3 with a 16-bit address
+ * size) branches if CX = 0, whatever the upper half of ECX, and changes no register. Every row
+ * here is 3 bytes (67 xx rel8): the next EIP is 0x1003, a taken branch +0x10 goes to 0x1013. */
+static const struct row loop16_rows[] = {
+	{ .name = "67 loop with ecx 0x10000: cx 0 - 1 = 0xffff != 0, taken to 0x1013; ecx 0x1ffff",
+	  .code = "67 e2 10", .r = { 0, 0x10000 }, .fl = FL_OSZAPC,
+	  .want_r = { 0, 0x1ffff }, .want_fl = FL_OSZAPC, .want_eip = 0x1013 },
+	{ .name = "67 loop with ecx 0x30001: cx 1 - 1 = 0, falls through; ecx 0x30000",
+	  .code = "67 e2 10", .r = { 0, 0x30001 },
+	  .want_r = { 0, 0x30000 } },
+	{ .name = "67 loop backward (rel8 -3) with ecx 0x12340003: cx 2, eip = 0x1003 - 3 = 0x1000",
+	  .code = "67 e2 fd", .r = { 0, 0x12340003 },
+	  .want_r = { 0, 0x12340002 }, .want_eip = 0x1000 },
+	{ .name = "67 loop three times round a nop: cx 3 to 0, ecx's upper half 0xabcd kept",
+	  .code = "90 67 e2 fc", .r = { 0, 0xabcd0003 },
+	  .want_r = { 0, 0xabcd0000 }, .want_eip = 0x1004, .insns = 6 },
+	{ .name = "67 loope with ZF and ecx 0xffff0000: cx 0xffff != 0 and ZF = 1, taken; ecx 0xffffffff",
+	  .code = "67 e1 10", .r = { 0, 0xffff0000 }, .fl = FL_ZF,
+	  .want_r = { 0, 0xffffffff }, .want_fl = FL_ZF, .want_eip = 0x1013 },
+	{ .name = "67 loope with ZF clear and ecx 0x50003: cx 2 but ZF = 0, falls through",
+	  .code = "67 e1 10", .r = { 0, 0x50003 },
+	  .want_r = { 0, 0x50002 } },
+	{ .name = "67 loope with ZF and ecx 0x80000001: cx 0, falls through; ecx 0x80000000",
+	  .code = "67 e1 10", .r = { 0, 0x80000001 }, .fl = FL_ZF,
+	  .want_r = { 0, 0x80000000 }, .want_fl = FL_ZF },
+	{ .name = "67 loopne with ZF clear and ecx 0xabcd0002: cx 1 != 0 and ZF = 0, taken",
+	  .code = "67 e0 10", .r = { 0, 0xabcd0002 },
+	  .want_r = { 0, 0xabcd0001 }, .want_eip = 0x1013 },
+	{ .name = "67 loopne with ZF set and ecx 0x70005: cx 4 but ZF = 1, falls through",
+	  .code = "67 e0 10", .r = { 0, 0x70005 }, .fl = FL_ZF,
+	  .want_r = { 0, 0x70004 }, .want_fl = FL_ZF },
+	{ .name = "67 loopne with ZF clear and ecx 0xffff0001: cx 0, falls through; ecx 0xffff0000",
+	  .code = "67 e0 10", .r = { 0, 0xffff0001 },
+	  .want_r = { 0, 0xffff0000 } },
+	{ .name = "67 jcxz with ecx 0x10000: cx = 0, taken to 0x1013 whatever the upper half",
+	  .code = "67 e3 10", .r = { 0, 0x10000 },
+	  .want_r = { 0, 0x10000 }, .want_eip = 0x1013 },
+	{ .name = "67 jcxz with ecx 0xffff0001: cx = 1, falls through",
+	  .code = "67 e3 10", .r = { 0, 0xffff0001 },
+	  .want_r = { 0, 0xffff0001 } },
+	{ .name = "67 jcxz backward (rel8 -3) with ecx 0x12340000: taken to 0x1000, flags kept",
+	  .code = "67 e3 fd", .r = { 0, 0x12340000 }, .fl = FL_OSZAPC,
+	  .want_r = { 0, 0x12340000 }, .want_fl = FL_OSZAPC, .want_eip = 0x1000 },
+	{ .name = "jecxz (no 67) with ecx 0x10000 falls through: the 32-bit form tests all of ecx",
+	  .code = "e3 10", .r = { 0, 0x10000 },
+	  .want_r = { 0, 0x10000 } },
+};
+
+static void test_loop16(void **state)
+{
+	(void)state;
+	RUN_ROWS(loop16_rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jmp),
+		cmocka_unit_test(test_jmp_indirect),
 		cmocka_unit_test(test_jcc),
 		cmocka_unit_test(test_call),
 		cmocka_unit_test(test_ret),
@@ -715,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_loope),
 		cmocka_unit_test(test_loopne),
 		cmocka_unit_test(test_jcxz),
+		cmocka_unit_test(test_loop16),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
