@@ -7,6 +7,9 @@
  * sections 1 and 3 (the magic reads 0x494C4E44 and is read-only, irq_enable and irq_mask are
  * writable, a faulting instruction changes nothing, and CMPXCHG/CMPXCHG8B/XCHG need write
  * permission even when the comparison fails). NOP r/m must not access its operand at all.
+ * The exceptions are the 16-bit addressing rows (0x67: addr16_rows, xlat16_rows), which long
+ * mode cannot run (0x67 selects 32-bit addresses there): they are worked from the SDM instead,
+ * as their comments say.
  */
 #include "tests/unit/harness.h"
 
@@ -42,19 +45,12 @@ static const struct row mov_rows[] = {
 	{ .name = "mov ax, [moffs16] (66 a1) loads one word",
 	  .code = "66 a1 01 80 00 00", .r = { 0xffffffff }, .m = { 0xbeef00 },
 	  .want_r = { 0xffffbeef }, .want_m = { 0xbeef00 } },
-	{ .name = "mov eax, [moffs16] (67 a1) uses a 16-bit address",
-	  .code = "67 a1 08 80", .m = { 0, 0, 0x600d }, .want_r = { 0x600d },
-	  .want_m = { 0, 0, 0x600d } },
 	{ .name = "mov [ebx+4], ecx stores through a base and displacement",
 	  .code = "89 4b 04", .r = { 0, 0x55, 0, 0x8000 }, .want_r = { 0, 0x55, 0, 0x8000 },
 	  .want_m = { 0, 0x55 } },
 	{ .name = "mov edx, [esi+ecx*2] loads through a scaled index",
 	  .code = "8b 14 4e", .r = { 0, 6, 0, 0, 0, 0, 0x8000 }, .m = { 0, 0, 0x4444, 0x5555 },
 	  .want_r = { 0, 6, 0x5555, 0, 0, 0, 0x8000 }, .want_m = { 0, 0, 0x4444, 0x5555 } },
-	{ .name = "mov eax, [bx+si] (67) wraps the 16-bit address and ignores the upper halves",
-	  .code = "67 8b 00", .r = { 0, 0, 0, 0xffff7ff8, 0, 0, 0x10014 },
-	  .m = { 0, 0, 0, 0x77777777 }, .want_r = { 0x77777777, 0, 0, 0xffff7ff8, 0, 0, 0x10014 },
-	  .want_m = { 0, 0, 0, 0x77777777 } },
 	{ .name = "mov dword [m32], imm32 (c7 /0)",
 	  .code = "c7 05 0c 80 00 00 ef be ad de", .m = { 9, 9, 9, 9 },
 	  .want_m = { 9, 9, 9, 0xdeadbeef } },
@@ -300,9 +296,6 @@ static const struct row lea_rows[] = {
 	{ .name = "lea ax, [ebx+ecx] (66) truncates to 16 bits",
 	  .code = "66 8d 04 0b", .r = { 0xffffffff, 2, 0, 0x1ffff },
 	  .want_r = { 0xffff0001, 2, 0, 0x1ffff } },
-	{ .name = "lea eax, [bx+si+0x10] (67) wraps at 64 KiB",
-	  .code = "67 8d 40 10", .r = { 0, 0, 0, 0x1234fff0, 0, 0, 0x20 },
-	  .want_r = { 0x20, 0, 0, 0x1234fff0, 0, 0, 0x20 } },
 	{ .name = "lea eax, [0xfffffff0] is only arithmetic: no fault",
 	  .code = "8d 05 f0 ff ff ff", .want_r = { 0xfffffff0 } },
 	{ .name = "lea edx, [ebp-8] with a negative displacement",
@@ -350,9 +343,6 @@ static const struct row xlat_rows[] = {
 	{ .name = "xlat indexes with AL unsigned (0xff)",
 	  .code = "d7", .r = { 0xff, 0, 0, 0x7f01 }, .m = { 0x99 },
 	  .want_r = { 0x99, 0, 0, 0x7f01 }, .want_m = { 0x99 } },
-	{ .name = "xlat (67) uses BX + AL wrapped to 16 bits",
-	  .code = "67 d7", .r = { 8, 0, 0, 0xabcd7ffc }, .m = { 0x4030201, 0x8070605 },
-	  .want_r = { 5, 0, 0, 0xabcd7ffc }, .want_m = { 0x4030201, 0x8070605 } },
 	{ .name = "xlat reads page 0: the first byte of the magic",
 	  .code = "d7", .r = { 0x100 }, .want_r = { 0x144 } },
 	{ .name = "xlat beyond memory raises #PF and changes nothing",
@@ -364,6 +354,174 @@ static void test_xlat(void **state)
 {
 	(void)state;
 	RUN_ROWS(xlat_rows);
+}
+
+/* vectors: addr16
+ * 16-bit addressing (0x67 in 32-bit code). SDM Vol. 2A, section 2.1.5, Table 2-1 (16-bit
+ * addressing forms with the ModR/M byte): r/m 000 [BX+SI], 001 [BX+DI], 010 [BP+SI],
+ * 011 [BP+DI], 100 [SI], 101 [DI], 110 [BP] (but mod 00 r/m 110 is [disp16]), 111 [BX]; mod 00
+ * has no displacement, mod 01 a disp8 sign-extended, mod 10 a disp16. With a 16-bit address
+ * size the offset is 16 bits (SDM Vol. 1, 3.6: the address-size attribute selects 16-bit
+ * offsets): only BX, BP, SI and DI take part and the sum wraps modulo 64 KiB, so the upper
+ * halves of EBX, EBP, ESI and EDI are ignored (DVA-1 section 2: "16-bit effective addresses
+ * wrapping at 64 KiB"). Segments have base 0 (DVA-1), so [BP..] reads the same memory. Each
+ * row loads EAX (67 8b /r, reg 000) from m[k] at 0x8000 + 4k; the registers' upper halves are
+ * all set. */
+#define M4 { 0x11112222, 0x33334444, 0x55556666, 0x77778888 }
+#define LD16(nm, hex, bx, bp, si, di, val) \
+	{ .name = nm, .code = hex, .r = { 0xffffffff, 0, 0, bx, 0, bp, si, di }, .m = M4, \
+	  .want_r = { val, 0, 0, bx, 0, bp, si, di }, .want_m = M4 }
+static const struct row addr16_rows[] = {
+	/* mod 00 */
+	LD16("67 mov eax, [bx+si] (00): 0x7000 + 0x1000 = 0x8000, m[0]", "67 8b 00",
+	     0xaaaa7000, 0xdddd0000, 0xbbbb1000, 0xcccc0000, 0x11112222),
+	LD16("67 mov eax, [bx+di] (01): 0x7000 + 0x1004 = 0x8004, m[1]", "67 8b 01",
+	     0xaaaa7000, 0xdddd0000, 0xbbbb0000, 0xcccc1004, 0x33334444),
+	LD16("67 mov eax, [bp+si] (02): 0x7000 + 0x1008 = 0x8008, m[2]", "67 8b 02",
+	     0xaaaa0000, 0xdddd7000, 0xbbbb1008, 0xcccc0000, 0x55556666),
+	LD16("67 mov eax, [bp+di] (03): 0x7000 + 0x100c = 0x800c, m[3]", "67 8b 03",
+	     0xaaaa0000, 0xdddd7000, 0xbbbb0000, 0xcccc100c, 0x77778888),
+	LD16("67 mov eax, [si] (04): 0x8004, m[1]", "67 8b 04",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb8004, 0xcccc0000, 0x33334444),
+	LD16("67 mov eax, [di] (05): 0x8008, m[2]", "67 8b 05",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb0000, 0xcccc8008, 0x55556666),
+	LD16("67 mov eax, [0x800c] (06, mod 00 r/m 110 is disp16 alone: bp not used), m[3]",
+	     "67 8b 06 0c 80", 0xaaaa0000, 0xdddd1234, 0xbbbb0000, 0xcccc0000, 0x77778888),
+	LD16("67 mov eax, [bx] (07): 0x8000, m[0]", "67 8b 07",
+	     0xaaaa8000, 0xdddd0000, 0xbbbb0000, 0xcccc0000, 0x11112222),
+	/* mod 01: disp8, sign-extended */
+	LD16("67 mov eax, [bx+si+4] (40 04): 0x7000 + 0x1000 + 4 = 0x8004, m[1]", "67 8b 40 04",
+	     0xaaaa7000, 0xdddd0000, 0xbbbb1000, 0xcccc0000, 0x33334444),
+	LD16("67 mov eax, [bx+di-4] (41 fc): 0x7000 + 0x100c - 4 = 0x8008, m[2]", "67 8b 41 fc",
+	     0xaaaa7000, 0xdddd0000, 0xbbbb0000, 0xcccc100c, 0x55556666),
+	LD16("67 mov eax, [bp+si+8] (42 08): 0x7000 + 0x1004 + 8 = 0x800c, m[3]", "67 8b 42 08",
+	     0xaaaa0000, 0xdddd7000, 0xbbbb1004, 0xcccc0000, 0x77778888),
+	LD16("67 mov eax, [bp+di-0x80] (43 80): 0x7000 + 0x1080 - 0x80 = 0x8000, m[0]",
+	     "67 8b 43 80", 0xaaaa0000, 0xdddd7000, 0xbbbb0000, 0xcccc1080, 0x11112222),
+	LD16("67 mov eax, [si+0x7f] (44 7f): 0x7f85 + 0x7f = 0x8004, m[1]", "67 8b 44 7f",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb7f85, 0xcccc0000, 0x33334444),
+	LD16("67 mov eax, [di-8] (45 f8): 0x8010 - 8 = 0x8008, m[2]", "67 8b 45 f8",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb0000, 0xcccc8010, 0x55556666),
+	LD16("67 mov eax, [bp+0xc] (46 0c): 0x8000 + 0xc = 0x800c, m[3]", "67 8b 46 0c",
+	     0xaaaa0000, 0xdddd8000, 0xbbbb0000, 0xcccc0000, 0x77778888),
+	LD16("67 mov eax, [bx+1] (47 01): 0x7fff + 1 = 0x8000, m[0]", "67 8b 47 01",
+	     0xaaaa7fff, 0xdddd0000, 0xbbbb0000, 0xcccc0000, 0x11112222),
+	/* mod 10: disp16 */
+	LD16("67 mov eax, [bx+si+0x1000] (80): 0x6000 + 0x1000 + 0x1000 = 0x8000, m[0]",
+	     "67 8b 80 00 10", 0xaaaa6000, 0xdddd0000, 0xbbbb1000, 0xcccc0000, 0x11112222),
+	LD16("67 mov eax, [bx+di+0x8004] (81): bx = di = 0: 0x8004, m[1]", "67 8b 81 04 80",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb0000, 0xcccc0000, 0x33334444),
+	LD16("67 mov eax, [bp+si+0xf000] (82): 0x8000 + 0x1008 + 0xf000 = 0x18008, wraps to 0x8008",
+	     "67 8b 82 00 f0", 0xaaaa0000, 0xdddd8000, 0xbbbb1008, 0xcccc0000, 0x55556666),
+	LD16("67 mov eax, [bp+di+0xc] (83): 0x4000 + 0x4000 + 0xc = 0x800c, m[3]",
+	     "67 8b 83 0c 00", 0xaaaa0000, 0xdddd4000, 0xbbbb0000, 0xcccc4000, 0x77778888),
+	LD16("67 mov eax, [si+0x8000] (84): 4 + 0x8000 = 0x8004, m[1]", "67 8b 84 00 80",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb0004, 0xcccc0000, 0x33334444),
+	LD16("67 mov eax, [di+8] (85): 0x8000 + 8 = 0x8008, m[2]", "67 8b 85 08 00",
+	     0xaaaa0000, 0xdddd0000, 0xbbbb0000, 0xcccc8000, 0x55556666),
+	LD16("67 mov eax, [bp+0x8000] (86): 0xc + 0x8000 = 0x800c, m[3]", "67 8b 86 00 80",
+	     0xaaaa0000, 0xdddd000c, 0xbbbb0000, 0xcccc0000, 0x77778888),
+	LD16("67 mov eax, [bx+0x7ffc] (87): 4 + 0x7ffc = 0x8000, m[0]", "67 8b 87 fc 7f",
+	     0xaaaa0004, 0xdddd0000, 0xbbbb0000, 0xcccc0000, 0x11112222),
+	/* wrapping at 64 KiB */
+	LD16("67 mov eax, [bx+si]: 0xf000 + 0x9000 = 0x18000 wraps to 0x8000, m[0]", "67 8b 00",
+	     0x1234f000, 0xdddd0000, 0x56789000, 0xcccc0000, 0x11112222),
+	LD16("67 mov eax, [di+0xfffc] (85): 0x8008 + 0xfffc = 0x18004 wraps to 0x8004, m[1]",
+	     "67 8b 85 fc ff", 0xaaaa0000, 0xdddd0000, 0xbbbb0000, 0xcccc8008, 0x33334444),
+	LD16("67 mov eax, [bx+si]: 0x8000 + 0x8000 wraps to 0 and reads page 0's magic 0x494c4e44",
+	     "67 8b 00", 0xaaaa8000, 0xdddd0000, 0xbbbb8000, 0xcccc0000, 0x494c4e44),
+	LD16("67 mov eax, [si-1] (44 ff) with si 0x8001: the disp8 0xff is -1: 0x8000, m[0]",
+	     "67 8b 44 ff", 0xaaaa0000, 0xdddd0000, 0x00018001, 0xcccc0000, 0x11112222),
+	/* other instructions with a 16-bit address */
+	{ .name = "67 mov eax, [moffs16] (67 a1 08 80): the offset is 2 bytes, 0x8008, m[2]",
+	  .code = "67 a1 08 80", .m = M4, .want_r = { 0x55556666 }, .want_m = M4 },
+	{ .name = "67 mov ax, [bp+si] (67 66 8b 02): a word from 0x7000 + 0x1008 = 0x8008, "
+		  "eax's upper half kept",
+	  .code = "67 66 8b 02", .r = { 0xffffffff, 0, 0, 0, 0, 0xdddd7000, 0xbbbb1008 },
+	  .m = M4, .want_r = { 0xffff6666, 0, 0, 0, 0, 0xdddd7000, 0xbbbb1008 }, .want_m = M4 },
+	{ .name = "67 mov [bx], ecx (67 89 0f) with ebx 0xffff8008: stores at 0x8008 (m[2])",
+	  .code = "67 89 0f", .r = { 0, 0xc0ffee, 0, 0xffff8008 }, .m = M4,
+	  .want_r = { 0, 0xc0ffee, 0, 0xffff8008 },
+	  .want_m = { 0x11112222, 0x33334444, 0xc0ffee, 0x77778888 } },
+	{ .name = "67 inc dword [bx+4] (67 ff 47 04) with ebx 0x12348000: m[1] + 1 at 0x8004; "
+		  "0x45 has three 1 bits: PF = 0",
+	  .code = "67 ff 47 04", .r = { 0, 0, 0, 0x12348000 }, .m = M4,
+	  .want_r = { 0, 0, 0, 0x12348000 },
+	  .want_m = { 0x11112222, 0x33334445, 0x55556666, 0x77778888 } },
+};
+
+static void test_addr16(void **state)
+{
+	(void)state;
+	RUN_ROWS(addr16_rows);
+}
+
+/* vectors: addr16 (LEA)
+ * SDM Vol. 2A, LEA, Operation and its table of operand- and address-size attributes: with a
+ * 32-bit operand and a 16-bit address size the 16-bit effective address is zero-extended into
+ * the 32-bit destination; with a 16-bit operand and a 16-bit address size it is stored in the
+ * 16-bit destination (the upper half kept). LEA reads no memory and changes no flag. */
+static const struct row lea16_rows[] = {
+	{ .name = "67 lea eax, [bx+si] (67 8d 00): 0x7000 + 0x1000 = 0x8000, zero-extended",
+	  .code = "67 8d 00", .r = { 0xffffffff, 0, 0, 0xaaaa7000, 0, 0, 0xbbbb1000 },
+	  .fl = FL_OSZAPC, .want_r = { 0x8000, 0, 0, 0xaaaa7000, 0, 0, 0xbbbb1000 },
+	  .want_fl = FL_OSZAPC },
+	{ .name = "67 lea eax, [bx+si+0x10] (67 8d 40 10): 0xfff0 + 0x20 + 0x10 wraps to 0x0020",
+	  .code = "67 8d 40 10", .r = { 0, 0, 0, 0x1234fff0, 0, 0, 0x20 },
+	  .want_r = { 0x20, 0, 0, 0x1234fff0, 0, 0, 0x20 } },
+	{ .name = "67 lea eax, [bp-2] (67 8d 46 fe) with bp 1: 0xffff, zero-extended to 0x0000ffff",
+	  .code = "67 8d 46 fe", .r = { 0, 0, 0, 0, 0, 0x80000001 },
+	  .want_r = { 0xffff, 0, 0, 0, 0, 0x80000001 } },
+	{ .name = "67 lea eax, [bp+0x8000] (67 8d 86) with bp 0x9000: 0x11000 wraps to 0x1000",
+	  .code = "67 8d 86 00 80", .r = { 0, 0, 0, 0, 0, 0x9000 },
+	  .want_r = { 0x1000, 0, 0, 0, 0, 0x9000 } },
+	{ .name = "67 lea eax, [0x1234] (67 8d 06): disp16 alone",
+	  .code = "67 8d 06 34 12", .r = { 0xffffffff, 0, 0, 0, 0, 0x5555 },
+	  .want_r = { 0x1234, 0, 0, 0, 0, 0x5555 } },
+	{ .name = "67 lea ecx, [di+0x7f] (67 8d 4d 7f) with edi 0xffffff90: 0xff90 + 0x7f = 0x1000f "
+		  "wraps to 0x000f",
+	  .code = "67 8d 4d 7f", .r = { 0, 0xdeadbeef, 0, 0, 0, 0, 0, 0xffffff90 },
+	  .want_r = { 0, 0xf, 0, 0, 0, 0, 0, 0xffffff90 } },
+	{ .name = "66 67 lea ax, [bx+si] (66 67 8d 00): ax = 0x8000, eax's upper half kept",
+	  .code = "66 67 8d 00", .r = { 0x99999999, 0, 0, 0xaaaa7000, 0, 0, 0xbbbb1000 },
+	  .want_r = { 0x99998000, 0, 0, 0xaaaa7000, 0, 0, 0xbbbb1000 } },
+	{ .name = "66 67 lea dx, [bp+di] (66 67 8d 13): 0xfffe + 3 wraps to 1, edx's upper half kept",
+	  .code = "66 67 8d 13", .r = { 0, 0, 0x12345678, 0, 0, 0xfffe, 0, 0x70003 },
+	  .want_r = { 0, 0, 0x12340001, 0, 0, 0xfffe, 0, 0x70003 } },
+};
+
+static void test_lea16(void **state)
+{
+	(void)state;
+	RUN_ROWS(lea16_rows);
+}
+
+/* vectors: xlat16
+ * SDM Vol. 2C, XLAT/XLATB, Operation (paraphrased): with a 16-bit address size AL = the byte
+ * at BX + ZeroExtend(AL), else at EBX + ZeroExtend(AL). With 0x67 the offset is 16 bits and
+ * wraps at 64 KiB (DVA-1 section 2); the upper halves of EBX and EAX take no part, and only AL
+ * changes. m[0..1] = 0x04030201, 0x08070605: byte k + 1 at 0x8000 + k. */
+static const struct row xlat16_rows[] = {
+	{ .name = "67 xlat with ebx 0xabcd7ffc, al 8: bx + al = 0x8004, al = 0x05",
+	  .code = "67 d7", .r = { 8, 0, 0, 0xabcd7ffc }, .m = { 0x4030201, 0x8070605 },
+	  .want_r = { 5, 0, 0, 0xabcd7ffc }, .want_m = { 0x4030201, 0x8070605 } },
+	{ .name = "67 xlat with al 0xff (unsigned) and bx 0x7f03: 0x8002, al = 0x03, eax's bits 8-31 kept",
+	  .code = "67 d7", .r = { 0x123456ff, 0, 0, 0x7f03 }, .m = { 0x4030201, 0x8070605 },
+	  .want_r = { 0x12345603, 0, 0, 0x7f03 }, .want_m = { 0x4030201, 0x8070605 } },
+	{ .name = "67 xlat with bx 0xffff, al 1: 0x10000 wraps to 0, al = 0x44 ('D' of the magic)",
+	  .code = "67 d7", .r = { 1, 0, 0, 0x0000ffff }, .want_r = { 0x44, 0, 0, 0xffff } },
+	{ .name = "67 xlat with ebx 0x00018000, al 7: bx = 0x8000 (bit 16 ignored), al = 0x08",
+	  .code = "67 d7", .r = { 7, 0, 0, 0x00018000 }, .m = { 0x4030201, 0x8070605 },
+	  .want_r = { 8, 0, 0, 0x00018000 }, .want_m = { 0x4030201, 0x8070605 } },
+	{ .name = "xlat without 67 and ebx 0x00018000 reads 0x18007 instead (0 here)",
+	  .code = "d7", .r = { 7, 0, 0, 0x00018000 }, .m = { 0x4030201, 0x8070605 },
+	  .want_r = { 0, 0, 0, 0x00018000 }, .want_m = { 0x4030201, 0x8070605 } },
+};
+
+static void test_xlat16(void **state)
+{
+	(void)state;
+	RUN_ROWS(xlat16_rows);
 }
 
 static const struct row flag_bits_rows[] = {
@@ -679,6 +837,9 @@ int main(void)
 		cmocka_unit_test(test_lea),
 		cmocka_unit_test(test_convert),
 		cmocka_unit_test(test_xlat),
+		cmocka_unit_test(test_addr16),
+		cmocka_unit_test(test_lea16),
+		cmocka_unit_test(test_xlat16),
 		cmocka_unit_test(test_flag_bits),
 		cmocka_unit_test(test_nop),
 		cmocka_unit_test(test_cmovcc),
