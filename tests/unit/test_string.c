@@ -1,11 +1,16 @@
 /* test_string.c - unit vectors for MOVS CMPS SCAS LODS STOS INS OUTS with REP, REPE, REPNE.
  *
- * The row tables were recorded by running each row's bytes on the host CPU (a gcc -m32 program
- * with the code at TVM_CODE and the data words at TVM_DATA, single-stepped with TF: a REP
- * instruction traps once per iteration, which is how DVA-1 section 6 counts retirements, so a
- * row's `insns` budget stops the host and the emulator at the same element). Rows cover both
- * directions, counts 0, 1 and several, REPE/REPNE termination, 0x67 forms, faults in the middle
- * of a REP and budgets that run out in the middle of one.
+ * The row tables for 32-bit addresses (movs_rows ... stos_rows) are silicon-class, and were
+ * recorded by running each row's bytes on the host CPU (a gcc -m32 program with the code at
+ * TVM_CODE and the data words at TVM_DATA, single-stepped with TF: a REP instruction traps once
+ * per iteration, which is how DVA-1 section 6 counts retirements, so a row's `insns` budget
+ * stops the host and the emulator at the same element). Rows cover both directions, counts 0,
+ * 1 and several, REPE/REPNE termination, faults in the middle of a REP and budgets that run
+ * out in the middle of one.
+ *
+ * string16_rows (0x67: SI, DI and CX) are the vector class: long mode cannot run them (0x67
+ * selects ESI, EDI and ECX there), so they are worked from the SDM; port I/O (INS, OUTS) is
+ * DVA-1's own and follows sections 6 and 7 (io_row below).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -116,27 +121,6 @@ static const struct row movs_rows[] = {
 	  .want_r = { 0, 0x2, 0, 0, 0, 0, 0x8004, 0xfff },
 	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd }, .insns = 5,
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "67 rep movsb uses cx, si and di and keeps their upper halves",
-	  .code = "67 f3 a4", .r = { 0, 0xabcd0003, 0, 0, 0, 0, 0x12348000, 0x5678800c },
-	  .m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
-	  .want_r = { 0, 0xabcd0000, 0, 0, 0, 0, 0x12348003, 0x5678800f },
-	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0x332211 }, .insns = 3 },
-	{ .name = "67 rep movsb with DF set steps si and di down",
-	  .code = "67 f3 a4", .r = { 0, 0xffff0002, 0, 0, 0, 0, 0xffff8001, 0xffff800d },
-	  .fl = FL_DF, .m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
-	  .want_r = { 0, 0xffff0000, 0, 0, 0, 0, 0xffff7fff, 0xffff800b },
-	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xff2211 }, .insns = 2 },
-	{ .name = "67 rep movsb with cx = 0 does nothing even when ecx is not 0",
-	  .code = "67 f3 a4", .r = { 0, 0x10000, 0, 0, 0, 0, 0x8000, 0x8008 },
-	  .m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
-	  .want_r = { 0, 0x10000, 0, 0, 0, 0, 0x8000, 0x8008 },
-	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd } },
-	{ .name = "67 rep stosb wraps di from 0xffff to 0 and faults writing page 0",
-	  .code = "67 f3 aa", .r = { 0x41, 0x50003, 0, 0, 0, 0, 0, 0x1234ffff },
-	  .m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
-	  .want_r = { 0x41, 0x50002, 0, 0, 0, 0, 0, 0x12340000 },
-	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd }, .insns = 5,
-	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
 };
 
 static void test_movs(void **state)
@@ -214,12 +198,6 @@ static const struct row cmps_rows[] = {
 	  .want_r = { 0, 0x3, 0, 0, 0, 0, 0x100000, 0x8002 }, .want_fl = FL_ZF | FL_PF,
 	  .want_m = { 0x44330000 }, .insns = 5,
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "67 repne cmpsw uses cx, si and di",
-	  .code = "67 66 f2 a7", .r = { 0, 0x77770005, 0, 0, 0, 0, 0x99998000, 0x88888008 },
-	  .m = { 0x22221111, 0x44443333, 0x55556666, 0x44447777 },
-	  .want_r = { 0, 0x77770001, 0, 0, 0, 0, 0x99998008, 0x88888010 },
-	  .want_fl = FL_ZF | FL_PF, .want_m = { 0x22221111, 0x44443333, 0x55556666, 0x44447777 },
-	  .insns = 4 },
 };
 
 static void test_cmps(void **state)
@@ -282,11 +260,6 @@ static const struct row scas_rows[] = {
 	  .want_r = { 0x99, 0xe, 0, 0, 0, 0, 0, 0x100000 }, .want_fl = FL_SF | FL_PF,
 	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd }, .insns = 10,
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "67 repne scasb uses cx and di only",
-	  .code = "67 f2 ae", .r = { 0x33, 0xffff0010, 0, 0, 0, 0, 0, 0xdead8000 },
-	  .m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
-	  .want_r = { 0x33, 0xffff000d, 0, 0, 0, 0, 0, 0xdead8003 }, .want_fl = FL_ZF | FL_PF,
-	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd }, .insns = 3 },
 };
 
 static void test_scas(void **state)
@@ -322,11 +295,6 @@ static const struct row lods_rows[] = {
 	  .want_r = { 0xdeadbeef, 0, 0, 0, 0, 0, 0xffffd },
 	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
 	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
-	{ .name = "67 lodsb uses si",
-	  .code = "67 ac", .r = { 0, 0, 0, 0, 0, 0, 0xffff8005 },
-	  .m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd },
-	  .want_r = { 0x66, 0, 0, 0, 0, 0, 0xffff8006 },
-	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd } },
 };
 
 static void test_lods(void **state)
@@ -397,9 +365,111 @@ static void test_stos(void **state)
 	RUN_ROWS(stos_rows);
 }
 
-/* Rows the host cannot record: port I/O (the console on 0xD000 and 0xD001 is the harness's only
+/* vectors: string16
+ * String instructions with the address-size prefix 0x67. SDM Vol. 2B, MOVS, LODS, STOS, SCAS
+ * and Vol. 2A, CMPS, Operation (paraphrased): with a 16-bit address size the source is at SI
+ * and the destination at DI (segment bases are 0 here), and after each element SI and/or DI
+ * step by the element size, up if DF = 0, down if DF = 1 -- as 16-bit registers, so they wrap
+ * at 64 KiB and the upper halves of ESI and EDI do not change. SDM Vol. 2B, REP/REPE/REPNE,
+ * Operation: with a 16-bit address size the count register is CX: while CX != 0 { do one
+ * element; CX = CX - 1; stop if CX = 0, or for REPE if ZF = 0, for REPNE if ZF = 1 } -- the
+ * upper half of ECX neither counts nor changes. DVA-1 section 6: a REP retires once per element
+ * (so `insns` stops it at an element boundary; EIP stays at the instruction until the last).
+ * Data words m[] = 0x44332211 0x88776655 0xccbbaa99 0x00ffeedd: byte 0x11 at 0x8000, 0x22 at
+ * 0x8001, ..., 0xdd at 0x800c. */
+#define SM { 0x44332211, 0x88776655, 0xccbbaa99, 0xffeedd }
+static const struct row string16_rows[] = {
+	/* [0x8000..2] = 11 22 33 to 0x800c..e; SI 0x8000 -> 0x8003, DI 0x800c -> 0x800f, CX 3 -> 0. */
+	{ .name = "67 rep movsb: cx 3 elements from si 0x8000 to di 0x800c; ecx, esi, edi keep 0xabcd, "
+		  "0x1234, 0x5678 above",
+	  .code = "67 f3 a4", .r = { 0, 0xabcd0003, 0, 0, 0, 0, 0x12348000, 0x5678800c }, .m = SM,
+	  .want_r = { 0, 0xabcd0000, 0, 0, 0, 0, 0x12348003, 0x5678800f },
+	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0x332211 }, .insns = 3 },
+	/* DF: [0x8001] = 0x22 to 0x800d, [0x8000] = 0x11 to 0x800c; SI -> 0x7fff, DI -> 0x800b. */
+	{ .name = "67 rep movsb with DF: 2 bytes down, si 0x8001 -> 0x7fff, di 0x800d -> 0x800b",
+	  .code = "67 f3 a4", .r = { 0, 0xffff0002, 0, 0, 0, 0, 0xffff8001, 0xffff800d },
+	  .fl = FL_DF, .m = SM,
+	  .want_r = { 0, 0xffff0000, 0, 0, 0, 0, 0xffff7fff, 0xffff800b },
+	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0xff2211 }, .insns = 2 },
+	{ .name = "67 rep movsb with cx 0 and ecx 0x10000 does nothing: cx is the count",
+	  .code = "67 f3 a4", .r = { 0, 0x10000, 0, 0, 0, 0, 0x8000, 0x8008 }, .m = SM,
+	  .want_r = { 0, 0x10000, 0, 0, 0, 0, 0x8000, 0x8008 }, .want_m = SM },
+	/* Two elements: 0x8000 and 0x8004 get EAX; CX reaches 0, so the instruction ends (EIP past
+	 * it) although ECX is 0x10000: counting ECX would have left it paused at 0x1000. */
+	{ .name = "67 rep stosd with ecx 0x10002 stops when cx reaches 0 after 2 dwords, ecx 0x10000",
+	  .code = "67 f3 ab", .r = { 0xa5a5a5a5, 0x10002, 0, 0, 0, 0, 0, 0x33338000 }, .m = SM,
+	  .want_r = { 0xa5a5a5a5, 0x10000, 0, 0, 0, 0, 0, 0x33338008 },
+	  .want_m = { 0xa5a5a5a5, 0xa5a5a5a5, 0xccbbaa99, 0xffeedd }, .insns = 2 },
+	/* SI 0xffff: [0xffff] (0) to 0x8000; SI wraps to 0: [0] = 0x44 (the magic's first byte) to
+	 * 0x8001; SI ends 0x0001 with ESI's upper half 0x7777 kept. */
+	{ .name = "67 rep movsb: si wraps from 0xffff to 0 and reads page 0 (0x44), esi 0x7777ffff -> "
+		  "0x77770001",
+	  .code = "67 f3 a4", .r = { 0, 0x10002, 0, 0, 0, 0, 0x7777ffff, 0xaaaa8000 }, .m = SM,
+	  .want_r = { 0, 0x10000, 0, 0, 0, 0, 0x77770001, 0xaaaa8002 },
+	  .want_m = { 0x44334400, 0x88776655, 0xccbbaa99, 0xffeedd }, .insns = 2 },
+	/* The first store at 0xffff is allowed; DI wraps to 0 and the second store hits page 0:
+	 * #PF with the registers at that element (DVA-1 section 1). */
+	{ .name = "67 rep stosb: di wraps from 0xffff to 0 and the store into page 0 faults there",
+	  .code = "67 f3 aa", .r = { 0x41, 0x50003, 0, 0, 0, 0, 0, 0x1234ffff }, .m = SM,
+	  .want_r = { 0x41, 0x50002, 0, 0, 0, 0, 0, 0x12340000 }, .want_m = SM, .insns = 5,
+	  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF },
+	{ .name = "67 movsd: [si 0x8000] to [di 0x800c]; si and di + 4, esi's and edi's bit 16 kept",
+	  .code = "67 a5", .r = { 0, 0, 0, 0, 0, 0, 0x00018000, 0x0002800c }, .m = SM,
+	  .want_r = { 0, 0, 0, 0, 0, 0, 0x00018004, 0x00028010 },
+	  .want_m = { 0x44332211, 0x88776655, 0xccbbaa99, 0x44332211 } },
+	{ .name = "67 lodsb: al = [si 0x8005] = 0x66, si 0x8006, esi's upper half 0xffff kept",
+	  .code = "67 ac", .r = { 0, 0, 0, 0, 0, 0, 0xffff8005 }, .m = SM,
+	  .want_r = { 0x66, 0, 0, 0, 0, 0, 0xffff8006 }, .want_m = SM },
+	{ .name = "67 lodsb with DF and si 0: al = [0] = 0x44, si wraps down to 0xffff, esi 0x5555ffff",
+	  .code = "67 ac", .r = { 0x12345678, 0, 0, 0, 0, 0, 0x55550000 }, .fl = FL_DF,
+	  .want_r = { 0x12345644, 0, 0, 0, 0, 0, 0x5555ffff } },
+	{ .name = "67 stosw with DF: [di 0x8002] = ax 0xbeef, di 0x8000, edi's upper half kept",
+	  .code = "67 66 ab", .r = { 0x1234beef, 0, 0, 0, 0, 0, 0, 0x99998002 }, .fl = FL_DF,
+	  .m = SM, .want_r = { 0x1234beef, 0, 0, 0, 0, 0, 0, 0x99998000 },
+	  .want_m = { 0xbeef2211, 0x88776655, 0xccbbaa99, 0xffeedd } },
+	{ .name = "67 scasd: eax = [di 0x8004], ZF PF, di 0x8008, edi's upper half kept",
+	  .code = "67 af", .r = { 0x88776655, 0, 0, 0, 0, 0, 0, 0xffff8004 }, .m = SM,
+	  .want_r = { 0x88776655, 0, 0, 0, 0, 0, 0, 0xffff8008 }, .want_fl = FL_ZF | FL_PF,
+	  .want_m = SM },
+	/* 0x33 is the third byte: three elements, CX 0x10 -> 0xd, DI 0x8000 -> 0x8003. */
+	{ .name = "67 repne scasb finds al 0x33 at the third byte: cx 0xd, di 0x8003, upper halves kept",
+	  .code = "67 f2 ae", .r = { 0x33, 0xffff0010, 0, 0, 0, 0, 0, 0xdead8000 }, .m = SM,
+	  .want_r = { 0x33, 0xffff000d, 0, 0, 0, 0, 0, 0xdead8003 }, .want_fl = FL_ZF | FL_PF,
+	  .want_m = SM, .insns = 3 },
+	/* Words at SI 0x8000: 1111 2222 3333 4444; at DI 0x8008: 6666 5555 7777 4444: the fourth
+	 * pair is equal, REPNE stops there: CX 5 -> 1, SI 0x8008, DI 0x8010; flags of 0x4444 - 0x4444. */
+	{ .name = "67 repne cmpsw stops at the equal fourth word: cx 1, si 0x8008, di 0x8010",
+	  .code = "67 66 f2 a7", .r = { 0, 0x77770005, 0, 0, 0, 0, 0x99998000, 0x88888008 },
+	  .m = { 0x22221111, 0x44443333, 0x55556666, 0x44447777 },
+	  .want_r = { 0, 0x77770001, 0, 0, 0, 0, 0x99998008, 0x88888010 },
+	  .want_fl = FL_ZF | FL_PF, .want_m = { 0x22221111, 0x44443333, 0x55556666, 0x44447777 },
+	  .insns = 4 },
+	/* 2 equal bytes (11 22 vs 11 22): REPE runs until CX = 0 with ZF = 1, ECX's bit 17 kept. */
+	{ .name = "67 repe cmpsb over 2 equal bytes ends with cx 0 and ZF, ecx 0x20000",
+	  .code = "67 f3 a6", .r = { 0, 0x20002, 0, 0, 0, 0, 0x8000, 0x8008 },
+	  .m = { 0x44332211, 0, 0x99992211 },
+	  .want_r = { 0, 0x20000, 0, 0, 0, 0, 0x8002, 0x800a }, .want_fl = FL_ZF | FL_PF,
+	  .want_m = { 0x44332211, 0, 0x99992211 }, .insns = 2 },
+};
+
+static void test_string16(void **state)
+{
+	(void)state;
+	RUN_ROWS(string16_rows);
+}
+
+/* vectors: inout (INS, OUTS)
+ * Rows the host cannot record: port I/O (the console on 0xD000 and 0xD001 is the harness's only
  * device, so every other port raises #GP), retirement counts, and REP OUTSB as one operation.
- * Their expectations come from DVA-1 sections 6 and 7 and the SDM's INS/OUTS pseudo-code. */
+ * The behaviour is DVA-1's: section 7 (console: OUTSB to 0xD000 writes the byte at ESI and
+ * steps ESI as x86 does; REP OUTSB writes ECX bytes as one operation, ESI stepped by ECX,
+ * ECX = 0, and #PF before anything is written if a byte is unreadable; IN AL from 0xD000 gives
+ * the next input byte, 0xFF when none waits; IN EAX from 0xD001 the count with bit 31 once
+ * input has ended; every other port, width or direction #GP(0)) and section 6 (a REP retires
+ * once per element, REP OUTSB once). Where section 7 says "as x86 does", the SDM Vol. 2A INS
+ * and Vol. 2B OUTS Operation applies: one element between port DX and [EDI] (INS) or [ESI]
+ * (OUTS), then EDI/ESI step by the element size, down if DF = 1; with 0x67, DI/SI and CX. The
+ * store of INS is checked before the port is read (DVA-1 section 1). */
 struct io_row {
 	const char *name;
 	const char *code;      /* at TVM_CODE */
@@ -772,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_scas),
 		cmocka_unit_test(test_lods),
 		cmocka_unit_test(test_stos),
+		cmocka_unit_test(test_string16),
 		cmocka_unit_test(test_retirement),
 		cmocka_unit_test(test_outs),
 		cmocka_unit_test(test_ins),
