@@ -1,8 +1,10 @@
 /* test_system.c - CPUID, RDTSC, IN/OUT to the console ports, IDLE and TERMINATE (cpu/system.c).
  *
- * Expected values come from DVA-1 sections 2 (CPUID, RDTSC), 4 (the virtual instructions), 6
- * (retirement) and 7 (console ports; other ports and widths raise #GP(0)). The harness's port
- * pair is the console of section 7 with no input waiting and input ended.
+ * None of these can be checked against the host CPU: CPUID and RDTSC describe the host, port
+ * I/O is a signal in a Linux process. DVA-1 defines them, so the expected values come from
+ * DVA-1 sections 2 (CPUID, RDTSC), 4 (the virtual instructions), 6 (retirement) and 7 (console
+ * ports; other ports and widths raise #GP(0)), not from the SDM. The harness's port pair is the
+ * console of section 7 with no input waiting and input ended.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +16,13 @@
 
 #include "tests/unit/harness.h"
 
-/* "DenaliDenali" as CPUID leaf 0 returns it: EBX "Dena", EDX "liDe", ECX "nali", each four
+/* vectors: cpuid
+ * DVA-1 section 2: ECX is ignored; leaf 0 gives EAX = 1 (the highest leaf) and the vendor
+ * string "DenaliDenali" in EBX, EDX, ECX in that order, as x86 does; leaf 1 gives EAX =
+ * 0x00000600 (family 6, model 0, stepping 0), EBX = ECX = 0 and EDX = 0x00008111: bit 0 FPU,
+ * bit 4 TSC, bit 8 CX8, bit 15 CMOV; every other leaf, 0x80000000 and up included, gives 0 in
+ * all four. No flag changes (the SDM: CPUID affects no flag).
+ * "DenaliDenali" as CPUID leaf 0 returns it: EBX "Dena", EDX "liDe", ECX "nali", each four
  * ASCII bytes in little-endian order. */
 #define VENDOR_EBX 0x616E6544u /* 'D' 'e' 'n' 'a' */
 #define VENDOR_EDX 0x6544696Cu /* 'l' 'i' 'D' 'e' */
@@ -100,6 +108,11 @@ static void test_cpuid_retires_once(void **state)
 
 /* ---- RDTSC ------------------------------------------------------------------------------------ */
 
+/* vectors: rdtsc
+ * DVA-1 section 2: RDTSC returns in EDX:EAX the value instret had at the start of the RDTSC,
+ * that is the number of instructions this CPU retired before it (section 6); CR4.TSD = 0, so it
+ * never faults. No flag changes. */
+
 static void test_rdtsc(void **state)
 {
 	(void)state;
@@ -156,6 +169,13 @@ static void test_rdtsc_carries_into_edx(void **state)
 
 /* ---- ports ------------------------------------------------------------------------------------ */
 
+/* vectors: inout (IN, OUT)
+ * DVA-1 section 7, the console: OUT DX, AL to 0xD000 writes AL; IN AL, DX from 0xD000 takes the
+ * next input byte (0xFF when none waits) into AL alone; IN EAX, DX from 0xD001 returns the
+ * count of waiting bytes in bits 0-30 and bit 31 once input has ended. The port is DX (its low
+ * 16 bits, as on x86). Any other port, width or direction, and the imm8 forms (no device has a
+ * port below 0x100), raise #GP(0) and change nothing (section 1). */
+
 static void test_out_to_console_writes_al(void **state)
 {
 	(void)state;
@@ -202,6 +222,14 @@ static void test_in_from_console_ports(void **state)
 		  .code = "ec",
 		  .r = { 0x12345678, 0, DVA_PORT_CONSOLE },
 		  .want_r = { 0x123456FF, 0, DVA_PORT_CONSOLE } },
+		{ .name = "in eax, dx from the console status takes the port from DX only (EDX 0xffffd001)",
+		  .code = "ed",
+		  .r = { 0, 0, 0xFFFF0000u | DVA_PORT_CONSOLE_STATUS },
+		  .want_r = { DVA_CONSOLE_EOF, 0, 0xFFFF0000u | DVA_PORT_CONSOLE_STATUS } },
+		{ .name = "in al, dx from the console leaves the flags alone",
+		  .code = "ec",
+		  .r = { 0, 0, DVA_PORT_CONSOLE }, .fl = ALL_FL,
+		  .want_r = { 0xFF, 0, DVA_PORT_CONSOLE }, .want_fl = ALL_FL, .mask = ALL_FL },
 	};
 	RUN_ROWS(rows);
 }
