@@ -585,11 +585,17 @@ static void run_fault_rows(const struct fault_row *rows, size_t n)
 }
 #define RUN_FAULT_ROWS(rows) run_fault_rows((rows), sizeof(rows) / sizeof((rows)[0]))
 
+/* vectors: ud2
+ * SDM Vol. 2B, UD (UD0, UD1, UD2), Operation: #UD (invalid opcode) in every mode; nothing else
+ * happens. DVA-1 section 2: every #UD other than a removed instruction's has fault_error = 0,
+ * and a fault changes nothing (section 1): EIP stays at the UD2, nothing retires. */
 static void test_undecodable_bytes_are_ud_0(void **state)
 {
 	(void)state;
 	static const struct fault_row rows[] = {
 		{ "UD2 (0f 0b) is #UD with error 0", "0f 0b", DVA_VEC_UD, 0 },
+		{ "UD2 with an operand-size prefix (66 0f 0b) is #UD with error 0", "66 0f 0b", DVA_VEC_UD, 0 },
+		{ "UD2 with a segment prefix (2e 0f 0b) is #UD with error 0", "2e 0f 0b", DVA_VEC_UD, 0 },
 		{ "UD0 (0f ff) is #UD with error 0", "0f ff 00", DVA_VEC_UD, 0 },
 		{ "UD1 (0f b9) is #UD with error 0", "0f b9 00", DVA_VEC_UD, 0 },
 		{ "the undocumented SALC (d6) is #UD with error 0", "d6", DVA_VEC_UD, 0 },
@@ -597,11 +603,18 @@ static void test_undecodable_bytes_are_ud_0(void **state)
 	RUN_FAULT_ROWS(rows);
 }
 
+/* vectors: hlt
+ * HLT is privileged on x86 (SDM Vol. 2A, HLT: #GP(0) at CPL > 0) and removed in DVA-1: section 2
+ * lists it among the instructions that raise #UD (vector 6) with fault_error = 1. As a fault it
+ * changes nothing and does not retire (sections 1 and 6). The other removed instructions follow
+ * the same rule. */
 static void test_removed_instructions_are_ud_1(void **state)
 {
 	(void)state;
 	static const struct fault_row rows[] = {
 		{ "HLT is removed", "f4", DVA_VEC_UD, 1 },
+		{ "HLT with a segment prefix (2e f4) is still HLT: removed", "2e f4", DVA_VEC_UD, 1 },
+		{ "HLT with an operand-size prefix (66 f4) is still HLT: removed", "66 f4", DVA_VEC_UD, 1 },
 		{ "CLI is removed", "fa", DVA_VEC_UD, 1 },
 		{ "STI is removed", "fb", DVA_VEC_UD, 1 },
 		{ "MOV DS, AX is removed", "8e d8", DVA_VEC_UD, 1 },
