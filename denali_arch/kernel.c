@@ -145,8 +145,10 @@ static void fire_events(struct kernel *k, uint64_t now)
 
 /* ---- console input ------------------------------------------------------------------------ */
 
-/* Host stdin feeds the console of VM 0, taken at quantum boundaries, once that guest shows
- * interest (reads a console port or unmasks line 1). block waits for a byte or the end. */
+/* Host stdin feeds the console of VM 0 once that guest shows interest (reads a console port or
+ * unmasks line 1). The console reads it itself on the guest's first look (console_fill); here
+ * it is read at quantum boundaries, and waited for (timeout_ms, -1 for ever) when every VM
+ * idles. */
 static bool input_wanted(const struct kernel *k)
 {
 	if (!k->created || k->vms[0]->state == VM_DONE)
@@ -161,17 +163,16 @@ static void feed_input(struct kernel *k, int timeout_ms)
 	if (!input_wanted(k))
 		return;
 	struct console *con = k->vms[0]->console;
-	unsigned room = CONSOLE_IN_BUF - con->ilen;
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	if (!room || poll(&pfd, 1, timeout_ms) <= 0)
+	if (con->ilen == CONSOLE_IN_BUF)
 		return;
-	unsigned char buf[CONSOLE_IN_BUF];
-	ssize_t n = read(STDIN_FILENO, buf, room);
+	if (timeout_ms) {
+		/* Wait for a byte or the end: poll() reports both as readable. */
+		struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			return;
+	}
 	k->raise_time = kernel_now(k);
-	if (n > 0)
-		console_feed(con, buf, (unsigned)n);
-	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-		console_end_input(con);
+	console_fill(con);
 	queue_woken(k);
 }
 
@@ -254,6 +255,8 @@ static void admit(struct kernel *k)
 			k->done++;
 			continue;
 		}
+		if (id == 0)
+			console_set_input(v->console, STDIN_FILENO);
 		k->active++;
 		k->active_mem += g->mem_size;
 		runq_push_back(&k->runq, v);

@@ -1,8 +1,11 @@
 /* console.c - the console device: output to a host stream, input from a byte ring. */
 #include "devices/console.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "denali_arch/dva.h"
 
@@ -88,8 +91,19 @@ static int con_out_bytes(struct device *d, uint16_t port, const uint8_t *bytes, 
 static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 {
 	struct console *con = (struct console *)d;
-	if (port == DVA_PORT_CONSOLE && size == 1) {
+	bool data = port == DVA_PORT_CONSOLE && size == 1;
+	if (!data && !(port == DVA_PORT_CONSOLE_STATUS && size == 4))
+		return -1;
+	/* The guest's first look at its input asks the host what it holds, so that very read is
+	 * already true: the bytes waiting, or bit 31 when the input is already at its end
+	 * (</dev/null, an empty file, a closed pipe). Waiting for the next quantum boundary would
+	 * show 0, and a guest that then IDLEs for line 1 would wait for nothing. The input is not
+	 * touched before this, so a guest that never reads leaves stdin to whoever comes next. */
+	if (!con->in_used) {
 		con->in_used = true;
+		console_fill(con);
+	}
+	if (data) {
 		if (con->ilen == 0) {
 			*val = 0xFF;
 			return 0;
@@ -99,12 +113,8 @@ static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 		con->ilen--;
 		return 0;
 	}
-	if (port == DVA_PORT_CONSOLE_STATUS && size == 4) {
-		con->in_used = true;
-		*val = con->ilen | (con->ilen == 0 && con->in_ended ? DVA_CONSOLE_EOF : 0);
-		return 0;
-	}
-	return -1;
+	*val = con->ilen | (con->ilen == 0 && con->in_ended ? DVA_CONSOLE_EOF : 0);
+	return 0;
 }
 
 static void con_destroy(struct device *d)
@@ -133,6 +143,7 @@ struct console *console_new(FILE *out)
 	con->dev.port_last = DVA_PORT_CONSOLE_STATUS;
 	con->out = out;
 	con->sink = out ? SINK_RAW : SINK_NONE;
+	con->in_fd = -1;
 	return con;
 }
 
@@ -150,19 +161,69 @@ void console_set_file(struct console *con, char *path)
 	con->path = path;
 }
 
-unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n)
+/* Append up to n bytes to the ring; returns how many fitted. */
+static unsigned ring_put(struct console *con, const unsigned char *bytes, unsigned n)
 {
 	unsigned taken = 0;
 	while (taken < n && con->ilen < CONSOLE_IN_BUF) {
 		con->ibuf[(con->ihead + con->ilen) % CONSOLE_IN_BUF] = bytes[taken++];
 		con->ilen++;
 	}
-	if (taken && con->raise)
+	return taken;
+}
+
+static void raise_input(struct console *con)
+{
+	if (con->raise)
 		con->raise(con->owner, DVA_LINE_CONSOLE_IN);
+}
+
+unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n)
+{
+	unsigned taken = ring_put(con, bytes, n);
+	if (taken)
+		raise_input(con);
 	return taken;
 }
 
 void console_end_input(struct console *con)
 {
+	if (con->in_ended)
+		return;
 	con->in_ended = true;
+	raise_input(con);
+}
+
+void console_set_input(struct console *con, int fd)
+{
+	con->in_fd = fd;
+}
+
+void console_fill(struct console *con)
+{
+	if (con->in_fd < 0 || con->in_ended)
+		return;
+	unsigned got = 0;
+	/* Read on while the host has more at once: a short file or a closed pipe gives its bytes
+	 * and its end in one fill, so the guest sees bit 31 right after the last byte. poll()
+	 * first, because stdin's file description is shared with the shell and must not be
+	 * made non-blocking. */
+	while (con->ilen < CONSOLE_IN_BUF) {
+		struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
+		if (poll(&pfd, 1, 0) <= 0)
+			break; /* nothing yet: a later fill looks again */
+		unsigned char buf[CONSOLE_IN_BUF];
+		ssize_t n = read(con->in_fd, buf, CONSOLE_IN_BUF - con->ilen);
+		if (n > 0) {
+			got += ring_put(con, buf, (unsigned)n);
+			continue;
+		}
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			break;
+		con->in_ended = true; /* end of file, or an error the input will not recover from */
+		break;
+	}
+	/* One rise for the whole fill: the bytes and the end, if both came, are one event. */
+	if (got || con->in_ended)
+		raise_input(con);
 }

@@ -24,6 +24,7 @@ struct console {
 	unsigned olen;
 	unsigned char ibuf[CONSOLE_IN_BUF]; /* ring of input bytes */
 	unsigned ihead, ilen;
+	int in_fd;             /* the host input (-1: none); read only by console_fill */
 	bool in_ended;         /* the host input has ended */
 	bool in_used;          /* the guest has looked at input: the VM should feed it */
 	void *owner;           /* the VM, for raising the CONSOLE_IN line */
@@ -38,8 +39,16 @@ void console_set_prefix(struct console *con, FILE *out, uint32_t id);
 void console_set_file(struct console *con, char *path);
 /* Add host input; raises line 1. Returns the bytes taken (the rest waits). */
 unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n);
-/* Mark the host input as ended (status bit 31 once nothing waits). */
+/* Mark the host input as ended (status bit 31 once nothing waits); raises line 1, since a guest
+ * waiting for input must learn that none will come. */
 void console_end_input(struct console *con);
+/* Read input from the host file descriptor fd (taken as is, never closed) from now on. */
+void console_set_input(struct console *con, int fd);
+/* Take what the host input holds now, without blocking: until the ring is full, the host has
+ * nothing more yet, or the input ends. Raises line 1 once if anything came (bytes or the end).
+ * The console calls it itself on the guest's first look at its input; the kernel calls it
+ * between quanta. */
+void console_fill(struct console *con);
 /* Write buffered output to the host; in prefix mode only whole lines unless final, when a
  * last partial line is ended with a newline. */
 void console_flush(struct console *con, bool final);
