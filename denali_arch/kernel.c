@@ -146,9 +146,9 @@ static void fire_events(struct kernel *k, uint64_t now)
 /* ---- console input ------------------------------------------------------------------------ */
 
 /* Host stdin feeds the console of VM 0 once that guest shows interest (reads a console port or
- * unmasks line 1). The console reads it itself on the guest's first look (console_fill); here
- * it is read at quantum boundaries, and waited for (timeout_ms, -1 for ever) when every VM
- * idles. */
+ * unmasks line 1). The console reads it itself on the guest's first look and whenever the
+ * guest empties its ring (console_fill); here it is read at quantum boundaries, and waited for
+ * (timeout_ms, -1 for ever) when every VM idles. */
 static bool input_wanted(const struct kernel *k)
 {
 	if (!k->created || k->vms[0]->state == VM_DONE)

@@ -110,7 +110,11 @@ static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 		}
 		*val = con->ibuf[con->ihead];
 		con->ihead = (con->ihead + 1) % CONSOLE_IN_BUF;
-		con->ilen--;
+		/* Emptied: fill again now, so a file longer than the ring never reads as 0 between
+		 * two loads of it, and bit 31 shows as soon as its last byte is taken. One host call
+		 * per emptying of the ring, never one per IN. */
+		if (--con->ilen == 0)
+			console_fill(con);
 		return 0;
 	}
 	*val = con->ilen | (con->ilen == 0 && con->in_ended ? DVA_CONSOLE_EOF : 0);
