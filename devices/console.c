@@ -205,8 +205,14 @@ void console_set_input(struct console *con, int fd)
 
 void console_fill(struct console *con)
 {
-	if (con->in_fd < 0 || con->in_ended)
+	if (con->in_ended)
 		return;
+	if (con->in_fd < 0) {
+		/* No host input at all (every VM but VM 0): input that has already ended, which the
+		 * guest may as well learn from its first read as wait for. */
+		console_end_input(con);
+		return;
+	}
 	unsigned got = 0;
 	/* Read on while the host has more at once: a short file or a closed pipe gives its bytes
 	 * and its end in one fill, so the guest sees bit 31 right after the last byte. poll()

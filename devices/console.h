@@ -45,7 +45,8 @@ void console_end_input(struct console *con);
 /* Read input from the host file descriptor fd (taken as is, never closed) from now on. */
 void console_set_input(struct console *con, int fd);
 /* Take what the host input holds now, without blocking: until the ring is full, the host has
- * nothing more yet, or the input ends. Raises line 1 once if anything came (bytes or the end).
+ * nothing more yet, or the input ends (at once for a console with no host input). Raises line 1
+ * once if anything came (bytes or the end).
  * The console calls it itself on the guest's first look at its input and whenever the guest
  * empties the ring; the kernel calls it between quanta. */
 void console_fill(struct console *con);
