@@ -79,6 +79,18 @@ mkelf "$T/poll_in.elf" 4096 c7 05 28 00 00 00 02 00 00 00 \
 # wait_in: loop { IDLE forever } until IDLE reports an event (EAX = 0); then TERMINATE 5
 mkelf "$T/wait_in.elf" 4096 c7 05 28 00 00 00 02 00 00 00 \
 	b8 ff ff ff ff  0f 3f 01  85 c0  75 f4  b8 05 00 00 00 0f 3f 02
+# first_in: its first device access is IN EAX from 0xD001; it prints every status it reads as
+# 8 hex digits and a space, takes the bytes waiting, IDLEs for line 1 when none wait, and at the
+# first status with bit 31 (end of input) prints a newline and TERMINATEs with 0:
+#   top:  mov edx, 0xD001; in eax, dx; mov ebx, eax; print ebx (rol ebx, 4 eight times)
+#         test ebx, ebx; js end; jnz take
+#         mov dword [0x28], 2; IDLE forever; mov dword [0x24], 2; jmp top
+#   take: mov ecx, ebx; 1: in al, dx; loop 1b; jmp top
+#   end:  out '\n'; TERMINATE 0
+mkelf "$T/first_in.elf" 4096 ba 01 d0 00 00  ed  89 c3  b9 08 00 00 00  ba 00 d0 00 00 \
+	c1 c3 04  89 d8  83 e0 0f  3c 0a  72 02  04 07  04 30  ee  e2 ed  b0 20  ee \
+	85 db  78 27  75 1e  c7 05 28 00 00 00 02 00 00 00  b8 ff ff ff ff  0f 3f 01 \
+	c7 05 24 00 00 00 02 00 00 00  eb b4  89 d9  ec  e2 fd  eb ad  b0 0a  ee  31 c0  0f 3f 02
 
 run --help
 if [ "$rc" -ne 0 ] || [ ! -s "$T/out" ]; then
@@ -322,6 +334,48 @@ if [ "$rc" -eq 5 ]; then
 else
 	bad "a guest IDLE with CONSOLE_IN in irq_mask is woken by input, not called stuck" \
 		"exit $rc, want 5: $(first_err)"
+fi
+
+# Console input is known from the guest's first read (DVA-1 section 7): bit 31 at once when stdin
+# is already at its end, else the bytes waiting, and bit 31 as soon as they are taken; never a 0
+# that sends the guest to IDLE for a line 1 that no input will raise. The limit turns a guest
+# that spins into exit 124; one stuck in IDLE exits 125.
+# first_in WHAT WANT: first_in.elf on the caller's stdin must print WANT and exit 0.
+first_in() {
+	"$D" run --max-insns 1000000 "$T/first_in.elf" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(cat "$T/out")" = "$2" ]; then
+		ok "console status from the first read, stdin $1: $2"
+	else
+		bad "console status from the first read, stdin $1" \
+			"exit $rc, statuses '$(cat "$T/out")', want '$2': $(first_err)"
+	fi
+}
+: >"$T/empty"
+printf abc >"$T/abc"
+head -c 300 /dev/zero >"$T/300"
+first_in "/dev/null" "80000000 " </dev/null
+first_in "an empty file" "80000000 " <"$T/empty"
+first_in "a 3-byte file" "00000003 80000000 " <"$T/abc"
+# More than the console's 256-byte ring: the ring is filled again as the guest empties it, so
+# the guest never reads 0 while the file still holds bytes.
+first_in "a 300-byte file" "00000100 0000002C 80000000 " <"$T/300"
+# dash writes a small here-document into a pipe and closes it before the command starts (bash
+# 5.1 does too; other shells use a file): a pipe already at its end, with and without bytes.
+first_in "an empty here-document" "80000000 " <<END
+END
+first_in "a here-document" "00000004 80000000 " <<END
+abc
+END
+# A pipe still open with nothing in it: 0, not the end; the end a second later raises line 1,
+# which wakes the guest to read bit 31.
+(sleep 1) | "$D" run --max-insns 1000000 "$T/first_in.elf" >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(cat "$T/out")" = "00000000 80000000 " ]; then
+	ok "console status from the first read, an open pipe: 0, then bit 31 when it closes"
+else
+	bad "console status from the first read, an open pipe: 0, then bit 31 when it closes" \
+		"exit $rc, statuses '$(cat "$T/out")': $(first_err)"
 fi
 
 # --max-insns: checksum runs far longer than 100 instructions.
