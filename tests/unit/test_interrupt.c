@@ -307,6 +307,13 @@ static const struct irow bound_rows[] = {
 	  .frame_words = 3, .want_frame = { 0x1000, 0, 2 },
 	  .faulted = true, .want_fvec = 5, .want_ferr = 0, .want_feip = 0x1000,
 	  .want_instret = 1 },
+	/* SDM Vol. 2A, BOUND: #UD if the second operand is a register (mod 11); DVA-1 section 2:
+	 * a form x86 itself rejects is #UD with fault_error 0. */
+	{ .name = "bound eax, eax (62 c0): a register bound operand is #UD with fault_error 0",
+	  .code = "62 c0", .r = { 5 },
+	  .want_r = { 5, 0, 0, 0, S - 12 }, .want_eip = HANDLER(6) + 1, .frame_words = 3,
+	  .want_frame = { 0x1000, 0, 2 }, .faulted = true, .want_fvec = 6, .want_ferr = 0,
+	  .want_feip = 0x1000, .want_instret = 1 },
 	/* The 8 bytes 0xffffc..0x100003 are not all readable: #PF with error code 4 (a read at or
 	 * beyond mem_size), fault_addr 0x100000, the error code pushed below the 12-byte frame. */
 	{ .name = "bound eax, [0xffffc] with the upper bound beyond memory: #PF, error code 4 pushed",
