@@ -6,6 +6,8 @@
  * underflow, stack overflow and invalid operands, #MF for an exception pending from an earlier
  * instruction, and FIP/FOP.
  *
+ * vectors: ftransc (the handlers; test_transc.c has the values and the SDM ranges)
+ *
  * Expected values follow the Intel SDM Vol. 2 pages for FSIN, FCOS, FSINCOS, FPTAN, FPATAN,
  * F2XM1, FYL2X and FYL2XP1 and Vol. 1 8.5.1.1 (stack faults); where the SDM is silent (the
  * masked response of FSINCOS/FPTAN to a stack fault, FPTAN of a NaN) they are what the host x87

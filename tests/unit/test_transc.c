@@ -6,6 +6,21 @@
  * from the host CPU (an AMD EPYC, Zen 4) where the SDM leaves a result undefined, and on x86
  * hosts from the host's own x87 over seeded random arguments in the ranges where it is accurate
  * (tests/tools/transc-error measures where that is; its FSIN is far off near multiples of pi).
+ *
+ * vectors: ftransc
+ * These eight are the vector class (docs/testing.md): DVA-1 section 2 asks for results within
+ * 1 ulp that are the same on every host, and ours are correctly rounded, which the host x87 is
+ * not, so the differential test does not compare them. What the rows rely on from the SDM
+ * Vol. 2A pages (order number 325462, edition -082US): FSIN, FCOS, FSINCOS and FPTAN take a
+ * source in -2^63 < x < 2^63; outside it they set C2 and leave ST(0) unchanged (rows "of 2^63
+ * sets C2 and writes nothing"), and inside it C2 is cleared (test_fpu_transc.c). The SDM
+ * (Vol. 1, 8.3.10) says the x87 reduces its argument with an internal approximation of pi, so
+ * the host is inaccurate near multiples of pi/2; our rows there compare with mpmath's exact
+ * reduction (test_reduction_near_multiples_of_pi_2), not with the host. FPTAN pushes 1.0
+ * after the tangent and FSINCOS the cosine after the sine. F2XM1 is defined for -1 <= x <= 1, FYL2XP1
+ * for |x| < 1 - sqrt(2)/2; outside those the SDM leaves the result undefined and the rows
+ * marked "(host)" pin the EPYC host's answer. FPATAN and FYL2X are defined for all operands
+ * their tables list (signed zeros, infinities, NaNs: the rows named after those tables).
  */
 #include "tests/unit/harness.h"
 
