@@ -3,7 +3,9 @@
  * Rows (through the harness) pin behaviour a reader can check: #MF raised by the next waiting
  * instruction after an unmasked exception and not by FNSTSW/FNCLEX, stack faults, FXAM classes,
  * FCOMI flags, the FSTENV/FSAVE layouts, memory faults that change nothing. Their expected values
- * were recorded on the host CPU (gcc -m32 programs running the same bytes).
+ * were recorded on the host CPU (gcc -m32 programs running the same bytes), except those of
+ * test_env_images (whole FNSTENV/FLDENV/FNSAVE/FRSTOR images, the vector class), which are
+ * worked from the SDM as its comment says.
  *
  * The differential part needs an x86 host: each case builds a random FPU state (control word
  * with every rounding and precision setting, some exceptions unmasked, random TOP and tags,
@@ -233,6 +235,190 @@ static void test_env_layout(void **state)
 		  .want_exit = CPU_EXIT_FAULT, .want_fault = 14, .want_eip = 0x1006 },
 	};
 	RUN_ROWS(rows);
+}
+
+/* vectors: fenv
+ * FNSTENV, FLDENV, FNSAVE and FRSTOR with the 32-bit protected-mode images, whole. Their
+ * images hold addresses and the host's would be its own, so they are worked from the SDM
+ * (order number 325462, edition -082US) instead: Vol. 1, 8.1.10 and Figure 8-9 (the 28-byte
+ * environment: 0 FCW, 4 FSW, 8 FTW, 12 FIP, 16 FCS in bits 15-0 and FOP in bits 26-16, 20 FDP,
+ * 24 FDS; the upper halves at 0, 4, 8 and 24 reserved) and Vol. 2A, FSAVE/FNSAVE (the
+ * environment, then ST(0) .. ST(7) in stack order, 10 bytes each: the 64-bit significand, then
+ * sign and exponent; then the FPU is initialised as by FNINIT). DVA-1 section 2 makes the
+ * selector fields 0; the reserved halves hold 0xFFFF (reserved per SDM; the value the AMD EPYC
+ * development host stores). FTW in an image is the full tag word, two bits per physical
+ * register R0..R7 from bit 0: 00 valid, 01 zero, 10 special (NaN, infinity, denormal), 11
+ * empty (Vol. 1, 8.1.7); loading one (FLDENV, FRSTOR) keeps only empty or not, and a
+ * non-empty register's tag comes from its contents (Vol. 1, 8.1.7). FIP, FOP and FDP belong to
+ * the last non-control instruction (Vol. 1, 8.1.8 and 8.1.9): FOP is the low 3 bits of its
+ * first opcode byte, then its ModR/M byte; FDP its memory operand's address. After FNINIT (the
+ * state DVA-1 section 1 starts in) FCW = 0x037F, FSW = 0, every tag empty, FIP = FDP = FOP = 0
+ * and R0..R7 = +0.0. FNSTENV then masks every exception (Vol. 2A, FSTENV). FLDENV and FRSTOR of
+ * a status word with an unmasked exception flag set make the next waiting x87 instruction raise
+ * #MF (Vol. 2A, FLDENV, FRSTOR). Images go to OUT (0x8100), are loaded from IN (0x8200); memory
+ * operands are at DAT (0x8300). */
+#define OUT 0x8100u
+#define IN 0x8200u
+#define DAT 0x8300u
+#define RSV 0xFFFF0000u /* a reserved upper half */
+
+struct env_row {
+	const char *name;
+	const char *code;        /* at TVM_CODE */
+	int insns;
+	uint32_t in[27];         /* the image at IN */
+	uint32_t dat[4];         /* words at DAT */
+	int want_exit;
+	uint32_t want_fault;
+	uint32_t want_eip;       /* 0: after the code */
+	int nout;                /* words compared at OUT */
+	uint32_t want_out[36];
+	bool check_dat;
+	uint32_t want_dat[4];
+	bool check_ax;
+	uint16_t want_ax;
+};
+
+static int run_env_row(const struct env_row *row)
+{
+	struct tvm *t = tvm_new();
+	struct cpu *c = tvm_cpu(t);
+	uint8_t code[64];
+	size_t len = tvm_hex(row->code, code, sizeof(code));
+	uint32_t out[36], dat[4];
+	int bad = 0;
+
+	tvm_poke(t, TVM_CODE, code, len);
+	tvm_poke(t, IN, row->in, sizeof(row->in));
+	tvm_poke(t, DAT, row->dat, sizeof(row->dat));
+	enum cpu_exit ex = tvm_run(t, (uint64_t)row->insns);
+	if ((int)ex != row->want_exit || (ex == CPU_EXIT_FAULT && c->mem.fault.vector != row->want_fault)) {
+		print_error("%s: exit %d vector %u, want exit %d vector %u\n", row->name, (int)ex,
+			    c->mem.fault.vector, row->want_exit, row->want_fault);
+		bad++;
+	}
+	uint32_t want_eip = row->want_eip ? row->want_eip : TVM_CODE + (uint32_t)len;
+	if (c->eip != want_eip) {
+		print_error("%s: eip %#x, want %#x\n", row->name, c->eip, want_eip);
+		bad++;
+	}
+	tvm_peek(t, OUT, out, sizeof(out));
+	for (int i = 0; i < row->nout; i++)
+		if (out[i] != row->want_out[i]) {
+			print_error("%s: image word %d (offset %d) = %08x, want %08x\n", row->name, i,
+				    4 * i, out[i], row->want_out[i]);
+			bad++;
+		}
+	tvm_peek(t, DAT, dat, sizeof(dat));
+	for (int i = 0; row->check_dat && i < 4; i++)
+		if (dat[i] != row->want_dat[i]) {
+			print_error("%s: data word %d = %08x, want %08x\n", row->name, i, dat[i],
+				    row->want_dat[i]);
+			bad++;
+		}
+	if (row->check_ax && (uint16_t)c->r[REG_EAX] != row->want_ax) {
+		print_error("%s: ax = %04x, want %04x\n", row->name, (unsigned)(uint16_t)c->r[REG_EAX],
+			    (unsigned)row->want_ax);
+		bad++;
+	}
+	tvm_free(t);
+	return bad;
+}
+
+/* Instruction bytes. */
+#define FLD_DAT "d9 05 00 83 00 00 "      /* fld dword [0x8300]: FOP 0x105 */
+#define FNSTENV_OUT "d9 35 00 81 00 00 "  /* fnstenv [0x8100] */
+#define FLDENV_IN "d9 25 00 82 00 00 "    /* fldenv [0x8200] */
+#define FNSAVE_OUT "dd 35 00 81 00 00 "   /* fnsave [0x8100] */
+#define FRSTOR_IN "dd 25 00 82 00 00 "    /* frstor [0x8200] */
+/* The FNINIT environment, as FNSTENV stores it. */
+#define INIT_ENV RSV | 0x037F, RSV, RSV | 0xFFFF, 0, 0, 0, RSV
+
+static void test_env_images(void **state)
+{
+	(void)state;
+	static const struct env_row rows[] = {
+		/* fld dword [0x8300] (1.0f) at 0x1000: TOP 7 (FSW 0x3800), R7 valid (FTW 0x3fff),
+		 * FIP 0x1000, FOP (0xd9 & 7) << 8 | 0x05 = 0x105, FDP 0x8300. */
+		{ .name = "fnstenv after fld dword [0x8300]: 037f, 3800, 3fff, FIP 0x1000, FOP 0x105, "
+			  "FDP 0x8300, selectors 0",
+		  .code = FLD_DAT FNSTENV_OUT, .insns = 2, .dat = { 0x3f800000 },
+		  .nout = 7, .want_out = { RSV | 0x037F, RSV | 0x3800, RSV | 0x3FFF, 0x1000,
+					   0x105u << 16, DAT, RSV } },
+		/* fldz (R7: zero, 01), fld1 (R6: valid, 00), fld dword +inf (R5: special, 10), R0-R4
+		 * empty (11): 01 00 10 11 11 11 11 11 from R7 down = 0x4bff; TOP 5 (0x2800); FIP =
+		 * 0x1004, the third instruction. */
+		{ .name = "fnstenv's full tag word: zero 01, valid 00, special (inf) 10, empty 11 = 0x4bff",
+		  .code = "d9 ee d9 e8 " FLD_DAT FNSTENV_OUT, .insns = 4, .dat = { 0x7f800000 },
+		  .nout = 7, .want_out = { RSV | 0x037F, RSV | 0x2800, RSV | 0x4BFF, 0x1004,
+					   0x105u << 16, DAT, RSV } },
+		/* fldcw [0x8300] (0x0340: every exception unmasked) is a control instruction: FIP,
+		 * FOP, FDP keep FNINIT's 0. Then fnstcw [0x8120] shows 0x037f: all masked. */
+		{ .name = "fnstenv stores FCW 0x0340, leaves FIP FOP FDP 0 after control instructions only, "
+			  "then masks every exception (0x037f)",
+		  .code = "d9 2d 00 83 00 00 " FNSTENV_OUT "d9 3d 20 81 00 00", .insns = 3,
+		  .dat = { 0x0340 }, .nout = 9,
+		  .want_out = { RSV | 0x0340, RSV, RSV | 0xFFFF, 0, 0, 0, RSV, 0, 0x037F } },
+		/* Word 4 = 0xffff1234 in: FOP = bits 26-16 = 0x7ff, the selector 0x1234 and bits 27-31
+		 * dropped; FDS 0x5678 dropped (DVA-1: selectors 0). FLDENV and FNSTENV are control
+		 * instructions, so the pointers stored are the ones loaded. */
+		{ .name = "fldenv then fnstenv: FCW 0f7f, FSW 4100, FIP, FOP 0x7ff and FDP come back; "
+			  "selectors 0",
+		  .code = FLDENV_IN FNSTENV_OUT, .insns = 2,
+		  .in = { 0x0F7F, 0x4100, 0xFFFF, 0x12345678, 0xFFFF1234, 0x9ABCDEF0, 0x5678 },
+		  .nout = 7, .want_out = { RSV | 0x0F7F, RSV | 0x4100, RSV | 0xFFFF, 0x12345678,
+					   0x7FFu << 16, 0x9ABCDEF0, RSV } },
+		/* FTW in 0xc000: R7 empty, R0-R6 "valid"; their contents are FNINIT's +0.0, so their
+		 * tags become zero (01): 0xc000 | 0x1555. */
+		{ .name = "fldenv keeps only empty or not: +0.0 registers loaded as valid read back as zero, "
+			  "0xd555",
+		  .code = FLDENV_IN FNSTENV_OUT, .insns = 2, .in = { 0x037F, 0, 0xC000 },
+		  .nout = 7, .want_out = { RSV | 0x037F, RSV, RSV | 0xD555, 0, 0, 0, RSV } },
+		/* FCW 0x037e unmasks IE and FSW 0x0001 has IE: fld1 (waiting) raises #MF. */
+		{ .name = "fldenv of an unmasked IE set: the next waiting instruction (fld1) raises #MF",
+		  .code = FLDENV_IN "d9 e8", .insns = 2, .in = { 0x037E, 0x0001, 0xFFFF },
+		  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_MF, .want_eip = 0x1006 },
+		/* fld1 (R7), fldpi (R6, FIP 0x1002, FOP 0x1eb): TOP 6 (0x3000), FTW 0x0fff. ST(0) = pi
+		 * = 4000:c90fdaa22168c235 at offset 28, ST(1) = 1.0 = 3fff:8000000000000000 at 38,
+		 * ST(2)..ST(7) the +0.0 of FNINIT; then fnstenv [0x8170] shows the FNINIT state. */
+		{ .name = "fnsave stores the env, then pi and 1.0 as ST(0), ST(1) and zeros; then FNINIT",
+		  .code = "d9 e8 d9 eb " FNSAVE_OUT "d9 35 70 81 00 00", .insns = 4, .nout = 35,
+		  .want_out = { RSV | 0x037F, RSV | 0x3000, RSV | 0x0FFF, 0x1002, 0x1EBu << 16, 0, RSV,
+				0x2168C235, 0xC90FDAA2, 0x00004000, 0, 0x3FFF8000, 0, 0, 0, 0, 0, 0,
+				0, 0, 0, 0, 0, 0, 0, 0, 0, 0, INIT_ENV } },
+		/* The image: TOP 6, R6 and R7 tagged valid, ST(0) = 2.0 (4000:8000...), ST(1) = -1.0
+		 * (bfff:8000...). fstp dword pops ST(0) first: 2.0f = 0x40000000, then -1.0f =
+		 * 0xbf800000; TOP ends 0, so fnstsw ax gives 0. */
+		{ .name = "frstor loads ST(0), ST(1) in stack order: fstp, fstp store 2.0 then -1.0",
+		  .code = FRSTOR_IN "d9 1d 00 83 00 00 d9 1d 04 83 00 00 df e0", .insns = 4,
+		  .in = { 0x037F, 0x3000, 0x0FFF, 0x1111, 0, 0x2222, 0,
+			  0, 0x80000000, 0x00004000, 0, 0xBFFF8000 },
+		  .check_dat = true, .want_dat = { 0x40000000, 0xBF800000 }, .check_ax = true,
+		  .want_ax = 0 },
+		/* The same image, stored again by FNSTENV: the tags from the contents (2.0 and -1.0
+		 * valid, the rest empty as loaded), FIP/FOP/FDP as loaded, selectors 0. */
+		{ .name = "frstor then fnstenv: 037f, 3000, 0fff, FIP 0x1111, FDP 0x2222",
+		  .code = FRSTOR_IN FNSTENV_OUT, .insns = 2,
+		  .in = { 0x037F, 0x3000, 0x0FFF, 0x1111, 0x0033, 0x2222, 0x0044,
+			  0, 0x80000000, 0x00004000, 0, 0xBFFF8000 },
+		  .nout = 7, .want_out = { RSV | 0x037F, RSV | 0x3000, RSV | 0x0FFF, 0x1111, 0, 0x2222,
+					   RSV } },
+		/* 108 bytes from 0xfffa0 end at 0x10000c, past mem_size: #PF before anything loads
+		 * (DVA-1 section 1). */
+		{ .name = "frstor [0xfffa0], whose image crosses the end of memory: #PF",
+		  .code = "dd 25 a0 ff 0f 00", .insns = 1,
+		  .want_exit = CPU_EXIT_FAULT, .want_fault = DVA_VEC_PF, .want_eip = 0x1000 },
+		/* 66: the 14-byte 16-bit layout (Vol. 1, Figure 8-10): FCW FSW FTW FIP FCS FDP FDS,
+		 * a word each. */
+		{ .name = "fnstenv (66) stores the 14-byte image: 037f 3800 3fff 1000 0000 8300 0000",
+		  .code = FLD_DAT "66 " FNSTENV_OUT, .insns = 2, .dat = { 0x3f800000 },
+		  .nout = 4, .want_out = { 0x3800037F, 0x10003FFF, 0x83000000, 0 } },
+	};
+	int failed = 0;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		failed += run_env_row(&rows[i]) ? 1 : 0;
+	if (failed)
+		fail_msg("%d of %zu rows failed", failed, sizeof(rows) / sizeof(rows[0]));
 }
 
 /* ---- the differential test ------------------------------------------------------------------ */
@@ -743,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_fxam),
 		cmocka_unit_test(test_fcomi),
 		cmocka_unit_test(test_env_layout),
+		cmocka_unit_test(test_env_images),
 		cmocka_unit_test(test_spill_reload),
 		cmocka_unit_test(test_against_host),
 		cmocka_unit_test(test_pairs_against_host),
