@@ -32,6 +32,8 @@
 /* flags of struct dcase.flags */
 #define DCF_LOW 0x1   /* the case uses the low window: fill it, hash it */
 #define DCF_CONST 0x2 /* fill the data with one repeated byte (fill & 0xFF), not a pattern */
+#define DCF_VECTORS 0x4 /* long mode only: a vector-class form (tests/diff/classes.c) the native
+			 * program does not run; it prints "v<N>" in place of the case's line */
 
 /* An address (where the word lives) is an offset in diff_area, or in the low window when
  * bit 31 is set. */

@@ -1,47 +1,11 @@
 /* coverage.c - diff-gen --coverage: every implemented instruction has a template, every form is reached. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tests/diff/gen.h"
 #include "tests/diff/x87.h"
-
-/* Implemented instructions the differential test leaves out on purpose, and why. A Linux process
- * and a DVA-1 guest cannot agree on them, or they cannot run in a Linux process at all. */
-static const struct {
-	const char *name;
-	const char *why;
-} excluded[] = {
-	{ "in", "port I/O: #GP in a Linux process; DVA-1's ports are its devices" },
-	{ "out", "port I/O: #GP in a Linux process; DVA-1's ports are its devices" },
-	{ "insb", "port I/O" }, { "insw", "port I/O" }, { "insd", "port I/O" },
-	{ "outsb", "port I/O" }, { "outsw", "port I/O" }, { "outsd", "port I/O" },
-	{ "cpuid", "identifies the host processor; DVA-1 reports fixed values (section 2)" },
-	{ "rdtsc", "reads the host's time-stamp counter; DVA-1 returns instret (section 2)" },
-	{ "int", "a software interrupt: a signal natively, a vector-table entry on DVA-1" },
-	{ "int3", "a software interrupt" }, { "into", "a software interrupt when OF = 1" },
-	{ "bound", "raises #BR when out of range" },
-	{ "iret", "needs an interrupt frame" }, { "iretd", "needs an interrupt frame" },
-	{ "hlt", "privileged; removed in DVA-1" }, { "ud2", "always #UD" },
-	/* x87 (x87forms.c says more) */
-	{ "fsin", "x87 transcendental: ours correctly rounded by design, the host's not (docs/transcendentals.md)" },
-	{ "fcos", "x87 transcendental" }, { "fsincos", "x87 transcendental" },
-	{ "fptan", "x87 transcendental" }, { "fpatan", "x87 transcendental" },
-	{ "f2xm1", "x87 transcendental" }, { "fyl2x", "x87 transcendental" },
-	{ "fyl2xp1", "x87 transcendental" },
-	{ "fnstenv", "x87 control: the image holds code and data addresses; unit rows (test_fpu.c) test it" },
-	{ "fldenv", "x87 control: loads an image with addresses; unit rows test it" },
-	{ "fnsave", "x87 control: every x87 case is read back with it; unit rows test the image" },
-	{ "frstor", "x87 control: loads an image with addresses; unit rows test it" },
-};
-
-static const char *exclusion(const char *name)
-{
-	for (size_t i = 0; i < sizeof excluded / sizeof excluded[0]; i++)
-		if (!strcmp(excluded[i].name, name))
-			return excluded[i].why;
-	return NULL;
-}
 
 /* Rows whose handler is a machine operation rather than an instruction (the virtual
  * instructions, the fault and not-implemented stubs). */
@@ -108,10 +72,10 @@ static int check_table(const struct form *forms, int nforms, const struct xform 
 			found = xforms[i].zm == (ZydisMnemonic)m;
 		if (found) {
 			covered++;
-		} else if (exclusion(zname((ZydisMnemonic)m))) {
+		} else if (row_class(zname((ZydisMnemonic)m)).cls == DC_VECTORS) {
 			skipped++;
 		} else {
-			printf("coverage: FAIL: %s is in the opcode table but has no template and no exclusion\n",
+			printf("coverage: FAIL: %s is in the opcode table but has no template and no class\n",
 			       zname((ZydisMnemonic)m));
 			bad++;
 		}
@@ -124,7 +88,92 @@ static int check_table(const struct form *forms, int nforms, const struct xform 
 		if (!xforms[i].row && (i == 0 || xforms[i - 1].zm != xforms[i].zm))
 			printf("coverage: note: %s has x87 forms but no row in the opcode table yet\n",
 			       zname(xforms[i].zm));
-	printf("coverage: %d implemented mnemonics: %d with templates, %d excluded\n", rows, covered, skipped);
+	printf("coverage: %d implemented mnemonics: %d with templates, %d covered by unit vectors only\n",
+	       rows, covered, skipped);
+	return bad;
+}
+
+/* Whether some file in dir holds "vectors: KEY" with nothing more to the key. */
+static bool marker_found(const char *dir, const char *key)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char want[64], path[512], line[1024];
+	bool found = false;
+
+	if (!d)
+		return false;
+	snprintf(want, sizeof want, "vectors: %s", key);
+	size_t wl = strlen(want);
+	while (!found && (e = readdir(d))) {
+		size_t nl = strlen(e->d_name);
+		if (nl < 3 || strcmp(e->d_name + nl - 2, ".c"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		while (!found && fgets(line, sizeof line, fp))
+			for (char *p = strstr(line, want); p && !found; p = strstr(p + 1, want)) {
+				char next = p[wl];
+				found = !(next == '-' || next == '_' || (next >= 'a' && next <= 'z') ||
+					  (next >= '0' && next <= '9'));
+			}
+		fclose(fp);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Each vector-class key once: its unit vectors are marked. */
+static int check_key(const char *key, const char **seen, int *nseen, const char *dir)
+{
+	for (int i = 0; i < *nseen; i++)
+		if (!strcmp(seen[i], key))
+			return 0;
+	seen[(*nseen)++] = key;
+	if (marker_found(dir, key))
+		return 0;
+	printf("coverage: FAIL: no unit vectors marked \"vectors: %s\" in %s/*.c\n", key, dir);
+	return 1;
+}
+
+/* 1b. Every form has a class: silicon (checked against the host in long mode) or vectors (unit
+ * vectors, found by their marker). The opcode-table rows without templates are vectors too. */
+static int check_classes(const struct form *forms, int nforms, int nx, const char *dir)
+{
+	const char *seen[MAX_FORMS];
+	int nseen = 0, bad = 0, sil = 0, vec = 0, rows = 0;
+
+	for (int i = 0; i < nforms; i++) {
+		struct dclass_info c = form_class(&forms[i]);
+		if (c.cls == DC_SILICON) {
+			sil++;
+		} else if (c.cls == DC_VECTORS && c.key) {
+			vec++;
+			bad += check_key(c.key, seen, &nseen, dir);
+		} else {
+			printf("coverage: FAIL: form %s %s has no class (tests/diff/classes.c)\n", forms[i].t->mn,
+			       forms[i].pat);
+			bad++;
+		}
+	}
+	for (int m = 1; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++) {
+		const struct opdef *row = optable_find((ZydisMnemonic)m);
+		struct dclass_info c = row_class(zname((ZydisMnemonic)m));
+		if (!row || machine_row(row) || c.cls != DC_VECTORS)
+			continue;
+		bool templated = false;
+		for (int i = 0; i < nforms && !templated; i++)
+			templated = forms[i].zm == (ZydisMnemonic)m;
+		if (templated)
+			continue;
+		rows++;
+		bad += check_key(c.key, seen, &nseen, dir);
+	}
+	printf("coverage: classes: %d silicon forms (integer) + %d x87 forms checked against the host in "
+	       "long mode; %d vector-class forms + %d opcode-table rows covered by unit vectors (%d markers)\n",
+	       sil, nx, vec, rows, nseen);
 	return bad;
 }
 
@@ -205,7 +254,9 @@ static int check_run(const struct form *forms, int nforms, int count, const uint
 	}
 	for (int i = 0; i < nforms; i++) {
 		if (!used[i]) {
-			printf("coverage: FAIL: form %s %s never generated (raise the count)\n", forms[i].t->mn, forms[i].pat);
+			printf("coverage: FAIL: %s form %s %s never generated (raise the count)\n",
+			       form_class(&forms[i]).cls == DC_SILICON ? "silicon" : "vector-class", forms[i].t->mn,
+			       forms[i].pat);
 			bad++;
 		}
 	}
@@ -292,9 +343,10 @@ static int check_xrun(const struct xform *xforms, int nx, int count, const uint3
 }
 
 int coverage_check(const struct form *forms, int nforms, const struct xform *xforms, int nx, int count,
-		   int xcount, const uint32_t *seeds, int nseeds)
+		   int xcount, const uint32_t *seeds, int nseeds, const char *vectors_dir)
 {
-	int bad = check_table(forms, nforms, xforms, nx) + check_widths(forms, nforms);
+	int bad = check_table(forms, nforms, xforms, nx) + check_widths(forms, nforms) +
+		  check_classes(forms, nforms, nx, vectors_dir);
 	if (count > 0 && nseeds > 0)
 		bad += check_run(forms, nforms, count, seeds, nseeds);
 	if (xcount > 0 && nseeds > 0)

@@ -1,8 +1,10 @@
 /* driver.c - runs the generated differential cases, one output line each; built natively and as a guest. */
 
-/* Compiled twice from this one file: with -DDIFF_NATIVE as a 32-bit Linux program (stdout), and
- * as a DVA-1 guest (the console). Both print with the same hand-written formatter below, so the
- * two outputs can be compared byte for byte.
+/* Compiled from this one file as a DVA-1 guest (the console) and, with -DDIFF_NATIVE, as a Linux
+ * program (stdout): a 32-bit one with tramp.S and cases.s, and a 64-bit one with tramp64.S and
+ * cases64.s, where the host cannot run 32-bit code or as a second check where it can. All print
+ * with the same hand-written formatter below, so the outputs can be compared byte for byte. The
+ * 64-bit program prints "v<N>" for a vector-class case (DCF_VECTORS), which it does not run.
  *
  * Per case: fill the memory area with the case's pattern, write its memory items, load the
  * registers (in + adj), run, subtract oadj from each register, apply the fix-ups to the memory
@@ -159,6 +161,13 @@ static void run_case(const struct dcase *dc, uint32_t num, struct line *l, int d
 	uint8_t *low = (uint8_t *)(uintptr_t)DIFF_LOW_BASE;
 	uint32_t in[9];
 
+	if (dc->flags & DCF_VECTORS) {
+		put_str(l, "v");
+		put_dec(l, num);
+		emit(l);
+		return;
+	}
+
 	fill(diff_area, DIFF_AREA_SIZE, dc);
 	if (dc->flags & DCF_LOW)
 		fill(low, DIFF_LOW_SIZE, dc);
@@ -287,7 +296,7 @@ static void run_fcase(const struct fcase *fc, uint32_t num, struct line *l)
 static int needs_low(void)
 {
 	for (uint32_t i = 0; i < diff_ncases; i++)
-		if (diff_cases[i].flags & DCF_LOW)
+		if ((diff_cases[i].flags & (DCF_LOW | DCF_VECTORS)) == DCF_LOW)
 			return 1;
 	return 0;
 }

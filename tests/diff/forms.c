@@ -7,6 +7,7 @@
 /* Pattern tokens (comma-separated operands, Intel order; patterns separated by spaces):
  *   r8 r16 r32        a register          m8 m16 m32 m64  memory in diff_area
  *   rm8 rm16 rm32     both of the above   ml8 ml16 ml32   memory through 16-bit addressing (0x67)
+ *   rx16 rx32         a register through ModRM where a one-byte form exists (INC/DEC FF /0, /1)
  *   i8 i16 i32        an immediate        s8              imm8 sign-extended to the operand size
  *   cl one            the count CL, the constant 1      al ax eax   the short accumulator forms
  *   a32 a16           an address never accessed (LEA)   n16 n32     NOP r/m, never accessed
@@ -39,8 +40,8 @@ static const struct tmpl tmpls[] = {
 	{ F_GEN, "or", NULL, ALU2, TF_LOCK },
 	{ F_GEN, "xor", NULL, ALU2, TF_LOCK },
 	{ F_GEN, "test", NULL, "rm8,r8 rm16,r16 rm32,r32 rm8,i8 rm16,i16 rm32,i32 al,i8 ax,i16 eax,i32", 0 },
-	{ F_GEN, "inc", NULL, UNARY, TF_LOCK },
-	{ F_GEN, "dec", NULL, UNARY, TF_LOCK },
+	{ F_GEN, "inc", NULL, UNARY " rx16 rx32", TF_LOCK },
+	{ F_GEN, "dec", NULL, UNARY " rx16 rx32", TF_LOCK },
 	{ F_GEN, "neg", NULL, UNARY, TF_LOCK },
 	{ F_GEN, "not", NULL, UNARY, TF_LOCK },
 
@@ -145,6 +146,7 @@ static int parse_tok(const char *tok, struct opnd alt[2])
 		struct opnd o;
 	} simple[] = {
 		{ "r8", { OC_REG, 1, 0 } }, { "r16", { OC_REG, 2, 0 } }, { "r32", { OC_REG, 4, 0 } },
+		{ "rx16", { OC_REG, 2, OA_MODRM } }, { "rx32", { OC_REG, 4, OA_MODRM } },
 		{ "m8", { OC_MEM, 1, 0 } }, { "m16", { OC_MEM, 2, 0 } }, { "m32", { OC_MEM, 4, 0 } },
 		{ "m64", { OC_MEM, 8, 0 } },
 		{ "ml8", { OC_MEMLO, 1, 0 } }, { "ml16", { OC_MEMLO, 2, 0 } }, { "ml32", { OC_MEMLO, 4, 0 } },

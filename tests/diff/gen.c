@@ -243,6 +243,7 @@ static void mem_operand(struct build *b, unsigned n, bool esp_ok, int esp_bias, 
 	}
 	b->mem_at = off;
 	b->mem_base = base;
+	gc->abs_mem = base < 0 && index < 0;
 	gc->show = off;
 	add_item(b, off, n == 8 ? 4 : n, edge(g, n == 8 ? 4 : n), ADJ_0);
 	if (n == 8)
@@ -494,6 +495,14 @@ static bool fam_gen(struct build *b, const struct form *f)
 	char ops[200];
 	build_operands(b, f, ops, sizeof ops);
 	plain_insn(b, f, lock_prefix(b, f), ops);
+	if (f->nops && f->op[0].cls == OC_REG && f->op[0].attr == OA_MODRM) {
+		/* INC/DEC r16/r32 through ModRM: the assembler would pick the one-byte form */
+		unsigned digit = f->zm == ZYDIS_MNEMONIC_DEC;
+		say(b->gc->text, sizeof b->gc->text, "%s %s (ff /%u)", f->t->mn,
+		    reg_name((unsigned)b->regop[0], f->op[0].size), digit);
+		say(b->gc->code, sizeof b->gc->code, "\t.byte %s0xff, 0x%02x\n", f->op[0].size == 2 ? "0x66, " : "",
+		    0xC0u | digit << 3 | (unsigned)b->regop[0]);
+	}
 	if (f->t->fam == F_BS && below(b->g, 3) == 0)
 		set_operand(b, f, 1, 0); /* a zero source: ZF = 1, destination unchanged */
 	if (f->t->fam == F_CMPXCHG && below(b->g, 2))
@@ -822,11 +831,10 @@ static bool fam_leave(struct build *b, const struct form *f)
 /* Branches: code, then the not-taken path (p1), then the target .Lt (p2). */
 static void branch_tail(struct gcase *gc, int n, bool with_ret_label)
 {
-	size_t len = strlen(gc->code);
 	if (with_ret_label)
-		say(gc->code + len, sizeof gc->code - len, ".Lr%d:\n", n);
-	len = strlen(gc->code);
-	say(gc->code + len, sizeof gc->code - len, "\tmov dword ptr [diff_path], 1\n");
+		say(gc->post, sizeof gc->post, ".Lr%d:\n\tmov dword ptr [diff_path], 1\n", n);
+	else
+		say(gc->post, sizeof gc->post, "\tmov dword ptr [diff_path], 1\n");
 	say(gc->tail, sizeof gc->tail, ".Lt%d:\n\tmov dword ptr [diff_path], 2\n\tjmp diff_exit\n", n);
 }
 

@@ -49,6 +49,7 @@ enum oattr {
 	OA_A16 = 1, /* OC_ADDR: 16-bit addressing */
 	/* OC_VAR variants */
 	OV_PLAIN = 0, OV_REP = 1, OV_REPNE = 2, OV_REP67 = 3, OV_A16 = 4, OV_O16 = 5, OV_ESP = 6,
+	OA_MODRM = 2, /* OC_REG of INC/DEC: the FF /0, FF /1 encoding, not the one-byte 40+r, 48+r */
 };
 
 struct opnd {
@@ -106,10 +107,13 @@ struct gcase {
 	uint32_t fmask, flags, fill, show;
 	struct gitem item[DIFF_ITEMS];
 	struct gfix fix[DIFF_FIXES];
+	bool abs_mem;     /* the memory operand is [disp32] alone: long mode reads that encoding
+			   * as RIP-relative, so the native side uses an equivalent one */
 	uint32_t count;   /* shift count as executed (for the coverage report) */
 	uint32_t val0;    /* operand 0's value before, for the coverage report */
 	char text[96];    /* the instruction as printed */
-	char code[320];   /* assembly lines between the case label and `jmp diff_exit` */
+	char code[320];   /* the instruction under test, as 32-bit code (lines after the label) */
+	char post[96];    /* lines after it, before `jmp diff_exit` (branches record their path) */
 	char tail[160];   /* lines after it (branch targets) */
 };
 
@@ -127,10 +131,26 @@ uint32_t rng_next(struct rng *g);
 void generate(const struct form *forms, int nforms, uint32_t seed, int count, bool low_ok,
 	      struct gcase *cases);
 
+/* Where a form is checked (classes.c). Silicon: its bytes mean the same in long mode (with 0x67
+ * added to a memory form), so the x86-64 native program runs them. Vectors: no long-mode
+ * equivalent; unit vectors in tests/unit/ cover it, each group marked "vectors: KEY". */
+enum dclass { DC_NONE, DC_SILICON, DC_VECTORS };
+struct dclass_info {
+	enum dclass cls;
+	const char *key; /* DC_VECTORS: the unit vectors' marker */
+	const char *why; /* DC_VECTORS: what long mode lacks */
+};
+struct dclass_info form_class(const struct form *f);
+/* Whether the form addresses memory (explicitly or through ESI, EDI, EBX or ECX as an address
+ * or count): long mode needs 0x67 to do it at 32 bits. */
+bool form_addr32(const struct form *f);
+/* The class of an opcode-table mnemonic no template covers (its name); DC_NONE if unknown. */
+struct dclass_info row_class(const char *name);
+
 struct xform;
 /* --coverage: check the integer and x87 forms against the opcode table and a generated run of
  * count integer and xcount x87 cases per seed. 0 when all good. */
 int coverage_check(const struct form *forms, int nforms, const struct xform *xforms, int nx, int count,
-		   int xcount, const uint32_t *seeds, int nseeds);
+		   int xcount, const uint32_t *seeds, int nseeds, const char *vectors_dir);
 
 #endif

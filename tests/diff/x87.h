@@ -64,7 +64,8 @@ struct xcase {
 	uint16_t se[8];    /* ST(k) sign and exponent */
 	uint8_t mem[DIFF_FMEM];
 	char text[80];
-	char code[96];
+	char code[96];     /* the instruction's bytes in 32-bit code */
+	char code64[112];  /* the same for long mode: 0x67, and [disp32] relative to the next EIP */
 };
 
 #define MAX_XFORMS 256

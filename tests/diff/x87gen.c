@@ -405,6 +405,12 @@ static void xgen_case(struct rng *g, const struct xform *f, struct xcase *xc)
 		say(xc->text, sizeof xc->text, f->fmt, opnd);
 		say(xc->code, sizeof xc->code, "\t.byte 0x%02x, 0x%02x\n\t.long diff_area + 0x%" PRIx32 "\n",
 		    f->op, f->modrm | 5, xc->mem_at);
+		/* The same bytes after 0x67, but ModRM r/m 101 with mod 00 is RIP-relative in long
+		 * mode (EIP-relative with 0x67): the displacement counts from the next instruction.
+		 * The ModRM byte stays the guest's, and so does FOP, which holds it. */
+		say(xc->code64, sizeof xc->code64,
+		    "\t.byte 0x67, 0x%02x, 0x%02x\n\t.long diff_area + 0x%" PRIx32 " - (. + 4)\n", f->op,
+		    f->modrm | 5, xc->mem_at);
 		break;
 	default:
 		say(xc->text, sizeof xc->text, "%s", f->fmt);
@@ -414,6 +420,8 @@ static void xgen_case(struct rng *g, const struct xform *f, struct xcase *xc)
 			say(xc->code, sizeof xc->code, "\t.byte 0x%02x, 0x%02x\n", f->op, f->modrm);
 		break;
 	}
+	if (f->opk != XK_MEM) /* no memory operand: the same bytes in both modes */
+		say(xc->code64, sizeof xc->code64, "%s", xc->code);
 
 	/* the status bits compared */
 	xc->swmask = DIFF_SW_FIXED;
