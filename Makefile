@@ -4,6 +4,8 @@
 #   make demo       install deps, build, run the example guests
 #   make deps       install the Debian packages the build needs (or say how)
 #   make difftest SEEDS="1 2 3"   more differential-test seeds
+#   make mutate     deliberate CPU bugs, each of which the tests must catch
+#   make bench      benchmarks: the kernel, and the CPU against native x86-64, i386 and QEMU
 #
 # Each directory lists its own files in a module.mk fragment; this file holds the rules.
 
@@ -104,7 +106,7 @@ demo: deps
 	@sh examples/demo.sh $(BUILD)
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(BUILD)

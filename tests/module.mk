@@ -91,6 +91,12 @@ guest-tests: $(BUILD)/denali $(BUILD)/denali-san guests
 cli-tests: $(BUILD)/denali guests
 	sh tests/cli/run.sh $(BUILD)
 
+# make mutate [MUTATE="adc-cf daa-af"]: wrong results made on purpose in a copy of the tree, each
+# of which a suite of `make test` must catch (tests/mutate.sh; docs/testing.md).
+mutate:
+	@sh tests/mutate.sh $(MUTATE)
+.PHONY: mutate
+
 include tests/diff/module.mk
 include tests/tools/module.mk
 include tests/fuzz/module.mk
