@@ -120,114 +120,161 @@ static FORCE_INLINE void stn(uint8_t *p, unsigned n, uint32_t v)
 	memcpy(p, &v, n);
 }
 
-/* For each ALU operation and size, five forms: r,r  r,imm  r,m  m,r  m,imm. */
-#define ALU_FORMS(name, op, n, generic)                                                       \
-	static int name##_rr(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), reg_get(c, in->reg[1], n)); \
-		if (alu_writes(op))                                                                \
-			reg_put(c, in->reg[0], n, res);                                            \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_ri(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), in->imm);          \
-		if (alu_writes(op))                                                                \
-			reg_put(c, in->reg[0], n, res);                                            \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_rm(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		const uint8_t *p = plain_read(c, in, n);                                           \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, generic);                                                     \
-		uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n));       \
-		if (alu_writes(op))                                                                \
-			reg_put(c, in->reg[0], n, res);                                            \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_mr(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, generic);                                                     \
-		uint32_t res = alu_do(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n));       \
-		if (alu_writes(op))                                                                \
-			stn(p, n, res);                                                            \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_mi(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n); \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, generic);                                                     \
-		uint32_t res = alu_do(c, op, n, ldn(p, n), in->imm);                         \
-		if (alu_writes(op))                                                                \
-			stn(p, n, res);                                                            \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static const insn_fn name##_forms[FORMS] = { name##_rr, name##_ri, name##_rm, name##_mr, name##_mi };
-
+/* The two-operand forms, in the order of each forms table. */
 enum form { F_RR, F_RI, F_RM, F_MR, F_MI, FORMS };
 
-/* Each operation in the three sizes: [0] byte, [1] word, [2] dword. */
-#define ALU_SIZES(name, op, generic)                                                          \
-	ALU_FORMS(name##8, op, 1, generic)                                                    \
-	ALU_FORMS(name##16, op, 2, generic)                                                   \
-	ALU_FORMS(name##32, op, 4, generic)                                                   \
-	static const insn_fn *const name##_sizes[3] = { name##8_forms, name##16_forms, name##32_forms };
+/* The bodies of the ALU forms: read the operands, compute, write the result (not for CMP and
+ * TEST), chain on. A memory form whose memory is not plain runs the generic handler instead.
+ * Inlined with a constant op and n, each handler is the operation and its flags and nothing
+ * else. */
+static FORCE_INLINE int alu_rr(struct cpu *c, const struct insn *in, enum alu_op op, unsigned n)
+{
+	uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), reg_get(c, in->reg[1], n));
+	if (alu_writes(op))
+		reg_put(c, in->reg[0], n, res);
+	return chain(c, in);
+}
+static FORCE_INLINE int alu_ri(struct cpu *c, const struct insn *in, enum alu_op op, unsigned n)
+{
+	uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), in->imm);
+	if (alu_writes(op))
+		reg_put(c, in->reg[0], n, res);
+	return chain(c, in);
+}
+static FORCE_INLINE int alu_rm(struct cpu *c, const struct insn *in, enum alu_op op, unsigned n,
+			       insn_fn generic)
+{
+	const uint8_t *p = plain_read(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, generic);
+	uint32_t res = alu_do(c, op, n, reg_get(c, in->reg[0], n), ldn(p, n));
+	if (alu_writes(op))
+		reg_put(c, in->reg[0], n, res);
+	return chain(c, in);
+}
+static FORCE_INLINE int alu_mr(struct cpu *c, const struct insn *in, enum alu_op op, unsigned n,
+			       insn_fn generic)
+{
+	uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, generic);
+	uint32_t res = alu_do(c, op, n, ldn(p, n), reg_get(c, in->reg[1], n));
+	if (alu_writes(op))
+		stn(p, n, res);
+	return chain(c, in);
+}
+static FORCE_INLINE int alu_mi(struct cpu *c, const struct insn *in, enum alu_op op, unsigned n,
+			       insn_fn generic)
+{
+	uint8_t *p = alu_writes(op) ? plain_write(c, in, n) : (uint8_t *)plain_read(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, generic);
+	uint32_t res = alu_do(c, op, n, ldn(p, n), in->imm);
+	if (alu_writes(op))
+		stn(p, n, res);
+	return chain(c, in);
+}
 
-ALU_SIZES(add, ALU_ADD, op_add)
-ALU_SIZES(or, ALU_OR, op_or)
-ALU_SIZES(adc, ALU_ADC, op_adc)
-ALU_SIZES(sbb, ALU_SBB, op_sbb)
-ALU_SIZES(and, ALU_AND, op_and)
-ALU_SIZES(sub, ALU_SUB, op_sub)
-ALU_SIZES(xor, ALU_XOR, op_xor)
-ALU_SIZES(cmp, ALU_CMP, op_cmp)
-ALU_SIZES(test, ALU_TEST, op_test)
+/* The ALU handlers, one line per operation and size. Columns: the forms table (enum form's
+ * order), the five handlers that fill it (r,r  r,imm  r,m  m,r  m,imm), the operation, the
+ * operand size in bytes, and the generic handler a memory form falls back to. Each handler
+ * is one call of the body above with the row's constants. */
+#define ALU_HANDLERS(forms, rr, ri, rm, mr, mi, op, n, generic)                                   \
+	static int rr(struct cpu *c, const struct insn *in) { return alu_rr(c, in, op, n); }      \
+	static int ri(struct cpu *c, const struct insn *in) { return alu_ri(c, in, op, n); }      \
+	static int rm(struct cpu *c, const struct insn *in) { return alu_rm(c, in, op, n, generic); } \
+	static int mr(struct cpu *c, const struct insn *in) { return alu_mr(c, in, op, n, generic); } \
+	static int mi(struct cpu *c, const struct insn *in) { return alu_mi(c, in, op, n, generic); } \
+	static const insn_fn forms[FORMS] = { rr, ri, rm, mr, mi };
 
-/* MOV in the three sizes: r,r  r,imm  r,m  m,r  m,imm. */
-#define MOV_FORMS(name, n)                                                                    \
-	static int name##_rr(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		reg_put(c, in->reg[0], n, reg_get(c, in->reg[1], n));                              \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_ri(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		reg_put(c, in->reg[0], n, in->imm);                                                \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_rm(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		const uint8_t *p = plain_read(c, in, n);                                           \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, op_mov);                                                      \
-		reg_put(c, in->reg[0], n, ldn(p, n));                                              \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_mr(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		uint8_t *p = plain_write(c, in, n);                                                \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, op_mov);                                                      \
-		stn(p, n, reg_get(c, in->reg[1], n));                                              \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static int name##_mi(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		uint8_t *p = plain_write(c, in, n);                                                \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, op_mov);                                                      \
-		stn(p, n, in->imm);                                                                \
-		return chain(c, in);                                                                    \
-	}                                                                                      \
-	static const insn_fn name##_forms[FORMS] = { name##_rr, name##_ri, name##_rm, name##_mr, name##_mi };
+ALU_HANDLERS(add8_forms, add8_rr, add8_ri, add8_rm, add8_mr, add8_mi, ALU_ADD, 1, op_add)
+ALU_HANDLERS(add16_forms, add16_rr, add16_ri, add16_rm, add16_mr, add16_mi, ALU_ADD, 2, op_add)
+ALU_HANDLERS(add32_forms, add32_rr, add32_ri, add32_rm, add32_mr, add32_mi, ALU_ADD, 4, op_add)
+ALU_HANDLERS(or8_forms, or8_rr, or8_ri, or8_rm, or8_mr, or8_mi, ALU_OR, 1, op_or)
+ALU_HANDLERS(or16_forms, or16_rr, or16_ri, or16_rm, or16_mr, or16_mi, ALU_OR, 2, op_or)
+ALU_HANDLERS(or32_forms, or32_rr, or32_ri, or32_rm, or32_mr, or32_mi, ALU_OR, 4, op_or)
+ALU_HANDLERS(adc8_forms, adc8_rr, adc8_ri, adc8_rm, adc8_mr, adc8_mi, ALU_ADC, 1, op_adc)
+ALU_HANDLERS(adc16_forms, adc16_rr, adc16_ri, adc16_rm, adc16_mr, adc16_mi, ALU_ADC, 2, op_adc)
+ALU_HANDLERS(adc32_forms, adc32_rr, adc32_ri, adc32_rm, adc32_mr, adc32_mi, ALU_ADC, 4, op_adc)
+ALU_HANDLERS(sbb8_forms, sbb8_rr, sbb8_ri, sbb8_rm, sbb8_mr, sbb8_mi, ALU_SBB, 1, op_sbb)
+ALU_HANDLERS(sbb16_forms, sbb16_rr, sbb16_ri, sbb16_rm, sbb16_mr, sbb16_mi, ALU_SBB, 2, op_sbb)
+ALU_HANDLERS(sbb32_forms, sbb32_rr, sbb32_ri, sbb32_rm, sbb32_mr, sbb32_mi, ALU_SBB, 4, op_sbb)
+ALU_HANDLERS(and8_forms, and8_rr, and8_ri, and8_rm, and8_mr, and8_mi, ALU_AND, 1, op_and)
+ALU_HANDLERS(and16_forms, and16_rr, and16_ri, and16_rm, and16_mr, and16_mi, ALU_AND, 2, op_and)
+ALU_HANDLERS(and32_forms, and32_rr, and32_ri, and32_rm, and32_mr, and32_mi, ALU_AND, 4, op_and)
+ALU_HANDLERS(sub8_forms, sub8_rr, sub8_ri, sub8_rm, sub8_mr, sub8_mi, ALU_SUB, 1, op_sub)
+ALU_HANDLERS(sub16_forms, sub16_rr, sub16_ri, sub16_rm, sub16_mr, sub16_mi, ALU_SUB, 2, op_sub)
+ALU_HANDLERS(sub32_forms, sub32_rr, sub32_ri, sub32_rm, sub32_mr, sub32_mi, ALU_SUB, 4, op_sub)
+ALU_HANDLERS(xor8_forms, xor8_rr, xor8_ri, xor8_rm, xor8_mr, xor8_mi, ALU_XOR, 1, op_xor)
+ALU_HANDLERS(xor16_forms, xor16_rr, xor16_ri, xor16_rm, xor16_mr, xor16_mi, ALU_XOR, 2, op_xor)
+ALU_HANDLERS(xor32_forms, xor32_rr, xor32_ri, xor32_rm, xor32_mr, xor32_mi, ALU_XOR, 4, op_xor)
+ALU_HANDLERS(cmp8_forms, cmp8_rr, cmp8_ri, cmp8_rm, cmp8_mr, cmp8_mi, ALU_CMP, 1, op_cmp)
+ALU_HANDLERS(cmp16_forms, cmp16_rr, cmp16_ri, cmp16_rm, cmp16_mr, cmp16_mi, ALU_CMP, 2, op_cmp)
+ALU_HANDLERS(cmp32_forms, cmp32_rr, cmp32_ri, cmp32_rm, cmp32_mr, cmp32_mi, ALU_CMP, 4, op_cmp)
+ALU_HANDLERS(test8_forms, test8_rr, test8_ri, test8_rm, test8_mr, test8_mi, ALU_TEST, 1, op_test)
+ALU_HANDLERS(test16_forms, test16_rr, test16_ri, test16_rm, test16_mr, test16_mi, ALU_TEST, 2, op_test)
+ALU_HANDLERS(test32_forms, test32_rr, test32_ri, test32_rm, test32_mr, test32_mi, ALU_TEST, 4, op_test)
 
-MOV_FORMS(mov8, 1)
-MOV_FORMS(mov16, 2)
-MOV_FORMS(mov32, 4)
+/* Each operation's forms tables by size: [0] byte, [1] word, [2] dword. */
+static const insn_fn *const add_sizes[3] = { add8_forms, add16_forms, add32_forms };
+static const insn_fn *const or_sizes[3] = { or8_forms, or16_forms, or32_forms };
+static const insn_fn *const adc_sizes[3] = { adc8_forms, adc16_forms, adc32_forms };
+static const insn_fn *const sbb_sizes[3] = { sbb8_forms, sbb16_forms, sbb32_forms };
+static const insn_fn *const and_sizes[3] = { and8_forms, and16_forms, and32_forms };
+static const insn_fn *const sub_sizes[3] = { sub8_forms, sub16_forms, sub32_forms };
+static const insn_fn *const xor_sizes[3] = { xor8_forms, xor16_forms, xor32_forms };
+static const insn_fn *const cmp_sizes[3] = { cmp8_forms, cmp16_forms, cmp32_forms };
+static const insn_fn *const test_sizes[3] = { test8_forms, test16_forms, test32_forms };
+
+/* MOV's bodies, as the ALU's. */
+static FORCE_INLINE int mov_rr(struct cpu *c, const struct insn *in, unsigned n)
+{
+	reg_put(c, in->reg[0], n, reg_get(c, in->reg[1], n));
+	return chain(c, in);
+}
+static FORCE_INLINE int mov_ri(struct cpu *c, const struct insn *in, unsigned n)
+{
+	reg_put(c, in->reg[0], n, in->imm);
+	return chain(c, in);
+}
+static FORCE_INLINE int mov_rm(struct cpu *c, const struct insn *in, unsigned n)
+{
+	const uint8_t *p = plain_read(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, op_mov);
+	reg_put(c, in->reg[0], n, ldn(p, n));
+	return chain(c, in);
+}
+static FORCE_INLINE int mov_mr(struct cpu *c, const struct insn *in, unsigned n)
+{
+	uint8_t *p = plain_write(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, op_mov);
+	stn(p, n, reg_get(c, in->reg[1], n));
+	return chain(c, in);
+}
+static FORCE_INLINE int mov_mi(struct cpu *c, const struct insn *in, unsigned n)
+{
+	uint8_t *p = plain_write(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, op_mov);
+	stn(p, n, in->imm);
+	return chain(c, in);
+}
+
+/* The MOV handlers by size. Columns as ALU_HANDLERS's, less the operation and the generic
+ * handler (op_mov). */
+#define MOV_HANDLERS(forms, rr, ri, rm, mr, mi, n)                                                \
+	static int rr(struct cpu *c, const struct insn *in) { return mov_rr(c, in, n); }          \
+	static int ri(struct cpu *c, const struct insn *in) { return mov_ri(c, in, n); }          \
+	static int rm(struct cpu *c, const struct insn *in) { return mov_rm(c, in, n); }          \
+	static int mr(struct cpu *c, const struct insn *in) { return mov_mr(c, in, n); }          \
+	static int mi(struct cpu *c, const struct insn *in) { return mov_mi(c, in, n); }          \
+	static const insn_fn forms[FORMS] = { rr, ri, rm, mr, mi };
+
+MOV_HANDLERS(mov8_forms, mov8_rr, mov8_ri, mov8_rm, mov8_mr, mov8_mi, 1)
+MOV_HANDLERS(mov16_forms, mov16_rr, mov16_ri, mov16_rm, mov16_mr, mov16_mi, 2)
+MOV_HANDLERS(mov32_forms, mov32_rr, mov32_ri, mov32_rm, mov32_mr, mov32_mi, 4)
 static const insn_fn *const mov_sizes[3] = { mov8_forms, mov16_forms, mov32_forms };
 
 /* IMUL r32, r32/m32 [, imm]: the truncated product; CF = OF = it did not fit; SF, ZF, AF and
@@ -343,37 +390,30 @@ static int lea32(struct cpu *c, const struct insn *in)
 }
 
 /* MOVZX/MOVSX r32 from a byte or word register or plain memory, one handler per source size
- * so every load has a constant width. */
-#define EXTEND_FORMS(n)                                                                       \
-	static int movzx32_r##n(struct cpu *c, const struct insn *in)                          \
-	{                                                                                      \
-		R(in, 0) = reg_get(c, in->reg[1], n / 8);                                          \
-		return chain(c, in);                                                               \
-	}                                                                                      \
-	static int movsx32_r##n(struct cpu *c, const struct insn *in)                          \
-	{                                                                                      \
-		R(in, 0) = sext(reg_get(c, in->reg[1], n / 8), n / 8);                             \
-		return chain(c, in);                                                               \
-	}                                                                                      \
-	static int movzx32_m##n(struct cpu *c, const struct insn *in)                          \
-	{                                                                                      \
-		const uint8_t *p = plain_read(c, in, n / 8);                                       \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, op_movzx);                                \
-		R(in, 0) = ldn(p, n / 8);                                                          \
-		return chain(c, in);                                                               \
-	}                                                                                      \
-	static int movsx32_m##n(struct cpu *c, const struct insn *in)                          \
-	{                                                                                      \
-		const uint8_t *p = plain_read(c, in, n / 8);                                       \
-		if (!p)                                                                            \
-			return fast_fallback(c, in, op_movsx);                                \
-		R(in, 0) = sext(ldn(p, n / 8), n / 8);                                             \
-		return chain(c, in);                                                               \
-	}
-
-EXTEND_FORMS(8)
-EXTEND_FORMS(16)
+ * (n bytes) so every load has a constant width. */
+static FORCE_INLINE int extend_r(struct cpu *c, const struct insn *in, unsigned n, bool sign)
+{
+	uint32_t v = reg_get(c, in->reg[1], n);
+	R(in, 0) = sign ? sext(v, n) : v;
+	return chain(c, in);
+}
+static FORCE_INLINE int extend_m(struct cpu *c, const struct insn *in, unsigned n, bool sign)
+{
+	const uint8_t *p = plain_read(c, in, n);
+	if (!p)
+		return fast_fallback(c, in, sign ? op_movsx : op_movzx);
+	uint32_t v = ldn(p, n);
+	R(in, 0) = sign ? sext(v, n) : v;
+	return chain(c, in);
+}
+static int movzx32_r8(struct cpu *c, const struct insn *in) { return extend_r(c, in, 1, false); }
+static int movsx32_r8(struct cpu *c, const struct insn *in) { return extend_r(c, in, 1, true); }
+static int movzx32_m8(struct cpu *c, const struct insn *in) { return extend_m(c, in, 1, false); }
+static int movsx32_m8(struct cpu *c, const struct insn *in) { return extend_m(c, in, 1, true); }
+static int movzx32_r16(struct cpu *c, const struct insn *in) { return extend_r(c, in, 2, false); }
+static int movsx32_r16(struct cpu *c, const struct insn *in) { return extend_r(c, in, 2, true); }
+static int movzx32_m16(struct cpu *c, const struct insn *in) { return extend_m(c, in, 2, false); }
+static int movsx32_m16(struct cpu *c, const struct insn *in) { return extend_m(c, in, 2, true); }
 
 /* PUSH r32 and POP r32 on plain stack memory. */
 static int push32_r(struct cpu *c, const struct insn *in)
@@ -405,31 +445,42 @@ static FORCE_INLINE int chain_on(struct cpu *c, const struct insn *in)
 	return chain(c, in);
 }
 
+/* X(cc, ...) for each condition code cc, 0 to 15 (the low nibble of the Jcc and SETcc opcodes:
+ * O NO B NB Z NZ BE NBE S NS P NP L NL LE NLE, SDM Vol. 1, Appendix B), passing on the
+ * arguments after X. It only repeats X; each X used with it expands to a definition or to a
+ * table entry. */
+#define EACH_CC(X, ...)                                                                           \
+	X(0, __VA_ARGS__) X(1, __VA_ARGS__) X(2, __VA_ARGS__) X(3, __VA_ARGS__) X(4, __VA_ARGS__)  \
+	X(5, __VA_ARGS__) X(6, __VA_ARGS__) X(7, __VA_ARGS__) X(8, __VA_ARGS__) X(9, __VA_ARGS__)  \
+	X(10, __VA_ARGS__) X(11, __VA_ARGS__) X(12, __VA_ARGS__) X(13, __VA_ARGS__)                \
+	X(14, __VA_ARGS__) X(15, __VA_ARGS__)
+/* The initializer entry NAME_cc, for a table indexed by condition code. */
+#define CC_ENTRY(cc, name) name##_##cc,
+
 /* Jcc rel, one handler per condition (a constant cc makes cpu_cond a few instructions, and
  * gives each condition its own branch sites): taken, the chain goes on into the target's block
- * when it is linked. */
-#define JCC(cc)                                                                               \
-	static int jcc_##cc(struct cpu *c, const struct insn *in)                              \
-	{                                                                                      \
-		if (cpu_cond(c, cc))                                                               \
-			return fast_jump_linked(c, in, in->imm);                                   \
-		return chain_on(c, in);                                                            \
-	}
-#define JCC16(x) x(0) x(1) x(2) x(3) x(4) x(5) x(6) x(7) x(8) x(9) x(10) x(11) x(12) x(13) x(14) x(15)
-JCC16(JCC)
-#define JCC_NAME(cc) jcc_##cc,
-static const insn_fn jcc_forms[16] = { JCC16(JCC_NAME) };
+ * when it is linked. The handlers are jcc_0 .. jcc_15, by condition code. */
+static FORCE_INLINE int jcc(struct cpu *c, const struct insn *in, unsigned cc)
+{
+	if (cpu_cond(c, cc))
+		return fast_jump_linked(c, in, in->imm);
+	return chain_on(c, in);
+}
+#define JCC_HANDLER(cc, name)                                                                     \
+	static int name##_##cc(struct cpu *c, const struct insn *in) { return jcc(c, in, cc); }
+EACH_CC(JCC_HANDLER, jcc)
+static const insn_fn jcc_forms[16] = { EACH_CC(CC_ENTRY, jcc) };
 
-/* SETcc r8, one handler per condition. */
-#define SETCC(cc)                                                                             \
-	static int setcc_##cc(struct cpu *c, const struct insn *in)                            \
-	{                                                                                      \
-		reg_put(c, in->reg[0], 1, cpu_cond(c, cc));                                        \
-		return chain(c, in);                                                               \
-	}
-JCC16(SETCC)
-#define SETCC_NAME(cc) setcc_##cc,
-static const insn_fn setcc_forms[16] = { JCC16(SETCC_NAME) };
+/* SETcc r8, one handler per condition: setcc_0 .. setcc_15. */
+static FORCE_INLINE int setcc(struct cpu *c, const struct insn *in, unsigned cc)
+{
+	reg_put(c, in->reg[0], 1, cpu_cond(c, cc));
+	return chain(c, in);
+}
+#define SETCC_HANDLER(cc, name)                                                                   \
+	static int name##_##cc(struct cpu *c, const struct insn *in) { return setcc(c, in, cc); }
+EACH_CC(SETCC_HANDLER, setcc)
+static const insn_fn setcc_forms[16] = { EACH_CC(CC_ENTRY, setcc) };
 
 /* Compare and branch, fused: CMP or TEST immediately followed by Jcc rel in the same block
  * (what compiled code does at nearly every branch) run as one handler, which records the
@@ -473,72 +524,75 @@ static FORCE_INLINE int branch_after(struct cpu *c, const struct insn *in, bool 
 	return chain_on(c, j);
 }
 
-/* The operands of each fused form: a from operand 0, b from operand 1; NULL memory falls back
- * to the generic CMP/TEST alone. */
-#define FUSE_RR(n, generic) uint32_t a = reg_get(c, in->reg[0], n), b = reg_get(c, in->reg[1], n);
-#define FUSE_RI(n, generic) uint32_t a = reg_get(c, in->reg[0], n), b = in->imm;
-#define FUSE_RM(n, generic)                                                                            \
-	const uint8_t *p = plain_read(c, in, n);                                               \
-	if (!p)                                                                                \
-		return fast_fallback(c, in, generic);                                          \
-	uint32_t a = reg_get(c, in->reg[0], n), b = ldn(p, n);
-#define FUSE_MR(n, generic)                                                                            \
-	const uint8_t *p = plain_read(c, in, n);                                               \
-	if (!p)                                                                                \
-		return fast_fallback(c, in, generic);                                          \
-	uint32_t a = ldn(p, n), b = reg_get(c, in->reg[1], n);
-#define FUSE_MI(n, generic)                                                                            \
-	const uint8_t *p = plain_read(c, in, n);                                               \
-	if (!p)                                                                                \
-		return fast_fallback(c, in, generic);                                          \
-	uint32_t a = ldn(p, n), b = in->imm;
-
-#define FUSED_CMP(name, operands, n, cc)                                                      \
-	static int name##_j##cc(struct cpu *c, const struct insn *in)                          \
-	{                                                                                      \
-		operands(n, op_cmp)                                                                \
-		lazy_set(c, LF_SUB, n, a - b, a, b);                                               \
-		if (unlikely(in + 1 >= c->run_end))                                                \
-			return chain(c, in);                                                       \
-		return branch_after(c, in, sub_cond(c, cc, n, a, b));                              \
+/* The operands of a fused form f (n bytes): a from operand 0, b from operand 1. False when its
+ * memory is not plain: then the generic CMP/TEST runs alone. */
+static FORCE_INLINE bool fused_operands(struct cpu *c, const struct insn *in, enum form f, unsigned n,
+					uint32_t *a, uint32_t *b)
+{
+	if (f == F_RR || f == F_RI) {
+		*a = reg_get(c, in->reg[0], n);
+		*b = f == F_RR ? reg_get(c, in->reg[1], n) : in->imm;
+		return true;
 	}
-#define FUSED_TEST(name, operands, n, cc)                                                     \
-	static int name##_j##cc(struct cpu *c, const struct insn *in)                          \
-	{                                                                                      \
-		operands(n, op_test)                                                               \
-		lazy_set(c, LF_LOGIC, n, a & b, a, b);                                             \
-		if (unlikely(in + 1 >= c->run_end))                                                \
-			return chain(c, in);                                                       \
-		return branch_after(c, in, logic_cond(c, cc, n, a & b));                           \
+	const uint8_t *p = plain_read(c, in, n);
+	if (!p)
+		return false;
+	switch (f) {
+	case F_RM: *a = reg_get(c, in->reg[0], n), *b = ldn(p, n); break;
+	case F_MR: *a = ldn(p, n), *b = reg_get(c, in->reg[1], n); break;
+	default: *a = ldn(p, n), *b = in->imm; break; /* F_MI */
 	}
+	return true;
+}
 
-/* One fused handler per form and condition, and their table [form][cc]. */
-#define FUSED16(kind, name, operands, n)                                                      \
-	kind(name, operands, n, 0) kind(name, operands, n, 1) kind(name, operands, n, 2)       \
-	kind(name, operands, n, 3) kind(name, operands, n, 4) kind(name, operands, n, 5)       \
-	kind(name, operands, n, 6) kind(name, operands, n, 7) kind(name, operands, n, 8)       \
-	kind(name, operands, n, 9) kind(name, operands, n, 10) kind(name, operands, n, 11)     \
-	kind(name, operands, n, 12) kind(name, operands, n, 13) kind(name, operands, n, 14)    \
-	kind(name, operands, n, 15)
-#define FUSED_ROW(name)                                                                       \
-	{ name##_j0, name##_j1, name##_j2, name##_j3, name##_j4, name##_j5, name##_j6,         \
-	  name##_j7, name##_j8, name##_j9, name##_j10, name##_j11, name##_j12, name##_j13,      \
-	  name##_j14, name##_j15 }
+/* The bodies of the fused pairs: CMP or TEST of form f with n-byte operands, then Jcc cc. */
+static FORCE_INLINE int fused_cmp(struct cpu *c, const struct insn *in, enum form f, unsigned n,
+				  unsigned cc)
+{
+	uint32_t a, b;
+	if (!fused_operands(c, in, f, n, &a, &b))
+		return fast_fallback(c, in, op_cmp);
+	lazy_set(c, LF_SUB, n, a - b, a, b);
+	if (unlikely(in + 1 >= c->run_end))
+		return chain(c, in);
+	return branch_after(c, in, sub_cond(c, cc, n, a, b));
+}
+static FORCE_INLINE int fused_test(struct cpu *c, const struct insn *in, enum form f, unsigned n,
+				   unsigned cc)
+{
+	uint32_t a, b;
+	if (!fused_operands(c, in, f, n, &a, &b))
+		return fast_fallback(c, in, op_test);
+	lazy_set(c, LF_LOGIC, n, a & b, a, b);
+	if (unlikely(in + 1 >= c->run_end))
+		return chain(c, in);
+	return branch_after(c, in, logic_cond(c, cc, n, a & b));
+}
 
-FUSED16(FUSED_CMP, fcmp32_rr, FUSE_RR, 4)
-FUSED16(FUSED_CMP, fcmp32_ri, FUSE_RI, 4)
-FUSED16(FUSED_CMP, fcmp32_rm, FUSE_RM, 4)
-FUSED16(FUSED_CMP, fcmp32_mr, FUSE_MR, 4)
-FUSED16(FUSED_CMP, fcmp32_mi, FUSE_MI, 4)
-FUSED16(FUSED_CMP, fcmp8_rr, FUSE_RR, 1)
-FUSED16(FUSED_CMP, fcmp8_ri, FUSE_RI, 1)
-FUSED16(FUSED_CMP, fcmp8_rm, FUSE_RM, 1)
-FUSED16(FUSED_CMP, fcmp8_mr, FUSE_MR, 1)
-FUSED16(FUSED_CMP, fcmp8_mi, FUSE_MI, 1)
-FUSED16(FUSED_TEST, ftest32_rr, FUSE_RR, 4)
-FUSED16(FUSED_TEST, ftest32_ri, FUSE_RI, 4)
-FUSED16(FUSED_TEST, ftest8_rr, FUSE_RR, 1)
-FUSED16(FUSED_TEST, ftest8_ri, FUSE_RI, 1)
+/* The fused handlers, one line per CMP/TEST form. Columns: the handlers' name, the body
+ * (fused_cmp or fused_test), the form and the operand size in bytes. Each line defines
+ * sixteen handlers, NAME_j0 .. NAME_j15, one per condition code of the Jcc (fcmp32_rm_j5 is
+ * CMP r32, m32 then JNZ); FUSED_ROW(NAME) is their table. */
+#define FUSED_HANDLER(cc, name, body, f, n)                                                      \
+	static int name##_j##cc(struct cpu *c, const struct insn *in) { return body(c, in, f, n, cc); }
+#define FUSED_HANDLERS(name, body, f, n) EACH_CC(FUSED_HANDLER, name, body, f, n)
+#define FUSED_ENTRY(cc, name) name##_j##cc,
+#define FUSED_ROW(name) { EACH_CC(FUSED_ENTRY, name) }
+
+FUSED_HANDLERS(fcmp32_rr, fused_cmp, F_RR, 4)
+FUSED_HANDLERS(fcmp32_ri, fused_cmp, F_RI, 4)
+FUSED_HANDLERS(fcmp32_rm, fused_cmp, F_RM, 4)
+FUSED_HANDLERS(fcmp32_mr, fused_cmp, F_MR, 4)
+FUSED_HANDLERS(fcmp32_mi, fused_cmp, F_MI, 4)
+FUSED_HANDLERS(fcmp8_rr, fused_cmp, F_RR, 1)
+FUSED_HANDLERS(fcmp8_ri, fused_cmp, F_RI, 1)
+FUSED_HANDLERS(fcmp8_rm, fused_cmp, F_RM, 1)
+FUSED_HANDLERS(fcmp8_mr, fused_cmp, F_MR, 1)
+FUSED_HANDLERS(fcmp8_mi, fused_cmp, F_MI, 1)
+FUSED_HANDLERS(ftest32_rr, fused_test, F_RR, 4)
+FUSED_HANDLERS(ftest32_ri, fused_test, F_RI, 4)
+FUSED_HANDLERS(ftest8_rr, fused_test, F_RR, 1)
+FUSED_HANDLERS(ftest8_ri, fused_test, F_RI, 1)
 
 /* JMP, CALL and RET with 32-bit operands on plain memory: they end the block (ST_JUMP). */
 static int jmp_rel(struct cpu *c, const struct insn *in)
@@ -732,29 +786,31 @@ insn_fn fast_fuse(const struct insn *first, const struct insn *second)
 /* Dead flags. When the next instruction of the block rewrites all six arithmetic flags and
  * cannot fault (a register-only CMP, TEST, ADD, SUB, AND, OR or XOR, fused or not), the flags
  * of a register-only ADD, SUB, AND, OR, XOR, INC or DEC before it are never seen, provided
- * the next one runs: these variants skip recording them, and do the whole instruction when the
- * run ends between the two (a budget, single-stepping), so every state a stop can show is
- * exact. */
-#define NOFLAGS_ALU(name, expr)                                                               \
-	static int name##_nf(struct cpu *c, const struct insn *in)                             \
-	{                                                                                      \
-		if (unlikely(in + 1 >= c->run_end))                                                \
-			return name(c, in);                                                        \
-		R(in, 0) = (expr);                                                                 \
-		return in[1].fn(c, in + 1);                                                        \
-	}
-NOFLAGS_ALU(add32_rr, R(in, 0) + R(in, 1))
-NOFLAGS_ALU(add32_ri, R(in, 0) + in->imm)
-NOFLAGS_ALU(sub32_rr, R(in, 0) - R(in, 1))
-NOFLAGS_ALU(sub32_ri, R(in, 0) - in->imm)
-NOFLAGS_ALU(and32_rr, R(in, 0) & R(in, 1))
-NOFLAGS_ALU(and32_ri, R(in, 0) & in->imm)
-NOFLAGS_ALU(or32_rr, R(in, 0) | R(in, 1))
-NOFLAGS_ALU(or32_ri, R(in, 0) | in->imm)
-NOFLAGS_ALU(xor32_rr, R(in, 0) ^ R(in, 1))
-NOFLAGS_ALU(xor32_ri, R(in, 0) ^ in->imm)
-NOFLAGS_ALU(inc32_r, R(in, 0) + 1)
-NOFLAGS_ALU(dec32_r, R(in, 0) - 1)
+ * the next one runs: these variants (NAME_nf of the handler NAME) skip recording them, and do
+ * the whole instruction (full) when the run ends between the two (a budget, single-stepping),
+ * so every state a stop can show is exact. */
+static FORCE_INLINE int alu_nf(struct cpu *c, const struct insn *in, insn_fn full, enum alu_op op,
+			       uint32_t b)
+{
+	if (unlikely(in + 1 >= c->run_end))
+		return full(c, in);
+	uint32_t a = R(in, 0);
+	R(in, 0) = op == ALU_ADD ? a + b : op == ALU_SUB ? a - b : op == ALU_AND ? (a & b) :
+		   op == ALU_OR ? (a | b) : (a ^ b);
+	return in[1].fn(c, in + 1);
+}
+static int add32_rr_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, add32_rr, ALU_ADD, R(in, 1)); }
+static int add32_ri_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, add32_ri, ALU_ADD, in->imm); }
+static int sub32_rr_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, sub32_rr, ALU_SUB, R(in, 1)); }
+static int sub32_ri_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, sub32_ri, ALU_SUB, in->imm); }
+static int and32_rr_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, and32_rr, ALU_AND, R(in, 1)); }
+static int and32_ri_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, and32_ri, ALU_AND, in->imm); }
+static int or32_rr_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, or32_rr, ALU_OR, R(in, 1)); }
+static int or32_ri_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, or32_ri, ALU_OR, in->imm); }
+static int xor32_rr_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, xor32_rr, ALU_XOR, R(in, 1)); }
+static int xor32_ri_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, xor32_ri, ALU_XOR, in->imm); }
+static int inc32_r_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, inc32_r, ALU_ADD, 1); }
+static int dec32_r_nf(struct cpu *c, const struct insn *in) { return alu_nf(c, in, dec32_r, ALU_SUB, 1); }
 
 static const struct {
 	insn_fn full, nf;
