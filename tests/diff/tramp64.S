@@ -53,6 +53,7 @@ diff_exit:
 	mov dword ptr [diff_out + 20], ebp
 	mov dword ptr [diff_out + 24], esi
 	mov dword ptr [diff_out + 28], edi
+diff_leave:			/* EFLAGS to diff_out[8], then back to diff_run's or diff_frun's caller */
 	mov esp, offset diff_xstack + 64
 	pushfq
 	pop rax
@@ -116,19 +117,7 @@ diff_frun:
 diff_fexit:
 	fnsave [diff_fsave]
 	mov dword ptr [diff_out + 0], eax
-	mov esp, offset diff_xstack + 64
-	pushfq
-	pop rax
-	mov dword ptr [diff_out + 32], eax
-	cld
-	mov rsp, qword ptr [diff_host_rsp]
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
-	ret
+	jmp diff_leave
 	.size diff_fexit, . - diff_fexit
 
 	.data
