@@ -1,0 +1,322 @@
+/* test_console.c - the console's input (devices/console.c, DVA-1 section 7, docs/abi.md): the
+ * 256-byte ring the guest reads with IN AL, DX from 0xD000 and counts with IN EAX, DX from 0xD001.
+ *
+ * Each row is a script run against a fresh console whose host input is a pipe (this test holds
+ * its write end), a temporary file, or nothing (every VM but VM 0). Steps feed bytes as the
+ * kernel would (console_feed), write to or close the pipe, call console_fill as the kernel does
+ * between quanta, end the input, and read the two ports as the guest does: each IN AL must give
+ * the next byte of one numbered sequence (byte i is i % 251, so never 0xFF) or 0xFF when nothing
+ * waits, each status read the count with bit 31 once the input has ended and nothing waits, and
+ * line 1 must have been raised (through the console's raise callback, with its owner) exactly
+ * as often as the row says.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "tests/unit/harness.h"
+
+#include "denali_arch/dva.h"
+#include "devices/console.h"
+
+#define EOF_BIT DVA_CONSOLE_EOF
+
+static uint8_t pat(unsigned i)
+{
+	return (uint8_t)(i % 251u);
+}
+
+struct probe {
+	int raises;       /* line 1 rises */
+	int wrong;        /* rises of another line or with another owner */
+};
+
+static void on_raise(void *owner, unsigned line)
+{
+	struct probe *p = owner;
+	if (line == DVA_LINE_CONSOLE_IN)
+		p->raises++;
+	else
+		p->wrong++;
+}
+
+enum input { IN_PIPE, IN_NONE, IN_FILE };
+
+struct step {
+	char op;
+	/* 'f' n  console_feed n bytes of the sequence; it must take min(n, room)
+	 * 'w' n  write n bytes of the sequence into the pipe
+	 * 'c'    close the pipe's write end
+	 * 'F'    console_fill (the kernel, between quanta)
+	 * 'e'    console_end_input
+	 * 't' n  n × IN AL, each the next byte of the sequence
+	 * 'x'    IN AL, which must give 0xFF
+	 * 's' v  IN EAX from the status port, which must give v
+	 * 'r' n  line 1 must have risen n times in all so far
+	 * 'p' n  the pipe must still hold n bytes the console has not read */
+	uint32_t n;
+};
+
+struct con_row {
+	const char *name;
+	enum input input;
+	unsigned file_bytes;   /* IN_FILE: the file's length (bytes 0.. of the sequence) */
+	struct step steps[16];
+};
+
+static int pipe_holds(int fd)
+{
+	int n = -1;
+	assert_int_equal(ioctl(fd, FIONREAD, &n), 0);
+	return n;
+}
+
+static int temp_file(unsigned bytes, unsigned *gen)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/denali_test_console_XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path); /* gone when closed */
+	for (unsigned i = 0; i < bytes; i++) {
+		uint8_t b = pat((*gen)++);
+		assert_int_equal(write(fd, &b, 1), 1);
+	}
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+static int run_con_row(const struct con_row *row)
+{
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	struct probe probe = { 0, 0 };
+	con->owner = &probe;
+	con->raise = on_raise;
+	int fds[2] = { -1, -1 };
+	unsigned gen = 0, taken = 0; /* bytes of the sequence made, and read by the guest */
+	if (row->input == IN_PIPE) {
+		assert_int_equal(pipe(fds), 0);
+		console_set_input(con, fds[0]);
+	} else if (row->input == IN_FILE) {
+		fds[0] = temp_file(row->file_bytes, &gen);
+		console_set_input(con, fds[0]);
+	}
+	const struct device_ops *ops = con->dev.ops;
+	int bad = 0;
+	uint8_t buf[1024];
+	for (unsigned k = 0; k < sizeof(row->steps) / sizeof(row->steps[0]) && row->steps[k].op && !bad; k++) {
+		const struct step *s = &row->steps[k];
+		uint32_t v = 0;
+		switch (s->op) {
+		case 'f': {
+			unsigned room = CONSOLE_IN_BUF - con->ilen, want = s->n < room ? s->n : room;
+			for (unsigned i = 0; i < s->n; i++)
+				buf[i] = pat(gen + i);
+			unsigned got = console_feed(con, buf, s->n);
+			if (got != want) {
+				print_error("%s: step %u: console_feed took %u, want %u\n", row->name, k, got, want);
+				bad = 1;
+			}
+			gen += got; /* what was not taken is the caller's, to offer again */
+			break;
+		}
+		case 'w':
+			for (unsigned i = 0; i < s->n; i++)
+				buf[i] = pat(gen++);
+			assert_int_equal(write(fds[1], buf, s->n), (ssize_t)s->n);
+			break;
+		case 'c':
+			close(fds[1]);
+			fds[1] = -1;
+			break;
+		case 'F':
+			console_fill(con);
+			break;
+		case 'e':
+			console_end_input(con);
+			break;
+		case 't':
+			for (unsigned i = 0; i < s->n && !bad; i++) {
+				if (ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v) || v != pat(taken)) {
+					print_error("%s: step %u: IN AL #%u gave 0x%x, want 0x%x\n", row->name, k,
+						    taken, v, pat(taken));
+					bad = 1;
+				}
+				taken++;
+			}
+			break;
+		case 'x':
+			if (ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v) || v != 0xFF) {
+				print_error("%s: step %u: IN AL gave 0x%x, want 0xFF\n", row->name, k, v);
+				bad = 1;
+			}
+			break;
+		case 's':
+			if (ops->in(&con->dev, DVA_PORT_CONSOLE_STATUS, 4, &v) || v != s->n) {
+				print_error("%s: step %u: status 0x%x, want 0x%x\n", row->name, k, v, s->n);
+				bad = 1;
+			}
+			break;
+		case 'r':
+			if (probe.raises != (int)s->n) {
+				print_error("%s: step %u: line 1 rose %d times, want %u\n", row->name, k,
+					    probe.raises, s->n);
+				bad = 1;
+			}
+			break;
+		case 'p':
+			if (pipe_holds(fds[0]) != (int)s->n) {
+				print_error("%s: step %u: the pipe holds %d bytes, want %u\n", row->name, k,
+					    pipe_holds(fds[0]), s->n);
+				bad = 1;
+			}
+			break;
+		default:
+			fail_msg("%s: bad step '%c'", row->name, s->op);
+		}
+	}
+	if (probe.wrong) {
+		print_error("%s: %d rises of another line\n", row->name, probe.wrong);
+		bad = 1;
+	}
+	ops->destroy(&con->dev);
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return bad;
+}
+
+static void the_input_ring_behaves_as_dva1_section_7_says(void **state)
+{
+	(void)state;
+	static const struct con_row rows[] = {
+		/* the first look */
+		{ "a console with no host input shows the end on the guest's first look", IN_NONE, 0,
+		  { { 'r', 0 }, { 's', EOF_BIT }, { 'r', 1 }, { 'x', 0 }, { 's', EOF_BIT }, { 'r', 1 } } },
+		{ "IN AL as the first look also ends a console with no host input", IN_NONE, 0,
+		  { { 'x', 0 }, { 'r', 1 }, { 's', EOF_BIT } } },
+		{ "an open, empty pipe reads as nothing waiting and not ended", IN_PIPE, 0,
+		  { { 's', 0 }, { 'x', 0 }, { 's', 0 }, { 'r', 0 } } },
+		{ "the host input is not touched before the guest's first look", IN_PIPE, 0,
+		  { { 'w', 3 }, { 'p', 3 }, { 'r', 0 }, { 's', 3 }, { 'p', 0 }, { 'r', 1 } } },
+		{ "bytes already in the pipe show on the first look", IN_PIPE, 0,
+		  { { 'w', 5 }, { 's', 5 }, { 'r', 1 }, { 't', 5 }, { 's', 0 }, { 'x', 0 }, { 'r', 1 } } },
+		{ "a closed, empty pipe shows the end on the first look", IN_PIPE, 0,
+		  { { 'c', 0 }, { 's', EOF_BIT }, { 'r', 1 }, { 'x', 0 } } },
+		{ "an empty file shows the end on the first look", IN_FILE, 0,
+		  { { 's', EOF_BIT }, { 'r', 1 } } },
+		/* taking bytes */
+		{ "IN AL takes the bytes in order and the count goes down by one each", IN_PIPE, 0,
+		  { { 'w', 3 }, { 's', 3 }, { 't', 1 }, { 's', 2 }, { 't', 1 }, { 's', 1 }, { 't', 1 },
+		    { 's', 0 } } },
+		{ "IN AL gives 0xFF when nothing waits and the input has not ended", IN_PIPE, 0,
+		  { { 'w', 1 }, { 't', 1 }, { 'x', 0 }, { 'x', 0 }, { 's', 0 } } },
+		{ "bit 31 waits until the last byte is taken", IN_PIPE, 0,
+		  { { 'f', 2 }, { 'e', 0 }, { 's', 2 }, { 't', 1 }, { 's', 1 }, { 't', 1 },
+		    { 's', EOF_BIT }, { 'x', 0 }, { 's', EOF_BIT } } },
+		{ "a pipe's bytes and its end arrive in one fill with one rise", IN_PIPE, 0,
+		  { { 'w', 4 }, { 'c', 0 }, { 's', 4 }, { 'r', 1 }, { 't', 4 }, { 's', EOF_BIT }, { 'r', 1 } } },
+		{ "fed bytes on a console with no host input come before its end", IN_NONE, 0,
+		  { { 'f', 2 }, { 'r', 1 }, { 's', 2 }, { 'r', 2 }, { 't', 2 }, { 's', EOF_BIT }, { 'x', 0 } } },
+		/* line 1 */
+		{ "console_feed raises line 1 once per call that takes bytes", IN_PIPE, 0,
+		  { { 'f', 3 }, { 'r', 1 }, { 'f', 2 }, { 'r', 2 }, { 'f', 0 }, { 'r', 2 } } },
+		{ "ending the input raises line 1, and ending it again does not", IN_PIPE, 0,
+		  { { 'e', 0 }, { 'r', 1 }, { 'e', 0 }, { 'r', 1 }, { 's', EOF_BIT }, { 'r', 1 } } },
+		{ "a fill that finds nothing new raises nothing", IN_PIPE, 0,
+		  { { 's', 0 }, { 'F', 0 }, { 'F', 0 }, { 'r', 0 } } },
+		{ "bytes that arrive later come with the next fill, which raises line 1", IN_PIPE, 0,
+		  { { 's', 0 }, { 'w', 3 }, { 's', 0 }, { 'F', 0 }, { 'r', 1 }, { 's', 3 }, { 't', 3 } } },
+		{ "IN AL on an empty ring does not ask the host again", IN_PIPE, 0,
+		  { { 's', 0 }, { 'w', 2 }, { 'x', 0 }, { 'p', 2 }, { 's', 0 }, { 'F', 0 }, { 's', 2 } } },
+		{ "a pipe closed after its bytes were taken shows the end at the next fill", IN_PIPE, 0,
+		  { { 'w', 1 }, { 't', 1 }, { 'c', 0 }, { 's', 0 }, { 'F', 0 }, { 'r', 2 }, { 's', EOF_BIT } } },
+		{ "fills after the end raise nothing more", IN_PIPE, 0,
+		  { { 'c', 0 }, { 's', EOF_BIT }, { 'F', 0 }, { 'F', 0 }, { 'r', 1 } } },
+		/* capacity and wrap-around */
+		{ "the ring holds 256 bytes and a feed takes only what fits", IN_PIPE, 0,
+		  { { 'f', 300 }, { 's', 256 }, { 't', 256 }, { 's', 0 }, { 'x', 0 } } },
+		{ "a full ring takes nothing from a feed and raises nothing", IN_PIPE, 0,
+		  { { 'f', 256 }, { 'r', 1 }, { 'f', 1 }, { 'r', 1 }, { 's', 256 } } },
+		{ "the ring wraps around its end and keeps the order", IN_PIPE, 0,
+		  { { 'f', 200 }, { 't', 150 }, { 'f', 200 }, { 's', 250 }, { 't', 250 }, { 's', 0 } } },
+		{ "a ring wrapped and full again holds exactly 256", IN_PIPE, 0,
+		  { { 'f', 256 }, { 't', 100 }, { 'f', 101 }, { 's', 256 }, { 't', 256 }, { 's', 0 } } },
+		{ "a fill stops at 256 bytes and leaves the rest in the pipe", IN_PIPE, 0,
+		  { { 'w', 300 }, { 's', 256 }, { 'p', 44 }, { 'F', 0 }, { 'r', 1 }, { 'p', 44 } } },
+		{ "a fill tops a nearly full ring up to 256 and reads no more than fits", IN_PIPE, 0,
+		  { { 'f', 255 }, { 'w', 5 }, { 's', 256 }, { 'p', 4 }, { 't', 256 }, { 's', 4 },
+		    { 't', 4 }, { 's', 0 } } },
+		/* refill when emptied */
+		{ "emptying the ring fills it again at once from the pipe", IN_PIPE, 0,
+		  { { 'w', 300 }, { 's', 256 }, { 't', 255 }, { 's', 1 }, { 't', 1 }, { 's', 44 },
+		    { 'r', 2 }, { 't', 44 }, { 's', 0 }, { 'r', 2 } } },
+		{ "a file longer than the ring reads without a gap and ends right after its last byte",
+		  IN_FILE, 600,
+		  { { 's', 256 }, { 't', 256 }, { 's', 256 }, { 't', 256 }, { 's', 88 }, { 't', 87 },
+		    { 's', 1 }, { 't', 1 }, { 's', EOF_BIT }, { 'x', 0 }, { 'r', 3 } } },
+		{ "a file of exactly 256 bytes shows the end as soon as its last byte is taken",
+		  IN_FILE, 256,
+		  { { 's', 256 }, { 'r', 1 }, { 't', 256 }, { 's', EOF_BIT }, { 'r', 2 } } },
+		{ "a short file gives its bytes and its end in one fill", IN_FILE, 10,
+		  { { 's', 10 }, { 'r', 1 }, { 't', 10 }, { 's', EOF_BIT }, { 'r', 1 } } },
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		bad += run_con_row(&rows[i]);
+	if (bad)
+		fail_msg("%d rows failed", bad);
+}
+
+/* The data port's 0xFF for "nothing" is also a byte a host may send: it is taken like any other
+ * and the status count tells the two apart. */
+static void a_0xff_byte_reads_as_0xff_with_a_count(void **state)
+{
+	(void)state;
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	const unsigned char b[2] = { 0xFF, 0x00 };
+	assert_int_equal(console_feed(con, b, 2), 2);
+	uint32_t v = 0;
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE_STATUS, 4, &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v), 0);
+	assert_int_equal(v, 0xFF);
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE_STATUS, 4, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v), 0);
+	assert_int_equal(v, 0x00);
+	con->dev.ops->destroy(&con->dev);
+}
+
+/* Without a raise callback (a bare console) input still works. */
+static void a_console_without_a_raise_callback_still_takes_input(void **state)
+{
+	(void)state;
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	const unsigned char b[1] = { 'q' };
+	assert_int_equal(console_feed(con, b, 1), 1);
+	console_end_input(con);
+	uint32_t v = 0;
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v), 0);
+	assert_int_equal(v, 'q');
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE_STATUS, 4, &v), 0);
+	assert_int_equal(v, EOF_BIT);
+	con->dev.ops->destroy(&con->dev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_input_ring_behaves_as_dva1_section_7_says),
+		cmocka_unit_test(a_0xff_byte_reads_as_0xff_with_a_count),
+		cmocka_unit_test(a_console_without_a_raise_callback_still_takes_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
