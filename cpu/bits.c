@@ -50,17 +50,17 @@ static int bt_run(struct cpu *c, const struct insn *in, enum bt_kind k)
 		return ST_FAULT;
 	if (in->kind[0] == OPK_MEM && in->kind[1] == OPK_REG) {
 		uint32_t a = bt_mem_addr(c, in, off, &bitno);
-		if (k != BT_TEST && mem_check_write(&c->mem, a, n))
+		if (k != BT_TEST && mem_check_write(&c->mem, a, n, &c->fault))
 			return ST_FAULT;
-		if (mem_rdn(&c->mem, a, n, &v))
+		if (mem_rdn(&c->mem, a, n, &v, &c->fault))
 			return ST_FAULT;
 		res = bt_apply(k, v, 1u << bitno);
-		if (k != BT_TEST && mem_wrn(&c->mem, a, n, res))
+		if (k != BT_TEST && mem_wrn(&c->mem, a, n, res, &c->fault))
 			return ST_FAULT;
 	} else {
 		bitno = off & (8 * n - 1);
 		if (in->kind[0] == OPK_MEM && k != BT_TEST &&
-		    mem_check_write(&c->mem, insn_ea(c, in), n))
+		    mem_check_write(&c->mem, insn_ea(c, in), n, &c->fault))
 			return ST_FAULT;
 		if (opnd_get(c, in, 0, &v))
 			return ST_FAULT;

@@ -42,7 +42,7 @@ enum cpu_exit {
 	CPU_EXIT_BUDGET,    /* the budget of instructions is spent */
 	CPU_EXIT_IDLE,      /* IDLE executed: cpu.r[REG_EAX] holds the timeout */
 	CPU_EXIT_TERMINATE, /* TERMINATE executed: cpu.exit_status holds the status */
-	CPU_EXIT_FAULT,     /* an exception was raised: cpu.mem.fault says which, eip is its insn */
+	CPU_EXIT_FAULT,     /* an exception was raised: cpu.fault says which, eip is its insn */
 	CPU_EXIT_UNIMPL,    /* an instruction this emulator does not implement yet: cpu.unimpl */
 };
 
@@ -50,7 +50,7 @@ enum cpu_exit {
 enum insn_status {
 	ST_NEXT = 0,   /* retired; continue with the next instruction (eip += len) */
 	ST_JUMP,       /* retired; eip was set by the handler: leave the block */
-	ST_FAULT,      /* not retired; cpu.mem.fault is set and eip is the faulting insn */
+	ST_FAULT,      /* not retired; cpu.fault is set and eip is the faulting insn */
 	ST_IDLE,       /* retired IDLE */
 	ST_TERMINATE,  /* retired TERMINATE */
 	ST_UNIMPL,     /* not retired; not implemented */
@@ -102,12 +102,17 @@ struct cpu {
 	uint64_t run_instret;
 	bool irq_point;        /* a delivery point (DVA-1 section 5) was reached: check for an upcall */
 	uint8_t soft_vector;   /* with ST_SOFTINT: the vector */
+	struct dva_fault fault; /* the exception an instruction raised (ST_FAULT), or the one
+				 * cpu_run stopped on (CPU_EXIT_FAULT): the record DVA-1 section 5
+				 * writes to page 0. cpu_raise sets it, and so does a memory access
+				 * that faults, which is given &fault to fill (mem.h); addr only
+				 * means something for #PF */
 	const char *no_handler; /* why the last exception could not be delivered, or NULL */
 	uint64_t upcalls;      /* upcalls entered (vector 32 at delivery points) */
 	uint64_t upcall_lines; /* lines they carried, in all */
 	uint8_t exit_status;   /* TERMINATE's status */
 	uint16_t unimpl;       /* ZydisMnemonic of the unimplemented instruction (CPU_EXIT_UNIMPL) */
-	struct guest_mem mem;  /* this VM's memory; mem.fault is the last exception */
+	struct guest_mem mem;  /* this VM's memory */
 	struct code_cache cache; /* this CPU's decoded instructions (and links to shared ones) */
 	struct code_cache *shared; /* decoded read-only code of its image, shared by every VM of
 				  * that image (owned by the kernel), or NULL */
@@ -129,7 +134,8 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
  * delivery point). */
 enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget);
 
-/* Raise exception vector with error code from a handler: records it, returns ST_FAULT. */
+/* Raise exception vector with error code from a handler: records it in cpu.fault, returns
+ * ST_FAULT. */
 int cpu_raise(struct cpu *c, uint32_t vector, uint32_t error);
 
 /* The register page, for the CPU's own reads and writes (no guest access rules). */
@@ -140,7 +146,7 @@ static inline struct dva_regs *cpu_page0(const struct cpu *c)
 
 /* Exceptions and interrupts (exception.c), DVA-1 section 5. Each returns 0 when the handler was
  * entered, or -1 when it could not be (the VM ends; cpu.no_handler says why). */
-/* The fault in cpu.mem.fault, raised by the instruction at cpu.eip: fault_* are written. */
+/* The fault in cpu.fault, raised by the instruction at cpu.eip: fault_* are written. */
 int cpu_deliver_fault(struct cpu *c);
 /* A software interrupt (trap): return to ret_eip, no error code, page 0 unchanged but irq_enable. */
 int cpu_deliver_soft(struct cpu *c, uint32_t vector, uint32_t ret_eip);

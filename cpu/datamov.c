@@ -44,7 +44,8 @@ int op_xchg(struct cpu *c, const struct insn *in)
 {
 	uint32_t a, b;
 
-	if (in->kind[1] == OPK_MEM && mem_check_write(&c->mem, insn_ea(c, in), in->sz[1]))
+	if (in->kind[1] == OPK_MEM &&
+	    mem_check_write(&c->mem, insn_ea(c, in), in->sz[1], &c->fault))
 		return ST_FAULT;
 	if (opnd_get(c, in, 0, &a) || opnd_get(c, in, 1, &b))
 		return ST_FAULT;
@@ -99,12 +100,12 @@ int op_cmpxchg8b(struct cpu *c, const struct insn *in)
 	uint64_t m, edx_eax, ecx_ebx;
 	bool equal;
 
-	if (mem_check_write(&c->mem, a, 8) || mem_read(&c->mem, a, 8, &m))
+	if (mem_check_write(&c->mem, a, 8, &c->fault) || mem_read(&c->mem, a, 8, &m, &c->fault))
 		return ST_FAULT;
 	edx_eax = (uint64_t)c->r[REG_EDX] << 32 | c->r[REG_EAX];
 	ecx_ebx = (uint64_t)c->r[REG_ECX] << 32 | c->r[REG_EBX];
 	equal = m == edx_eax;
-	if (mem_write(&c->mem, a, 8, equal ? &ecx_ebx : &m))
+	if (mem_write(&c->mem, a, 8, equal ? &ecx_ebx : &m, &c->fault))
 		return ST_FAULT;
 	if (!equal) {
 		c->r[REG_EAX] = (uint32_t)m;
@@ -168,7 +169,7 @@ int op_xlat(struct cpu *c, const struct insn *in)
 {
 	uint32_t a = (c->r[REG_EBX] + reg_get(c, 4 * REG_EAX, 1)) & addr_mask(in), v;
 
-	if (mem_rd8(&c->mem, a, &v))
+	if (mem_rd8(&c->mem, a, &v, &c->fault))
 		return ST_FAULT;
 	reg_put(c, 4 * REG_EAX, 1, v);
 	return ST_NEXT;

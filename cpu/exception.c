@@ -11,12 +11,12 @@ static int enter_vector(struct cpu *c, uint32_t vector, uint32_t ret_eip, bool h
 	struct dva_regs *p0 = cpu_page0(c);
 	struct guest_mem *m = &c->mem;
 	uint32_t base = p0->vector_base, entry_addr = base + 4 * vector, handler = 0;
-	struct dva_fault saved = m->fault; /* the checks below must not disturb the fault record */
+	struct dva_fault probe; /* what the checks below would raise: not the exception entered */
 
 	c->no_handler = NULL;
 	if (base == 0)
 		c->no_handler = "no vector table (vector_base is 0)";
-	else if (mem_check_read(m, entry_addr, 4) || entry_addr < base)
+	else if (mem_check_read(m, entry_addr, 4, &probe) || entry_addr < base)
 		c->no_handler = "its vector-table entry lies outside memory";
 	else {
 		memcpy(&handler, m->base + entry_addr, 4);
@@ -27,9 +27,8 @@ static int enter_vector(struct cpu *c, uint32_t vector, uint32_t ret_eip, bool h
 	}
 	unsigned frame = has_error ? 16 : 12;
 	uint32_t sp = c->r[REG_ESP] - frame;
-	if (!c->no_handler && (mem_check_write(m, sp, frame) || sp > c->r[REG_ESP]))
+	if (!c->no_handler && (mem_check_write(m, sp, frame, &probe) || sp > c->r[REG_ESP]))
 		c->no_handler = "pushing its frame would fault (ESP is outside writable memory)";
-	m->fault = saved;
 	if (c->no_handler)
 		return -1;
 
@@ -51,7 +50,7 @@ static int enter_vector(struct cpu *c, uint32_t vector, uint32_t ret_eip, bool h
 int cpu_deliver_fault(struct cpu *c)
 {
 	struct dva_regs *p0 = cpu_page0(c);
-	const struct dva_fault *f = &c->mem.fault;
+	const struct dva_fault *f = &c->fault;
 	p0->fault_vector = f->vector;
 	p0->fault_error = f->error;
 	p0->fault_eip = c->eip;

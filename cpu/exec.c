@@ -37,8 +37,8 @@ static int after_insn(struct cpu *c, const struct insn *in, int st)
 		/* A trap: INT n retired; its handler returns to the next instruction. */
 		c->instret++;
 		if (cpu_deliver_soft(c, c->soft_vector, c->eip + in->len)) {
-			c->mem.fault.vector = c->soft_vector;
-			c->mem.fault.error = 0;
+			c->fault.vector = c->soft_vector;
+			c->fault.error = 0;
 			return CPU_EXIT_FAULT;
 		}
 		return -1;
@@ -53,8 +53,8 @@ static int irq_point(struct cpu *c)
 	c->irq_point = false;
 	if (!cpu_deliver_irqs(c))
 		return -1;
-	c->mem.fault.vector = DVA_VEC_UPCALL;
-	c->mem.fault.error = 0;
+	c->fault.vector = DVA_VEC_UPCALL;
+	c->fault.error = 0;
 	return CPU_EXIT_FAULT;
 }
 
@@ -216,7 +216,7 @@ static enum cpu_exit run_traced(struct cpu *c)
 		if (cpu_eflags(c) != fl)
 			fprintf(c->trace, " eflags=%08" PRIx32, c->eflags);
 		if (st == ST_FAULT)
-			fprintf(c->trace, " fault=%" PRIu32, c->mem.fault.vector);
+			fprintf(c->trace, " fault=%" PRIu32, c->fault.vector);
 		fputc('\n', c->trace);
 		if (st != ST_NEXT) {
 			int ex = after_insn(c, in, st);
@@ -256,7 +256,7 @@ void cpu_destroy(struct cpu *c)
 
 int cpu_raise(struct cpu *c, uint32_t vector, uint32_t error)
 {
-	c->mem.fault.vector = vector;
-	c->mem.fault.error = error;
+	c->fault.vector = vector;
+	c->fault.error = error;
 	return ST_FAULT;
 }

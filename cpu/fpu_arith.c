@@ -28,7 +28,7 @@ static int MEM_CHECK mem_source(struct cpu *c, const struct insn *in, bool integ
 {
 	uint8_t b[8] = { 0 };
 	*denormal = false;
-	if (mem_read(&c->mem, insn_ea(c, in), in->sz[0], b))
+	if (mem_read(&c->mem, insn_ea(c, in), in->sz[0], b, &c->fault))
 		return -1;
 	if (integer) {
 		int16_t w;

@@ -48,7 +48,7 @@ static int compare(struct cpu *c, const struct insn *in, struct cmp_form k)
 		return cpu_raise(c, DVA_VEC_MF, 0);
 	if (memop) {
 		uint8_t b[8] = { 0 };
-		if (mem_read(&c->mem, insn_ea(c, in), in->sz[0], b))
+		if (mem_read(&c->mem, insn_ea(c, in), in->sz[0], b, &c->fault))
 			return ST_FAULT;
 		if (k.integer) {
 			int16_t w;

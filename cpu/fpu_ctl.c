@@ -160,7 +160,7 @@ int op_fnstenv(struct cpu *c, const struct insn *in)
 	uint8_t e[ENV32];
 	unsigned n = in->sz[0] == ENV16 ? ENV16 : ENV32;
 	store_env(c, e, n);
-	if (mem_write(&c->mem, insn_ea(c, in), n, e))
+	if (mem_write(&c->mem, insn_ea(c, in), n, e, &c->fault))
 		return ST_FAULT;
 	c->fpu.fcw |= 0x3F;
 	fpu_summary(&c->fpu);
@@ -173,7 +173,7 @@ int op_fldenv(struct cpu *c, const struct insn *in)
 	unsigned n = in->sz[0] == ENV16 ? ENV16 : ENV32;
 	if (fpu_pending(&c->fpu))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	if (mem_read(&c->mem, insn_ea(c, in), n, e))
+	if (mem_read(&c->mem, insn_ea(c, in), n, e, &c->fault))
 		return ST_FAULT;
 	load_env(&c->fpu, e, n);
 	return ST_NEXT;
@@ -190,7 +190,7 @@ int op_fnsave(struct cpu *c, const struct insn *in)
 		memcpy(s + n + 10 * i, &v.mant, 8);
 		memcpy(s + n + 10 * i + 8, &v.sexp, 2);
 	}
-	if (mem_write(&c->mem, insn_ea(c, in), n + 80, s))
+	if (mem_write(&c->mem, insn_ea(c, in), n + 80, s, &c->fault))
 		return ST_FAULT;
 	fpu_init(&c->fpu);
 	return ST_NEXT;
@@ -202,7 +202,7 @@ int op_frstor(struct cpu *c, const struct insn *in)
 	unsigned n = in->sz[0] == ENV16 + 80 ? ENV16 : ENV32;
 	if (fpu_pending(&c->fpu))
 		return cpu_raise(c, DVA_VEC_MF, 0);
-	if (mem_read(&c->mem, insn_ea(c, in), n + 80, s))
+	if (mem_read(&c->mem, insn_ea(c, in), n + 80, s, &c->fault))
 		return ST_FAULT;
 	load_env(&c->fpu, s, n);
 	for (unsigned i = 0; i < 8; i++) {

@@ -10,7 +10,7 @@
 /* Read an n-byte memory operand (n <= 10). 0, or -1 with the fault recorded. */
 static int MEM_CHECK read_mem(struct cpu *c, const struct insn *in, unsigned n, void *buf)
 {
-	return mem_read(&c->mem, insn_ea(c, in), n, buf);
+	return mem_read(&c->mem, insn_ea(c, in), n, buf, &c->fault);
 }
 
 static struct f80 f80_of_bytes(const uint8_t *b)
@@ -202,7 +202,7 @@ static int store_mem(struct cpu *c, const struct insn *in, bool pop, bool intege
 	/* An unmasked exception other than precision stores nothing and keeps the stack
 	 * (SDM Vol. 1, 8.5.4 and 8.5.5: a memory destination is left unchanged). */
 	bool hold = fpu_unmasked(f, bits) & ~(unsigned)FSW_PE;
-	if (!hold && mem_write(&c->mem, insn_ea(c, in), n, b))
+	if (!hold && mem_write(&c->mem, insn_ea(c, in), n, b, &c->fault))
 		return ST_FAULT;
 	fpu_note(f, in, c->eip, true, insn_ea(c, in));
 	if (empty) {

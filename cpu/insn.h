@@ -148,9 +148,10 @@ static inline int MEM_CHECK opnd_get(struct cpu *c, const struct insn *in, int k
 		return 0;
 	case OPK_MEM: {
 		uint32_t a = insn_ea(c, in);
-		if ((in->pfx & PFX_RMW) && k == 0 && mem_check_write(&c->mem, a, in->sz[k]))
+		if ((in->pfx & PFX_RMW) && k == 0 &&
+		    mem_check_write(&c->mem, a, in->sz[k], &c->fault))
 			return -1;
-		return mem_rdn(&c->mem, a, in->sz[k], v);
+		return mem_rdn(&c->mem, a, in->sz[k], v, &c->fault);
 	}
 	default:
 		*v = 0;
@@ -165,21 +166,21 @@ static inline int MEM_CHECK opnd_put(struct cpu *c, const struct insn *in, int k
 		reg_put(c, in->reg[k], in->sz[k], v);
 		return 0;
 	}
-	return mem_wrn(&c->mem, insn_ea(c, in), in->sz[k], v);
+	return mem_wrn(&c->mem, insn_ea(c, in), in->sz[k], v, &c->fault);
 }
 
 /* Push / pop n = 2 or 4 bytes on the 32-bit stack. Pop reads before ESP changes. */
 static inline int MEM_CHECK cpu_push(struct cpu *c, unsigned n, uint32_t v)
 {
 	uint32_t sp = c->r[REG_ESP] - n;
-	if (mem_wrn(&c->mem, sp, n, v))
+	if (mem_wrn(&c->mem, sp, n, v, &c->fault))
 		return -1;
 	c->r[REG_ESP] = sp;
 	return 0;
 }
 static inline int MEM_CHECK cpu_pop(struct cpu *c, unsigned n, uint32_t *v)
 {
-	if (mem_rdn(&c->mem, c->r[REG_ESP], n, v))
+	if (mem_rdn(&c->mem, c->r[REG_ESP], n, v, &c->fault))
 		return -1;
 	c->r[REG_ESP] += n;
 	return 0;

@@ -34,7 +34,7 @@ int op_bound(struct cpu *c, const struct insn *in)
 {
 	unsigned n = in->sz[0];
 	uint32_t a = insn_ea(c, in), lo, hi;
-	if (mem_rdn(&c->mem, a, n, &lo) || mem_rdn(&c->mem, a + n, n, &hi))
+	if (mem_rdn(&c->mem, a, n, &lo, &c->fault) || mem_rdn(&c->mem, a + n, n, &hi, &c->fault))
 		return ST_FAULT;
 	int32_t v = (int32_t)sext(reg_get(c, in->reg[0], n), n);
 	if (v < (int32_t)sext(lo, n) || v > (int32_t)sext(hi, n))
@@ -49,8 +49,9 @@ int op_iret(struct cpu *c, const struct insn *in)
 {
 	unsigned n = (in->pfx & PFX_O16) ? 2 : 4;
 	uint32_t sp = c->r[REG_ESP], eip, fl;
-	if (mem_check_read(&c->mem, sp, 3 * n) || mem_rdn(&c->mem, sp, n, &eip) ||
-	    mem_rdn(&c->mem, sp + 2 * n, n, &fl))
+	if (mem_check_read(&c->mem, sp, 3 * n, &c->fault) ||
+	    mem_rdn(&c->mem, sp, n, &eip, &c->fault) ||
+	    mem_rdn(&c->mem, sp + 2 * n, n, &fl, &c->fault))
 		return ST_FAULT;
 	uint32_t mask = n == 2 ? FL_POPF_MASK & 0xFFFFu : FL_POPF_MASK;
 	struct dva_regs *p0 = cpu_page0(c);

@@ -36,7 +36,7 @@ int op_pop(struct cpu *c, const struct insn *in)
 	unsigned n = stack_width(in);
 	uint32_t v, old = c->r[REG_ESP];
 
-	if (mem_rdn(&c->mem, old, n, &v))
+	if (mem_rdn(&c->mem, old, n, &v, &c->fault))
 		return ST_FAULT;
 	c->r[REG_ESP] = old + n;
 	if (opnd_put(c, in, 0, v)) {
@@ -60,7 +60,7 @@ int op_pusha(struct cpu *c, const struct insn *in)
 	for (unsigned i = 0; i < GPRS; i++)
 		memcpy(buf + i * n, &c->r[pusha_order[i]], n);
 	uint32_t sp = c->r[REG_ESP] - GPRS * n;
-	if (mem_write(&c->mem, sp, GPRS * n, buf))
+	if (mem_write(&c->mem, sp, GPRS * n, buf, &c->fault))
 		return ST_FAULT;
 	c->r[REG_ESP] = sp;
 	return ST_NEXT;
@@ -71,7 +71,7 @@ int op_popa(struct cpu *c, const struct insn *in)
 {
 	unsigned n = stack_width(in);
 	uint8_t buf[GPRS * 4];
-	if (mem_read(&c->mem, c->r[REG_ESP], GPRS * n, buf))
+	if (mem_read(&c->mem, c->r[REG_ESP], GPRS * n, buf, &c->fault))
 		return ST_FAULT;
 	for (unsigned i = 0; i < GPRS; i++)
 		if (pusha_order[i] != REG_ESP)
@@ -120,31 +120,32 @@ int op_enter(struct cpu *c, const struct insn *in)
 	uint32_t esp = c->r[REG_ESP], ebp = c->r[REG_EBP];
 	uint32_t frame = esp - n, sp, v;
 
-	if (mem_check_write(&c->mem, esp - n, n))
+	if (mem_check_write(&c->mem, esp - n, n, &c->fault))
 		return ST_FAULT;
 	for (uint32_t i = 1; i < level; i++)
-		if (mem_check_read(&c->mem, ebp - i * n, n) ||
-		    mem_check_write(&c->mem, esp - (i + 1) * n, n))
+		if (mem_check_read(&c->mem, ebp - i * n, n, &c->fault) ||
+		    mem_check_write(&c->mem, esp - (i + 1) * n, n, &c->fault))
 			return ST_FAULT;
-	if (level && mem_check_write(&c->mem, esp - (level + 1) * n, n))
+	if (level && mem_check_write(&c->mem, esp - (level + 1) * n, n, &c->fault))
 		return ST_FAULT;
 	/* SDM ENTER, #PF: "if a write using the final value of the stack pointer ... would cause a
 	 * page fault"; the host probes it too. */
 	uint32_t final = esp - (level ? level + 1 : 1) * n - size;
-	if (size && mem_check_write(&c->mem, final, n))
+	if (size && mem_check_write(&c->mem, final, n, &c->fault))
 		return ST_FAULT;
 
 	sp = esp - n;
-	if (mem_wrn(&c->mem, sp, n, ebp))
+	if (mem_wrn(&c->mem, sp, n, ebp, &c->fault))
 		return ST_FAULT; /* cannot happen: checked above */
 	for (uint32_t i = 1; i < level; i++) {
 		sp -= n;
-		if (mem_rdn(&c->mem, ebp - i * n, n, &v) || mem_wrn(&c->mem, sp, n, v))
+		if (mem_rdn(&c->mem, ebp - i * n, n, &v, &c->fault) ||
+		    mem_wrn(&c->mem, sp, n, v, &c->fault))
 			return ST_FAULT;
 	}
 	if (level) {
 		sp -= n;
-		if (mem_wrn(&c->mem, sp, n, frame))
+		if (mem_wrn(&c->mem, sp, n, frame, &c->fault))
 			return ST_FAULT;
 	}
 	c->r[REG_ESP] = final;
@@ -157,7 +158,7 @@ int op_leave(struct cpu *c, const struct insn *in)
 {
 	unsigned n = stack_width(in);
 	uint32_t v;
-	if (mem_rdn(&c->mem, c->r[REG_EBP], n, &v))
+	if (mem_rdn(&c->mem, c->r[REG_EBP], n, &v, &c->fault))
 		return ST_FAULT;
 	c->r[REG_ESP] = c->r[REG_EBP] + n;
 	reg_put(c, REG_EBP * 4, n, v);

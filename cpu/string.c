@@ -51,8 +51,8 @@ static void sreg_add(struct cpu *c, int r, uint32_t delta, uint32_t am)
 static int movs_elem(struct cpu *c, const struct strop *s)
 {
 	uint32_t v;
-	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v) ||
-	    mem_wrn(&c->mem, sreg(c, REG_EDI, s), s->n, v))
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v, &c->fault) ||
+	    mem_wrn(&c->mem, sreg(c, REG_EDI, s), s->n, v, &c->fault))
 		return -1;
 	sreg_add(c, REG_ESI, s->step, s->am);
 	sreg_add(c, REG_EDI, s->step, s->am);
@@ -63,8 +63,8 @@ static int movs_elem(struct cpu *c, const struct strop *s)
 static int cmps_elem(struct cpu *c, const struct strop *s)
 {
 	uint32_t a, b;
-	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &a) ||
-	    mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b))
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &a, &c->fault) ||
+	    mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b, &c->fault))
 		return -1;
 	lazy_set(c, LF_SUB, s->n, a - b, a, b);
 	sreg_add(c, REG_ESI, s->step, s->am);
@@ -76,7 +76,7 @@ static int cmps_elem(struct cpu *c, const struct strop *s)
 static int scas_elem(struct cpu *c, const struct strop *s)
 {
 	uint32_t b;
-	if (mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b))
+	if (mem_rdn(&c->mem, sreg(c, REG_EDI, s), s->n, &b, &c->fault))
 		return -1;
 	lazy_set(c, LF_SUB, s->n, c->r[REG_EAX] - b, c->r[REG_EAX], b);
 	sreg_add(c, REG_EDI, s->step, s->am);
@@ -86,7 +86,7 @@ static int scas_elem(struct cpu *c, const struct strop *s)
 static int lods_elem(struct cpu *c, const struct strop *s)
 {
 	uint32_t v;
-	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v))
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v, &c->fault))
 		return -1;
 	reg_put(c, REG_EAX * 4, s->n, v);
 	sreg_add(c, REG_ESI, s->step, s->am);
@@ -95,7 +95,7 @@ static int lods_elem(struct cpu *c, const struct strop *s)
 
 static int stos_elem(struct cpu *c, const struct strop *s)
 {
-	if (mem_wrn(&c->mem, sreg(c, REG_EDI, s), s->n, c->r[REG_EAX]))
+	if (mem_wrn(&c->mem, sreg(c, REG_EDI, s), s->n, c->r[REG_EAX], &c->fault))
 		return -1;
 	sreg_add(c, REG_EDI, s->step, s->am);
 	return 0;
@@ -105,13 +105,13 @@ static int stos_elem(struct cpu *c, const struct strop *s)
 static int ins_elem(struct cpu *c, const struct strop *s)
 {
 	uint32_t a = sreg(c, REG_EDI, s), v;
-	if (mem_check_write(&c->mem, a, s->n))
+	if (mem_check_write(&c->mem, a, s->n, &c->fault))
 		return -1;
 	if (!c->io.in || c->io.in(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, &v)) {
 		cpu_raise(c, DVA_VEC_GP, 0);
 		return -1;
 	}
-	if (mem_wrn(&c->mem, a, s->n, v))
+	if (mem_wrn(&c->mem, a, s->n, v, &c->fault))
 		return -1;
 	sreg_add(c, REG_EDI, s->step, s->am);
 	return 0;
@@ -120,7 +120,7 @@ static int ins_elem(struct cpu *c, const struct strop *s)
 static int outs_elem(struct cpu *c, const struct strop *s)
 {
 	uint32_t v;
-	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v))
+	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v, &c->fault))
 		return -1;
 	if (!c->io.out || c->io.out(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, v)) {
 		cpu_raise(c, DVA_VEC_GP, 0);
@@ -354,12 +354,12 @@ static int outsb_bulk(struct cpu *c, const struct insn *in)
 
 	for (a = si, left = count; left; left -= len, a = (down ? lo - 1 : lo + len) & s.am) {
 		len = outs_run(a, left, down, s.am, UINT32_MAX, &lo);
-		if (mem_check_read(&c->mem, lo, len))
+		if (mem_check_read(&c->mem, lo, len, &c->fault))
 			return ST_FAULT;
 	}
 	for (a = si, left = count; left; left -= len, a = (down ? lo - 1 : lo + len) & s.am) {
 		len = outs_run(a, left, down, s.am, OUTS_CHUNK, &lo);
-		if (mem_read(&c->mem, lo, len, buf))
+		if (mem_read(&c->mem, lo, len, buf, &c->fault))
 			return ST_FAULT; /* cannot happen: checked above */
 		for (uint32_t i = 0; down && i < len / 2; i++) {
 			uint8_t t = buf[i];

@@ -87,7 +87,7 @@ int op_fault(struct cpu *c, const struct insn *in)
 {
 	fast_enter_generic(c, in);
 	if (in->imm == DVA_VEC_PF) {
-		mem_fault(&c->mem, in->disp, in->imm2);
+		mem_fault(&c->mem, in->disp, in->imm2, &c->fault);
 		return ST_FAULT;
 	}
 	return cpu_raise(c, in->imm, in->imm2);

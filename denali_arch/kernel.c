@@ -371,10 +371,10 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	case CPU_EXIT_FAULT:
 	case CPU_EXIT_UNIMPL: {
 		if (ex == CPU_EXIT_UNIMPL) {
-			v->cpu.mem.fault.vector = DVA_VEC_UD;
-			v->cpu.mem.fault.error = 0;
+			v->cpu.fault.vector = DVA_VEC_UD;
+			v->cpu.fault.error = 0;
 		}
-		uint32_t vec = v->cpu.mem.fault.vector;
+		uint32_t vec = v->cpu.fault.vector;
 		console_flush(v->console, true);
 		fflush(stdout);
 		vm_report_fault(v, stderr);

@@ -158,7 +158,7 @@ void vm_report_fault(struct vm *vm, FILE *f)
 		fprintf(f, "denali: vm %" PRIu32 ": instruction not implemented (%s) at eip 0x%08" PRIx32 "\n",
 			vm->id, ZydisMnemonicGetString((ZydisMnemonic)c->unimpl), c->eip);
 	} else {
-		const struct dva_fault *ft = &c->mem.fault;
+		const struct dva_fault *ft = &c->fault;
 		fprintf(f, "denali: vm %" PRIu32 ": %s (vector %" PRIu32 ") at eip 0x%08" PRIx32,
 			vm->id, cpu_vector_name(ft->vector), ft->vector, c->eip);
 		if (ft->vector == DVA_VEC_PF)

@@ -156,11 +156,11 @@ bool mem_byte_writable(const struct guest_mem *m, uint32_t a)
 	return true;
 }
 
-int mem_fault(struct guest_mem *m, uint32_t a, uint32_t kind)
+int mem_fault(const struct guest_mem *m, uint32_t a, uint32_t kind, struct dva_fault *f)
 {
-	m->fault.vector = DVA_VEC_PF;
-	m->fault.addr = a;
-	m->fault.error = kind | DVA_PF_U | (a < m->size ? DVA_PF_P : 0);
+	f->vector = DVA_VEC_PF;
+	f->addr = a;
+	f->error = kind | DVA_PF_U | (a < m->size ? DVA_PF_P : 0);
 	return -1;
 }
 
@@ -175,15 +175,15 @@ static int64_t first_unreadable(const struct guest_mem *m, uint32_t a, unsigned 
 	return -1;
 }
 
-int mem_check_read(struct guest_mem *m, uint32_t a, unsigned n)
+int mem_check_read(const struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f)
 {
 	int64_t bad = first_unreadable(m, a, n);
-	return bad < 0 ? 0 : mem_fault(m, (uint32_t)bad, 0);
+	return bad < 0 ? 0 : mem_fault(m, (uint32_t)bad, 0, f);
 }
 
-int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out)
+int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out, struct dva_fault *f)
 {
-	if (mem_check_read(m, a, n))
+	if (mem_check_read(m, a, n, f))
 		return -1;
 	if (a < DVA_PAGE_SIZE && m->hooks.page0_refresh)
 		m->hooks.page0_refresh(m->hooks.opaque, m->base);
@@ -223,19 +223,19 @@ static void touch_code(struct guest_mem *m, uint32_t a, unsigned n)
 	}
 }
 
-int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n)
+int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f)
 {
 	int64_t bad = first_unwritable(m, a, n);
 	if (bad >= 0)
-		return mem_fault(m, (uint32_t)bad, DVA_PF_W);
+		return mem_fault(m, (uint32_t)bad, DVA_PF_W, f);
 	if (a >= DVA_PAGE_SIZE)
 		touch_code(m, a, n);
 	return 0;
 }
 
-int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in)
+int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in, struct dva_fault *f)
 {
-	if (mem_check_write(m, a, n))
+	if (mem_check_write(m, a, n, f))
 		return -1;
 	if (a < DVA_PAGE_SIZE) {
 		/* Every byte lies in one of the writable registers; let the owner apply their

@@ -4,7 +4,10 @@
  * page flag take the inline fast path: one unsigned compare, one flag load for stores, one
  * memcpy. Everything else (page 0, read-only bytes, pages holding decoded code, addresses at or
  * beyond size) goes to the out-of-line slow path, whose result must be checked: a non-zero
- * return means the access raised #PF and changed nothing; the fault is in m->fault.
+ * return means the access raised #PF and changed nothing. The memory keeps no record of it:
+ * each access that can fault takes a struct dva_fault *f from its caller and fills it in
+ * (the CPU passes its own pending-exception record, cpu.fault), so the fault is the caller's
+ * value, not state hidden in the memory object.
  */
 #ifndef DENALI_MEM_H
 #define DENALI_MEM_H
@@ -70,7 +73,6 @@ struct guest_mem {
 	struct ro_range *ro; /* read-only ranges, sorted, for PG_RO_PART pages */
 	unsigned nro;
 	struct mem_hooks hooks;
-	struct dva_fault fault; /* the last fault an access raised */
 	struct mem_arena *arena;
 	size_t span;        /* bytes of arena taken: window plus a guard page */
 };
@@ -91,20 +93,26 @@ int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end) MEM_CHECK;
 /* Whether byte a is writable by the guest (outside page 0). */
 bool mem_byte_writable(const struct guest_mem *m, uint32_t a);
 
-/* Slow paths: every case, including page 0 and faults. 0 or -1 with m->fault set (#PF). */
-int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out) MEM_CHECK;
-int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in) MEM_CHECK;
+/* Slow paths: every case, including page 0 and faults. 0, or -1 with the #PF in *f (and
+ * nothing else changed). */
+int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out, struct dva_fault *f)
+	MEM_CHECK;
+int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in, struct dva_fault *f)
+	MEM_CHECK;
 /* Check that n bytes at a could be written now (read-modify-write, string ops), without writing
- * and without side effects other than invalidating cached code that lies there. */
-int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n) MEM_CHECK;
-/* Check that n bytes at a can be read (no page-0 refresh). */
-int mem_check_read(struct guest_mem *m, uint32_t a, unsigned n) MEM_CHECK;
+ * and without side effects other than invalidating cached code that lies there. 0, or -1 with
+ * the #PF the write would raise in *f. */
+int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f) MEM_CHECK;
+/* Check that n bytes at a can be read (no page-0 refresh). 0, or -1 with the #PF in *f. */
+int mem_check_read(const struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f)
+	MEM_CHECK;
 /* Fetch up to n instruction bytes at a into out: returns how many bytes could be fetched before
  * the first unfetchable one (page 0 or beyond size); never faults itself. */
 unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out);
 
-/* Record a #PF for an access of kind (DVA_PF_W and/or DVA_PF_I bits) at a. Returns -1. */
-int mem_fault(struct guest_mem *m, uint32_t a, uint32_t kind);
+/* Fill *f with the #PF an access of kind (DVA_PF_W and/or DVA_PF_I bits) at a raises: the
+ * DVA-1 error code (P from whether a lies below m->size, U always) and a. Returns -1. */
+int mem_fault(const struct guest_mem *m, uint32_t a, uint32_t kind, struct dva_fault *f);
 
 /* Fast path: [a, a+n) lies in [0x1000, size). n is a small constant. */
 static FORCE_INLINE bool mem_plain(const struct guest_mem *m, uint32_t a, unsigned n)
@@ -120,55 +128,63 @@ static FORCE_INLINE bool mem_plain_store(const struct guest_mem *m, uint32_t a, 
 	       !(m->pflags[a >> DVA_PAGE_SHIFT] | m->pflags[(a + n - 1) >> DVA_PAGE_SHIFT]);
 }
 
-static inline int MEM_CHECK mem_read(struct guest_mem *m, uint32_t a, unsigned n, void *out)
+/* Read or write n bytes at a: 0, or -1 with the #PF in *f (which only the slow path touches). */
+static inline int MEM_CHECK mem_read(struct guest_mem *m, uint32_t a, unsigned n, void *out,
+				     struct dva_fault *f)
 {
 	if (likely(mem_plain(m, a, n))) {
 		memcpy(out, m->base + a, n);
 		return 0;
 	}
-	return mem_read_slow(m, a, n, out);
+	return mem_read_slow(m, a, n, out, f);
 }
 
-static inline int MEM_CHECK mem_write(struct guest_mem *m, uint32_t a, unsigned n, const void *in)
+static inline int MEM_CHECK mem_write(struct guest_mem *m, uint32_t a, unsigned n, const void *in,
+				      struct dva_fault *f)
 {
 	if (likely(mem_plain_store(m, a, n))) {
 		memcpy(m->base + a, in, n);
 		return 0;
 	}
-	return mem_write_slow(m, a, n, in);
+	return mem_write_slow(m, a, n, in, f);
 }
 
 /* Sized helpers: values are zero-extended little-endian (hosts are little-endian). */
-static inline int MEM_CHECK mem_rd8(struct guest_mem *m, uint32_t a, uint32_t *v)
+static inline int MEM_CHECK mem_rd8(struct guest_mem *m, uint32_t a, uint32_t *v,
+				    struct dva_fault *f)
 {
 	uint8_t b;
-	if (mem_read(m, a, 1, &b))
+	if (mem_read(m, a, 1, &b, f))
 		return -1;
 	*v = b;
 	return 0;
 }
-static inline int MEM_CHECK mem_rd16(struct guest_mem *m, uint32_t a, uint32_t *v)
+static inline int MEM_CHECK mem_rd16(struct guest_mem *m, uint32_t a, uint32_t *v,
+				     struct dva_fault *f)
 {
 	uint16_t w;
-	if (mem_read(m, a, 2, &w))
+	if (mem_read(m, a, 2, &w, f))
 		return -1;
 	*v = w;
 	return 0;
 }
-static inline int MEM_CHECK mem_rd32(struct guest_mem *m, uint32_t a, uint32_t *v)
+static inline int MEM_CHECK mem_rd32(struct guest_mem *m, uint32_t a, uint32_t *v,
+				     struct dva_fault *f)
 {
-	return mem_read(m, a, 4, v);
+	return mem_read(m, a, 4, v, f);
 }
 /* Read n = 1, 2 or 4 bytes, zero-extended. */
-static inline int MEM_CHECK mem_rdn(struct guest_mem *m, uint32_t a, unsigned n, uint32_t *v)
+static inline int MEM_CHECK mem_rdn(struct guest_mem *m, uint32_t a, unsigned n, uint32_t *v,
+				    struct dva_fault *f)
 {
 	*v = 0;
-	return mem_read(m, a, n, v);
+	return mem_read(m, a, n, v, f);
 }
 /* Write the low n = 1, 2 or 4 bytes of v. */
-static inline int MEM_CHECK mem_wrn(struct guest_mem *m, uint32_t a, unsigned n, uint32_t v)
+static inline int MEM_CHECK mem_wrn(struct guest_mem *m, uint32_t a, unsigned n, uint32_t v,
+				    struct dva_fault *f)
 {
-	return mem_write(m, a, n, &v);
+	return mem_write(m, a, n, &v, f);
 }
 
 #endif

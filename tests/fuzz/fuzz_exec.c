@@ -332,7 +332,7 @@ static void check_end(struct fz_machine *fm, const struct fz_input *in, int ex, 
 	struct cpu *c = &fm->vm.cpu;
 	struct guest_mem *m = &c->mem;
 	const struct dva_regs *p0 = cpu_page0(c);
-	const struct dva_fault *f = &m->fault;
+	const struct dva_fault *f = &c->fault;
 
 	FZ_CHECK(in, c->instret <= total, "instret %" PRIu64 " ran past the budget %" PRIu64,
 		 c->instret, total);
@@ -470,7 +470,7 @@ static void snapshot(const struct fz_machine *fm, int ex, struct fz_end *e)
 	e->instret = c->instret;
 	e->exit_status = ex == CPU_EXIT_TERMINATE ? c->exit_status : 0;
 	e->unimpl = ex == CPU_EXIT_UNIMPL ? c->unimpl : 0;
-	e->fault = c->mem.fault;
+	e->fault = c->fault;
 	e->no_handler = ex == CPU_EXIT_FAULT ? c->no_handler : NULL;
 	e->fcw = c->fpu.fcw;
 	e->fsw = c->fpu.fsw;
@@ -554,7 +554,7 @@ int fz_run(const uint8_t *data, size_t size, struct fz_result *res)
 		uint32_t count;
 		memcpy(&count, a->vm.cpu.mem.base + FZ_HDATA + HD_COUNT, 4);
 		*res = (struct fz_result){
-			.exit = exa, .vector = exa == CPU_EXIT_FAULT ? a->vm.cpu.mem.fault.vector : 0,
+			.exit = exa, .vector = exa == CPU_EXIT_FAULT ? a->vm.cpu.fault.vector : 0,
 			.why = ea.no_handler, .unimpl = ea.unimpl, .instret = ea.instret,
 			.entries = count < FZ_RESUMES ? count : FZ_RESUMES,
 		};

@@ -153,9 +153,9 @@ static int run_row(const struct row *row)
 		bad++;
 	}
 	if (ex == CPU_EXIT_FAULT && row->want_exit == CPU_EXIT_FAULT &&
-	    c->mem.fault.vector != row->want_fault) {
+	    c->fault.vector != row->want_fault) {
 		print_error("%s: fault vector %" PRIu32 ", want %" PRIu32 "\n", row->name,
-			    c->mem.fault.vector, row->want_fault);
+			    c->fault.vector, row->want_fault);
 		bad++;
 	}
 	for (int i = 0; i < 8; i++) {

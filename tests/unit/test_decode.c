@@ -454,7 +454,7 @@ static int check_fault_here(const char *name, struct tvm *t, uint32_t vector, ui
 	int bad = 0;
 	memcpy(r, c->r, sizeof(r));
 	tvm_peek(t, TVM_DATA, m, sizeof(m));
-	c->mem.fault = (struct dva_fault){ 0xEE, 0xEE, 0xEE };
+	c->fault = (struct dva_fault){ 0xEE, 0xEE, 0xEE };
 
 	enum cpu_exit ex = tvm_run(t, 5);
 	tvm_peek(t, TVM_DATA, m2, sizeof(m2));
@@ -463,13 +463,13 @@ static int check_fault_here(const char *name, struct tvm *t, uint32_t vector, ui
 			    CPU_EXIT_FAULT, c->eip, (unsigned long long)c->instret);
 		return 1;
 	}
-	if (c->mem.fault.vector != vector || c->mem.fault.error != error) {
+	if (c->fault.vector != vector || c->fault.error != error) {
 		print_error("%s: vector %u error %#x, want vector %u error %#x\n", name,
-			    c->mem.fault.vector, c->mem.fault.error, vector, error);
+			    c->fault.vector, c->fault.error, vector, error);
 		bad++;
 	}
-	if (pf && c->mem.fault.addr != addr) {
-		print_error("%s: fault addr %#x, want %#x\n", name, c->mem.fault.addr, addr);
+	if (pf && c->fault.addr != addr) {
+		print_error("%s: fault addr %#x, want %#x\n", name, c->fault.addr, addr);
 		bad++;
 	}
 	if (c->eip != eip) {
@@ -518,9 +518,9 @@ static void test_jump_to_page0_faults_at_the_target(void **state)
 	struct tvm *t = vm("e9 fb f7 ff ff");
 	struct cpu *c = tvm_cpu(t);
 	assert_int_equal(tvm_run(t, 5), CPU_EXIT_FAULT);
-	assert_int_equal(c->mem.fault.vector, DVA_VEC_PF);
-	assert_int_equal(c->mem.fault.error, 0x15);
-	assert_int_equal(c->mem.fault.addr, 0x800);
+	assert_int_equal(c->fault.vector, DVA_VEC_PF);
+	assert_int_equal(c->fault.error, 0x15);
+	assert_int_equal(c->fault.addr, 0x800);
 	assert_int_equal(c->eip, 0x800);
 	assert_int_equal(c->instret, 1);
 	assert_memory_equal(c->r, regs0, sizeof(regs0));
@@ -558,9 +558,9 @@ static void test_instruction_ending_at_mem_size_runs(void **state)
 	assert_int_equal(c->r[REG_EAX], 0x44332211);
 	assert_int_equal(c->instret, 1);
 	assert_int_equal(c->eip, TVM_MEM);
-	assert_int_equal(c->mem.fault.vector, DVA_VEC_PF);
-	assert_int_equal(c->mem.fault.error, 0x14);
-	assert_int_equal(c->mem.fault.addr, TVM_MEM);
+	assert_int_equal(c->fault.vector, DVA_VEC_PF);
+	assert_int_equal(c->fault.error, 0x14);
+	assert_int_equal(c->fault.addr, TVM_MEM);
 	tvm_free(t);
 }
 
@@ -711,8 +711,8 @@ static void test_fault_after_retired_instructions_in_a_block(void **state)
 	struct tvm *t = vm("40 41 f4 42"); /* HLT: removed, #UD 1 */
 	struct cpu *c = tvm_cpu(t);
 	assert_int_equal(tvm_run(t, 10), CPU_EXIT_FAULT);
-	assert_int_equal(c->mem.fault.vector, DVA_VEC_UD);
-	assert_int_equal(c->mem.fault.error, 1);
+	assert_int_equal(c->fault.vector, DVA_VEC_UD);
+	assert_int_equal(c->fault.error, 1);
 	assert_int_equal(c->eip, TVM_CODE + 2);
 	assert_int_equal(c->instret, 2);
 	assert_int_equal(c->r[REG_EAX], regs0[REG_EAX] + 1);

@@ -292,9 +292,10 @@ static int run_env_row(const struct env_row *row)
 	tvm_poke(t, IN, row->in, sizeof(row->in));
 	tvm_poke(t, DAT, row->dat, sizeof(row->dat));
 	enum cpu_exit ex = tvm_run(t, (uint64_t)row->insns);
-	if ((int)ex != row->want_exit || (ex == CPU_EXIT_FAULT && c->mem.fault.vector != row->want_fault)) {
+	if ((int)ex != row->want_exit ||
+	    (ex == CPU_EXIT_FAULT && c->fault.vector != row->want_fault)) {
 		print_error("%s: exit %d vector %u, want exit %d vector %u\n", row->name, (int)ex,
-			    c->mem.fault.vector, row->want_exit, row->want_fault);
+			    c->fault.vector, row->want_exit, row->want_fault);
 		bad++;
 	}
 	uint32_t want_eip = row->want_eip ? row->want_eip : TVM_CODE + (uint32_t)len;

@@ -550,9 +550,9 @@ static int run_mf_row(const struct mf_row *row)
 	const struct fpu before = c->fpu;
 	const uint64_t instret = c->instret;
 	enum cpu_exit ex = tvm_run(t, 1);
-	if (ex != CPU_EXIT_FAULT || c->mem.fault.vector != DVA_VEC_MF) {
+	if (ex != CPU_EXIT_FAULT || c->fault.vector != DVA_VEC_MF) {
 		print_error("%s: exit %d vector %u, want a fault with vector 16\n", row->name, (int)ex,
-			    (unsigned)c->mem.fault.vector);
+			    (unsigned)c->fault.vector);
 		bad++;
 	}
 	if (c->eip != TVM_CODE + MF_SETUP_LEN) {

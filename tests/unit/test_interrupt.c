@@ -124,7 +124,7 @@ static int run_irow(const struct irow *row)
 	enum cpu_exit ex = tvm_run(t, row->insns ? (uint64_t)row->insns : 1);
 	CHECK("exit", ex, row->want_exit);
 	if (ex == CPU_EXIT_FAULT)
-		CHECK("vector", c->mem.fault.vector, row->want_vector);
+		CHECK("vector", c->fault.vector, row->want_vector);
 	for (int i = 0; i < 8; i++)
 		CHECK(rn[i], c->r[i], i == REG_ESP && !row->want_r[i] ? TVM_STACK : row->want_r[i]);
 	CHECK("eip", c->eip, row->want_eip);

@@ -673,11 +673,12 @@ static void read_only_bytes_refuse_stores_with_byte_granularity(void **state)
 	/* A one-byte store to the last read-only byte: #PF, error 7 (P, W, U), nothing written. */
 	uint8_t before = m->base[DATA_VA - 1];
 	uint32_t v = 0x11223344u;
-	m->fault = (struct dva_fault){ 0 };
-	assert_int_equal(mem_write_slow(m, DATA_VA - 1, 1, &v), -1);
-	assert_int_equal(m->fault.vector, DVA_VEC_PF);
-	assert_int_equal(m->fault.error, 7);
-	assert_int_equal(m->fault.addr, DATA_VA - 1);
+	struct dva_fault pf;
+	pf = (struct dva_fault){ 0 };
+	assert_int_equal(mem_write_slow(m, DATA_VA - 1, 1, &v, &pf), -1);
+	assert_int_equal(pf.vector, DVA_VEC_PF);
+	assert_int_equal(pf.error, 7);
+	assert_int_equal(pf.addr, DATA_VA - 1);
 	assert_int_equal(m->base[DATA_VA - 1], before);
 
 	/* A store straddling the boundary faults at its lowest read-only byte and changes no byte,
@@ -686,37 +687,37 @@ static void read_only_bytes_refuse_stores_with_byte_granularity(void **state)
 	memcpy(snap, m->base + DATA_VA - 4, sizeof(snap));
 	uint8_t ones[8];
 	memset(ones, 0x5a, sizeof(ones));
-	m->fault = (struct dva_fault){ 0 };
-	assert_int_equal(mem_write_slow(m, DATA_VA - 4, 8, ones), -1);
-	assert_int_equal(m->fault.error, 7);
-	assert_int_equal(m->fault.addr, DATA_VA - 4);
+	pf = (struct dva_fault){ 0 };
+	assert_int_equal(mem_write_slow(m, DATA_VA - 4, 8, ones, &pf), -1);
+	assert_int_equal(pf.error, 7);
+	assert_int_equal(pf.addr, DATA_VA - 4);
 	assert_memory_equal(m->base + DATA_VA - 4, snap, sizeof(snap));
 
 	/* Starting on the writable side but reaching back is impossible; reaching forward from
 	 * the last read-only byte faults at that byte. */
-	m->fault = (struct dva_fault){ 0 };
-	assert_int_equal(mem_write_slow(m, DATA_VA - 1, 2, ones), -1);
-	assert_int_equal(m->fault.addr, DATA_VA - 1);
+	pf = (struct dva_fault){ 0 };
+	assert_int_equal(mem_write_slow(m, DATA_VA - 1, 2, ones, &pf), -1);
+	assert_int_equal(pf.addr, DATA_VA - 1);
 
 	/* The inline path must see the partly read-only page too. */
-	m->fault = (struct dva_fault){ 0 };
-	assert_int_equal(mem_wrn(m, DATA_VA - 2, 2, 0xbeef), -1);
-	assert_int_equal(m->fault.error, 7);
-	assert_int_equal(m->fault.addr, DATA_VA - 2);
+	pf = (struct dva_fault){ 0 };
+	assert_int_equal(mem_wrn(m, DATA_VA - 2, 2, 0xbeef, &pf), -1);
+	assert_int_equal(pf.error, 7);
+	assert_int_equal(pf.addr, DATA_VA - 2);
 	assert_memory_equal(m->base + DATA_VA - 4, snap, sizeof(snap));
 
 	/* Writable bytes on the same page accept stores, by either path. */
-	assert_int_equal(mem_write_slow(m, DATA_VA, 4, &v), 0);
+	assert_int_equal(mem_write_slow(m, DATA_VA, 4, &v, &pf), 0);
 	assert_int_equal(m->base[DATA_VA], 0x44);
 	assert_int_equal(m->base[DATA_VA + 3], 0x11);
-	assert_int_equal(mem_wrn(m, DATA_VA + 4, 4, 0xcafef00du), 0);
+	assert_int_equal(mem_wrn(m, DATA_VA + 4, 4, 0xcafef00du, &pf), 0);
 	uint32_t got;
 	memcpy(&got, m->base + DATA_VA + 4, 4);
 	assert_int_equal(got, 0xcafef00du);
 
 	/* Read-only bytes still read. */
 	uint32_t word;
-	assert_int_equal(mem_rd32(m, TEXT_VA, &word), 0);
+	assert_int_equal(mem_rd32(m, TEXT_VA, &word, &pf), 0);
 	assert_int_equal(word & 0xff, pattern(0, 0));
 
 	image_close(&img);
@@ -751,13 +752,14 @@ static void a_read_only_zero_tail_and_whole_read_only_pages_refuse_stores(void *
 	assert_int_equal(bad, 0);
 
 	static const uint32_t ro[] = { 0x1000, 0x1800, 0x1fff, 0x2000, 0x27ff, 0x4000, 0x40ff };
+	struct dva_fault pf;
 	static const uint32_t rw[] = { 0x2800, 0x28ff, 0x2900, 0x3fff, 0x4100 };
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
 		if (mem_byte_writable(m, ro[i]))
 			fail_msg("byte 0x%" PRIx32 " of a read-only PT_LOAD is writable", ro[i]);
-		m->fault = (struct dva_fault){ 0 };
-		if (mem_wrn(m, ro[i], 1, 0xaa) != -1 || m->fault.vector != DVA_VEC_PF ||
-		    m->fault.error != 7 || m->fault.addr != ro[i])
+		pf = (struct dva_fault){ 0 };
+		if (mem_wrn(m, ro[i], 1, 0xaa, &pf) != -1 || pf.vector != DVA_VEC_PF ||
+		    pf.error != 7 || pf.addr != ro[i])
 			fail_msg("a store to read-only byte 0x%" PRIx32 " did not raise #PF 7 there", ro[i]);
 		if (m->base[ro[i]] == 0xaa)
 			fail_msg("a refused store changed byte 0x%" PRIx32, ro[i]);
@@ -765,7 +767,7 @@ static void a_read_only_zero_tail_and_whole_read_only_pages_refuse_stores(void *
 	for (size_t i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
 		if (!mem_byte_writable(m, rw[i]))
 			fail_msg("byte 0x%" PRIx32 " is not writable", rw[i]);
-		if (mem_wrn(m, rw[i], 1, 0xaa) != 0 || m->base[rw[i]] != 0xaa)
+		if (mem_wrn(m, rw[i], 1, 0xaa, &pf) != 0 || m->base[rw[i]] != 0xaa)
 			fail_msg("a store to writable byte 0x%" PRIx32 " did not land", rw[i]);
 	}
 	image_close(&img);
@@ -779,6 +781,7 @@ static void one_image_places_into_two_windows(void **state)
 	struct image img;
 	place_good(&w, &img);
 	struct guest_mem second;
+	struct dva_fault pf;
 	assert_int_equal(mem_init(&second, &w.arena, GOOD_MEM), 0);
 	assert_int_equal(image_place(&img, &second), 0);
 	int bad = check_pattern(&second, 0, TEXT_VA, TEXT_SZ) +
@@ -788,7 +791,7 @@ static void one_image_places_into_two_windows(void **state)
 	assert_false(mem_byte_writable(&second, DATA_VA - 1));
 	assert_true(mem_byte_writable(&second, DATA_VA));
 	/* A store into one window does not show in the other. */
-	assert_int_equal(mem_wrn(&second, DATA_VA, 1, 0x00), 0);
+	assert_int_equal(mem_wrn(&second, DATA_VA, 1, 0x00, &pf), 0);
 	assert_int_equal(w.m.base[DATA_VA], pattern(1, 0));
 	mem_destroy(&second);
 	image_close(&img);

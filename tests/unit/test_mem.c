@@ -33,6 +33,7 @@ struct p0_call {
 struct fixture {
 	struct mem_arena arena;
 	struct guest_mem m;
+	struct dva_fault pf;       /* the record every access of a test reports its #PF into */
 	unsigned refreshes;        /* page0_refresh calls */
 	unsigned code_writes;      /* code_write calls */
 	uint32_t code_pfns[8];     /* their pfns, in order */
@@ -91,35 +92,35 @@ static void with_hooks(struct fixture *f)
 					 .page0_write = fake_p0_write, .code_write = fake_code_write };
 }
 
-/* Clear the recorded fault so a test can see whether an access set it. */
-static void clear_fault(struct guest_mem *m)
+/* Clear a fault record so a test can see whether an access filled it. */
+static void clear_fault(struct dva_fault *pf)
 {
-	m->fault = (struct dva_fault){ 0xEE, 0xEE, 0xEE };
+	*pf = (struct dva_fault){ 0xEE, 0xEE, 0xEE };
 }
 
-static void assert_pf(const struct guest_mem *m, uint32_t addr, uint32_t error)
+static void assert_pf(const struct dva_fault *pf, uint32_t addr, uint32_t error)
 {
-	assert_int_equal(m->fault.vector, DVA_VEC_PF);
-	assert_int_equal(m->fault.addr, addr);
-	assert_int_equal(m->fault.error, error);
+	assert_int_equal(pf->vector, DVA_VEC_PF);
+	assert_int_equal(pf->addr, addr);
+	assert_int_equal(pf->error, error);
 }
 
 /* ---- fast path ------------------------------------------------------------------------------ */
 
 /* Write then read back n bytes at a, and check where they landed in host memory. */
-static void roundtrip(struct guest_mem *m, uint32_t a, unsigned n)
+static void roundtrip(struct fixture *f, uint32_t a, unsigned n)
 {
 	uint8_t in[8], out[8], host[8];
 	for (unsigned i = 0; i < n; i++)
 		in[i] = (uint8_t)(0xA0 + i + (a & 0xF));
-	clear_fault(m);
-	assert_int_equal(mem_write(m, a, n, in), 0);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_write(&f->m, a, n, in, &f->pf), 0);
 	memset(out, 0, sizeof(out));
-	assert_int_equal(mem_read(m, a, n, out), 0);
+	assert_int_equal(mem_read(&f->m, a, n, out, &f->pf), 0);
 	assert_memory_equal(out, in, n);
-	memcpy(host, m->base + a, n);
+	memcpy(host, f->m.base + a, n);
 	assert_memory_equal(host, in, n);
-	assert_int_equal(m->fault.vector, 0xEE); /* no fault recorded */
+	assert_int_equal(f->pf.vector, 0xEE); /* no fault reported */
 }
 
 static void test_rw_every_size_aligned_and_not(void **state)
@@ -129,37 +130,37 @@ static void test_rw_every_size_aligned_and_not(void **state)
 	static const uint32_t addrs[] = { 0x1000, 0x1001, 0x1003, 0x1007, 0x2FFD, 0x7FFF, 0x54321 };
 	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
 		for (size_t j = 0; j < 4; j++)
-			roundtrip(&f->m, addrs[i], sizes[j]);
+			roundtrip(f, addrs[i], sizes[j]);
 }
 
 static void test_rw_at_the_last_bytes_of_memory(void **state)
 {
 	struct fixture *f = *state;
 	for (unsigned n = 1; n <= 8; n *= 2)
-		roundtrip(&f->m, MSIZE - n, n);
-	roundtrip(&f->m, MSIZE - 3, 2);
-	roundtrip(&f->m, MSIZE - 5, 4);
+		roundtrip(f, MSIZE - n, n);
+	roundtrip(f, MSIZE - 3, 2);
+	roundtrip(f, MSIZE - 5, 4);
 }
 
 static void test_sized_helpers_are_little_endian(void **state)
 {
 	struct fixture *f = *state;
 	uint32_t v = 0xDEADBEEF;
-	assert_int_equal(mem_wrn(&f->m, 0x3001, 4, 0x44332211), 0);
+	assert_int_equal(mem_wrn(&f->m, 0x3001, 4, 0x44332211, &f->pf), 0);
 	assert_int_equal(f->m.base[0x3001], 0x11);
 	assert_int_equal(f->m.base[0x3004], 0x44);
-	assert_int_equal(mem_rdn(&f->m, 0x3002, 2, &v), 0);
+	assert_int_equal(mem_rdn(&f->m, 0x3002, 2, &v, &f->pf), 0);
 	assert_int_equal(v, 0x3322); /* zero-extended */
-	assert_int_equal(mem_rd8(&f->m, 0x3004, &v), 0);
+	assert_int_equal(mem_rd8(&f->m, 0x3004, &v, &f->pf), 0);
 	assert_int_equal(v, 0x44);
-	assert_int_equal(mem_rd16(&f->m, 0x3003, &v), 0);
+	assert_int_equal(mem_rd16(&f->m, 0x3003, &v, &f->pf), 0);
 	assert_int_equal(v, 0x4433);
-	assert_int_equal(mem_rd32(&f->m, 0x3001, &v), 0);
+	assert_int_equal(mem_rd32(&f->m, 0x3001, &v, &f->pf), 0);
 	assert_int_equal(v, 0x44332211);
-	assert_int_equal(mem_wrn(&f->m, 0x3001, 1, 0xFFFFFF99), 0); /* only the low byte */
+	assert_int_equal(mem_wrn(&f->m, 0x3001, 1, 0xFFFFFF99, &f->pf), 0); /* only the low byte */
 	assert_int_equal(f->m.base[0x3001], 0x99);
 	assert_int_equal(f->m.base[0x3002], 0x22);
-	assert_int_equal(mem_wrn(&f->m, 0x3002, 2, 0xFFFF7766), 0);
+	assert_int_equal(mem_wrn(&f->m, 0x3002, 2, 0xFFFF7766, &f->pf), 0);
 	assert_int_equal(f->m.base[0x3002], 0x66);
 	assert_int_equal(f->m.base[0x3003], 0x77);
 	assert_int_equal(f->m.base[0x3004], 0x44);
@@ -178,17 +179,17 @@ static void test_read_straddling_mem_size_faults_at_mem_size(void **state)
 		{ 0xFFFFFFFEu, 4, 0xFFFFFFFEu },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		clear_fault(&f->m);
-		assert_int_equal(mem_read(&f->m, cases[i].a, cases[i].n, out), -1);
-		assert_pf(&f->m, cases[i].bad, ERR_READ_OUT);
-		clear_fault(&f->m);
-		assert_int_equal(mem_check_read(&f->m, cases[i].a, cases[i].n), -1);
-		assert_pf(&f->m, cases[i].bad, ERR_READ_OUT);
+		clear_fault(&f->pf);
+		assert_int_equal(mem_read(&f->m, cases[i].a, cases[i].n, out, &f->pf), -1);
+		assert_pf(&f->pf, cases[i].bad, ERR_READ_OUT);
+		clear_fault(&f->pf);
+		assert_int_equal(mem_check_read(&f->m, cases[i].a, cases[i].n, &f->pf), -1);
+		assert_pf(&f->pf, cases[i].bad, ERR_READ_OUT);
 	}
 	uint32_t v;
-	clear_fault(&f->m);
-	assert_int_equal(mem_rdn(&f->m, MSIZE - 2, 4, &v), -1);
-	assert_pf(&f->m, MSIZE, ERR_READ_OUT);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_rdn(&f->m, MSIZE - 2, 4, &v, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE, ERR_READ_OUT);
 }
 
 static void test_write_straddling_mem_size_faults_and_writes_nothing(void **state)
@@ -199,22 +200,22 @@ static void test_write_straddling_mem_size_faults_and_writes_nothing(void **stat
 	for (unsigned n = 2; n <= 8; n *= 2) {
 		for (unsigned inside = 1; inside < n; inside++) {
 			uint32_t a = MSIZE - inside;
-			clear_fault(&f->m);
-			assert_int_equal(mem_write(&f->m, a, n, junk), -1);
-			assert_pf(&f->m, MSIZE, ERR_WRITE_OUT);
-			clear_fault(&f->m);
-			assert_int_equal(mem_check_write(&f->m, a, n), -1);
-			assert_pf(&f->m, MSIZE, ERR_WRITE_OUT);
+			clear_fault(&f->pf);
+			assert_int_equal(mem_write(&f->m, a, n, junk, &f->pf), -1);
+			assert_pf(&f->pf, MSIZE, ERR_WRITE_OUT);
+			clear_fault(&f->pf);
+			assert_int_equal(mem_check_write(&f->m, a, n, &f->pf), -1);
+			assert_pf(&f->pf, MSIZE, ERR_WRITE_OUT);
 		}
 	}
-	clear_fault(&f->m);
-	assert_int_equal(mem_wrn(&f->m, MSIZE - 1, 2, 0xFFFF), -1);
-	assert_pf(&f->m, MSIZE, ERR_WRITE_OUT);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_wrn(&f->m, MSIZE - 1, 2, 0xFFFF, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE, ERR_WRITE_OUT);
 	for (unsigned i = 0; i < 8; i++)
 		assert_int_equal(f->m.base[MSIZE - 8 + i], 0x5A);
-	clear_fault(&f->m);
-	assert_int_equal(mem_write(&f->m, MSIZE, 1, junk), -1);
-	assert_pf(&f->m, MSIZE, ERR_WRITE_OUT);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_write(&f->m, MSIZE, 1, junk, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE, ERR_WRITE_OUT);
 }
 
 /* The lowest byte not allowed wins: a read-only byte below mem_size comes before mem_size. */
@@ -223,12 +224,12 @@ static void test_write_fault_reports_the_lowest_bad_byte(void **state)
 	struct fixture *f = *state;
 	static const uint8_t junk[8] = { 0 };
 	assert_int_equal(mem_protect(&f->m, MSIZE - 4, MSIZE - 3), 0);
-	clear_fault(&f->m);
-	assert_int_equal(mem_write(&f->m, MSIZE - 6, 8, junk), -1);
-	assert_pf(&f->m, MSIZE - 4, ERR_WRITE_RO);
-	clear_fault(&f->m);
-	assert_int_equal(mem_write(&f->m, MSIZE - 3, 4, junk), -1);
-	assert_pf(&f->m, MSIZE, ERR_WRITE_OUT);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_write(&f->m, MSIZE - 6, 8, junk, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE - 4, ERR_WRITE_RO);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_write(&f->m, MSIZE - 3, 4, junk, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE, ERR_WRITE_OUT);
 }
 
 /* ---- page 0 ------------------------------------------------------------------------------------ */
@@ -242,11 +243,11 @@ static void test_page0_reads_any_size_and_alignment(void **state)
 	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		for (unsigned n = 1; n <= 8; n *= 2) {
 			uint8_t out[8] = { 0 };
-			clear_fault(&f->m);
-			assert_int_equal(mem_read(&f->m, addrs[i], n, out), 0);
+			clear_fault(&f->pf);
+			assert_int_equal(mem_read(&f->m, addrs[i], n, out, &f->pf), 0);
 			assert_memory_equal(out, f->m.base + addrs[i], n);
-			assert_int_equal(f->m.fault.vector, 0xEE);
-			assert_int_equal(mem_check_read(&f->m, addrs[i], n), 0);
+			assert_int_equal(f->pf.vector, 0xEE);
+			assert_int_equal(mem_check_read(&f->m, addrs[i], n, &f->pf), 0);
 		}
 	}
 }
@@ -256,21 +257,21 @@ static void test_page0_refresh_runs_before_page0_reads_only(void **state)
 	struct fixture *f = *state;
 	with_hooks(f);
 	uint64_t v = 0;
-	assert_int_equal(mem_read(&f->m, offsetof(struct dva_regs, instret), 8, &v), 0);
+	assert_int_equal(mem_read(&f->m, offsetof(struct dva_regs, instret), 8, &v, &f->pf), 0);
 	assert_int_equal(f->refreshes, 1);
 	assert_true(v == 0x1122334455667701ull); /* the read sees what the refresh wrote */
 	uint32_t lo;
-	assert_int_equal(mem_rd32(&f->m, offsetof(struct dva_regs, instret), &lo), 0);
+	assert_int_equal(mem_rd32(&f->m, offsetof(struct dva_regs, instret), &lo, &f->pf), 0);
 	assert_int_equal(f->refreshes, 2);
 	assert_int_equal(lo, 0x55667702);
 	/* A read that starts in page 0 and ends in page 1 reads page 0 too. */
 	uint32_t w;
-	assert_int_equal(mem_rd32(&f->m, 0xFFE, &w), 0);
+	assert_int_equal(mem_rd32(&f->m, 0xFFE, &w, &f->pf), 0);
 	assert_int_equal(f->refreshes, 3);
 	/* Reads elsewhere, and checks, do not refresh. */
-	assert_int_equal(mem_rd32(&f->m, 0x1000, &w), 0);
-	assert_int_equal(mem_rd32(&f->m, MSIZE - 4, &w), 0);
-	assert_int_equal(mem_check_read(&f->m, 0, 8), 0);
+	assert_int_equal(mem_rd32(&f->m, 0x1000, &w, &f->pf), 0);
+	assert_int_equal(mem_rd32(&f->m, MSIZE - 4, &w, &f->pf), 0);
+	assert_int_equal(mem_check_read(&f->m, 0, 8, &f->pf), 0);
 	assert_int_equal(f->refreshes, 3);
 }
 
@@ -289,12 +290,12 @@ static void test_page0_writes_inside_the_rw_registers(void **state)
 		uint8_t in[8];
 		for (unsigned k = 0; k < 8; k++)
 			in[k] = (uint8_t)(0x81 + i + k);
-		clear_fault(&f->m);
-		assert_int_equal(mem_write(&f->m, ok[i].a, ok[i].n, in), 0);
-		assert_int_equal(f->m.fault.vector, 0xEE);
+		clear_fault(&f->pf);
+		assert_int_equal(mem_write(&f->m, ok[i].a, ok[i].n, in, &f->pf), 0);
+		assert_int_equal(f->pf.vector, 0xEE);
 		/* With no page0_write hook the bytes are stored as they are. */
 		assert_memory_equal(f->m.base + ok[i].a, in, ok[i].n);
-		assert_int_equal(mem_check_write(&f->m, ok[i].a, ok[i].n), 0);
+		assert_int_equal(mem_check_write(&f->m, ok[i].a, ok[i].n, &f->pf), 0);
 	}
 }
 
@@ -314,19 +315,19 @@ static void test_page0_writes_outside_them_fault_7_at_the_first_bad_byte(void **
 	memcpy(before, f->m.base, sizeof(before));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		static const uint8_t junk[8] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
-		clear_fault(&f->m);
-		assert_int_equal(mem_write(&f->m, bad[i].a, bad[i].n, junk), -1);
-		assert_pf(&f->m, bad[i].bad, ERR_WRITE_RO);
-		clear_fault(&f->m);
-		assert_int_equal(mem_check_write(&f->m, bad[i].a, bad[i].n), -1);
-		assert_pf(&f->m, bad[i].bad, ERR_WRITE_RO);
+		clear_fault(&f->pf);
+		assert_int_equal(mem_write(&f->m, bad[i].a, bad[i].n, junk, &f->pf), -1);
+		assert_pf(&f->pf, bad[i].bad, ERR_WRITE_RO);
+		clear_fault(&f->pf);
+		assert_int_equal(mem_check_write(&f->m, bad[i].a, bad[i].n, &f->pf), -1);
+		assert_pf(&f->pf, bad[i].bad, ERR_WRITE_RO);
 		assert_memory_equal(f->m.base, before, sizeof(before));
 	}
 	/* The same with hooks: no page0_write call for a write that faults. */
 	with_hooks(f);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		static const uint8_t junk[8] = { 0 };
-		assert_int_equal(mem_write(&f->m, bad[i].a, bad[i].n, junk), -1);
+		assert_int_equal(mem_write(&f->m, bad[i].a, bad[i].n, junk, &f->pf), -1);
 	}
 	assert_int_equal(f->p0_calls, 0);
 }
@@ -369,17 +370,17 @@ static void test_page0_write_hook_gets_the_bytes_and_memory_is_left_to_it(void *
 			in[k] = (uint8_t)(0x11 * (k + 1) + i);
 		memcpy(before, f->m.base, sizeof(before));
 		f->p0_calls = 0;
-		assert_int_equal(mem_write(&f->m, cases[i].a, cases[i].n, in), 0);
+		assert_int_equal(mem_write(&f->m, cases[i].a, cases[i].n, in, &f->pf), 0);
 		check_p0_calls(f, cases[i].a, cases[i].n, in);
 		assert_memory_equal(f->m.base, before, sizeof(before));
 	}
 	/* Writes outside page 0 never reach the hook. */
 	f->p0_calls = 0;
-	assert_int_equal(mem_wrn(&f->m, 0x1000, 4, 1), 0);
-	assert_int_equal(mem_wrn(&f->m, 0x1020, 4, 1), 0);
+	assert_int_equal(mem_wrn(&f->m, 0x1000, 4, 1, &f->pf), 0);
+	assert_int_equal(mem_wrn(&f->m, 0x1020, 4, 1, &f->pf), 0);
 	assert_int_equal(f->p0_calls, 0);
 	/* Checking a write is not writing it. */
-	assert_int_equal(mem_check_write(&f->m, 0x20, 4), 0);
+	assert_int_equal(mem_check_write(&f->m, 0x20, 4, &f->pf), 0);
 	assert_int_equal(f->p0_calls, 0);
 }
 
@@ -410,23 +411,23 @@ static void test_protect_half_page_edges(void **state)
 		uint32_t a = cases[i].a;
 		unsigned n = cases[i].n;
 		memcpy(before, f->m.base + a, n);
-		clear_fault(&f->m);
+		clear_fault(&f->pf);
 		if (cases[i].bad < 0) {
-			assert_int_equal(mem_check_write(&f->m, a, n), 0);
-			assert_int_equal(mem_write(&f->m, a, n, in), 0);
+			assert_int_equal(mem_check_write(&f->m, a, n, &f->pf), 0);
+			assert_int_equal(mem_write(&f->m, a, n, in, &f->pf), 0);
 			assert_memory_equal(f->m.base + a, in, n);
 			memcpy(f->m.base + a, before, n);
 		} else {
-			assert_int_equal(mem_check_write(&f->m, a, n), -1);
-			assert_pf(&f->m, (uint32_t)cases[i].bad, ERR_WRITE_RO);
-			clear_fault(&f->m);
-			assert_int_equal(mem_write(&f->m, a, n, in), -1);
-			assert_pf(&f->m, (uint32_t)cases[i].bad, ERR_WRITE_RO);
+			assert_int_equal(mem_check_write(&f->m, a, n, &f->pf), -1);
+			assert_pf(&f->pf, (uint32_t)cases[i].bad, ERR_WRITE_RO);
+			clear_fault(&f->pf);
+			assert_int_equal(mem_write(&f->m, a, n, in, &f->pf), -1);
+			assert_pf(&f->pf, (uint32_t)cases[i].bad, ERR_WRITE_RO);
 			assert_memory_equal(f->m.base + a, before, n); /* nothing written */
 		}
 		/* Read-only bytes stay readable. */
 		uint8_t out[8];
-		assert_int_equal(mem_read(&f->m, a, n, out), 0);
+		assert_int_equal(mem_read(&f->m, a, n, out, &f->pf), 0);
 		assert_memory_equal(out, f->m.base + a, n);
 	}
 	assert_true(mem_byte_writable(&f->m, 0x37FF));
@@ -442,15 +443,15 @@ static void test_check_write_refuses_a_range_with_one_ro_byte(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(mem_protect(&f->m, 0x7123, 0x7124), 0);
 	assert_false(f->m.pflags[7] & PG_RO);
-	clear_fault(&f->m);
-	assert_int_equal(mem_check_write(&f->m, 0x7120, 8), -1);
-	assert_pf(&f->m, 0x7123, ERR_WRITE_RO);
-	clear_fault(&f->m);
-	assert_int_equal(mem_check_write(&f->m, 0x7123, 1), -1);
-	assert_pf(&f->m, 0x7123, ERR_WRITE_RO);
-	assert_int_equal(mem_check_write(&f->m, 0x711B, 8), 0);
-	assert_int_equal(mem_check_write(&f->m, 0x7124, 8), 0);
-	assert_int_equal(mem_check_write(&f->m, 0x7000, 4), 0);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_check_write(&f->m, 0x7120, 8, &f->pf), -1);
+	assert_pf(&f->pf, 0x7123, ERR_WRITE_RO);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_check_write(&f->m, 0x7123, 1, &f->pf), -1);
+	assert_pf(&f->pf, 0x7123, ERR_WRITE_RO);
+	assert_int_equal(mem_check_write(&f->m, 0x711B, 8, &f->pf), 0);
+	assert_int_equal(mem_check_write(&f->m, 0x7124, 8, &f->pf), 0);
+	assert_int_equal(mem_check_write(&f->m, 0x7000, 4, &f->pf), 0);
 	assert_true(mem_byte_writable(&f->m, 0x7122));
 	assert_false(mem_byte_writable(&f->m, 0x7123));
 	assert_true(mem_byte_writable(&f->m, 0x7124));
@@ -468,10 +469,10 @@ static void test_two_ranges_on_one_page_given_out_of_order(void **state)
 		{ 0x8050, true }, { 0x9000, true },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		clear_fault(&f->m);
-		assert_int_equal(mem_wrn(&f->m, cases[i].a, 1, 0xAB), cases[i].ok ? 0 : -1);
+		clear_fault(&f->pf);
+		assert_int_equal(mem_wrn(&f->m, cases[i].a, 1, 0xAB, &f->pf), cases[i].ok ? 0 : -1);
 		if (!cases[i].ok)
-			assert_pf(&f->m, cases[i].a, ERR_WRITE_RO);
+			assert_pf(&f->pf, cases[i].a, ERR_WRITE_RO);
 		assert_int_equal(f->m.base[cases[i].a], cases[i].ok ? 0xAB : 0);
 	}
 }
@@ -483,20 +484,20 @@ static void test_store_to_code_page_calls_hook_once_per_page(void **state)
 	struct fixture *f = *state;
 	with_hooks(f);
 	f->m.pflags[5] |= PG_CODE;
-	assert_int_equal(mem_wrn(&f->m, 0x5010, 4, 0x12345678), 0);
+	assert_int_equal(mem_wrn(&f->m, 0x5010, 4, 0x12345678, &f->pf), 0);
 	assert_int_equal(f->code_writes, 1);
 	assert_int_equal(f->code_pfns[0], 5);
 	assert_false(f->m.pflags[5] & PG_CODE);
 	assert_int_equal(f->m.base[0x5010], 0x78); /* and the store happened */
 	/* The flag is gone: the next store is plain. */
-	assert_int_equal(mem_wrn(&f->m, 0x5014, 4, 1), 0);
+	assert_int_equal(mem_wrn(&f->m, 0x5014, 4, 1, &f->pf), 0);
 	assert_int_equal(f->code_writes, 1);
 
 	/* A store across two code pages calls the hook once for each. */
 	f->m.pflags[6] |= PG_CODE;
 	f->m.pflags[7] |= PG_CODE;
 	uint64_t v = 0x0102030405060708ull;
-	assert_int_equal(mem_write(&f->m, 0x6FFC, 8, &v), 0);
+	assert_int_equal(mem_write(&f->m, 0x6FFC, 8, &v, &f->pf), 0);
 	assert_int_equal(f->code_writes, 3);
 	assert_true((f->code_pfns[1] == 6 && f->code_pfns[2] == 7) ||
 		    (f->code_pfns[1] == 7 && f->code_pfns[2] == 6));
@@ -505,7 +506,7 @@ static void test_store_to_code_page_calls_hook_once_per_page(void **state)
 
 	/* Only the page with the flag: a store across 8 (code) and 9 (not). */
 	f->m.pflags[9] |= PG_CODE;
-	assert_int_equal(mem_write(&f->m, 0x8FFE, 4, &v), 0);
+	assert_int_equal(mem_write(&f->m, 0x8FFE, 4, &v, &f->pf), 0);
 	assert_int_equal(f->code_writes, 4);
 	assert_int_equal(f->code_pfns[3], 9);
 }
@@ -516,14 +517,14 @@ static void test_check_write_invalidates_code_but_a_faulting_write_does_not(void
 	with_hooks(f);
 	uint32_t last = (MSIZE >> DVA_PAGE_SHIFT) - 1;
 	f->m.pflags[last] |= PG_CODE;
-	clear_fault(&f->m);
-	assert_int_equal(mem_wrn(&f->m, MSIZE - 2, 4, 0), -1);
-	assert_pf(&f->m, MSIZE, ERR_WRITE_OUT);
+	clear_fault(&f->pf);
+	assert_int_equal(mem_wrn(&f->m, MSIZE - 2, 4, 0, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE, ERR_WRITE_OUT);
 	assert_int_equal(f->code_writes, 0);
 	assert_true(f->m.pflags[last] & PG_CODE);
 
 	/* A read-modify-write's permission check counts as the store to come. */
-	assert_int_equal(mem_check_write(&f->m, MSIZE - 4, 4), 0);
+	assert_int_equal(mem_check_write(&f->m, MSIZE - 4, 4, &f->pf), 0);
 	assert_int_equal(f->code_writes, 1);
 	assert_int_equal(f->code_pfns[0], last);
 	assert_false(f->m.pflags[last] & PG_CODE);
@@ -531,7 +532,7 @@ static void test_check_write_invalidates_code_but_a_faulting_write_does_not(void
 	/* Reads of a code page leave it alone. */
 	f->m.pflags[3] |= PG_CODE;
 	uint32_t w;
-	assert_int_equal(mem_rd32(&f->m, 0x3000, &w), 0);
+	assert_int_equal(mem_rd32(&f->m, 0x3000, &w, &f->pf), 0);
 	assert_int_equal(f->code_writes, 1);
 	assert_true(f->m.pflags[3] & PG_CODE);
 }
@@ -547,7 +548,7 @@ static void test_fetch_stops_at_page0_and_mem_size(void **state)
 		f->m.base[MSIZE - 16 + i] = (uint8_t)(0x60 + i);
 		f->m.base[0xFF0 + i] = 0x90;
 	}
-	clear_fault(&f->m);
+	clear_fault(&f->pf);
 	assert_int_equal(mem_fetch(&f->m, 0x1000, 15, out), 15);
 	assert_memory_equal(out, f->m.base + 0x1000, 15);
 	assert_int_equal(mem_fetch(&f->m, 0xFF8, 15, out), 0);
@@ -558,20 +559,38 @@ static void test_fetch_stops_at_page0_and_mem_size(void **state)
 	assert_int_equal(mem_fetch(&f->m, MSIZE - 15, 15, out), 15);
 	assert_int_equal(mem_fetch(&f->m, MSIZE, 15, out), 0);
 	assert_int_equal(mem_fetch(&f->m, 0xFFFFFFFEu, 15, out), 0);
-	assert_int_equal(f->m.fault.vector, 0xEE); /* fetch never records a fault itself */
+	assert_int_equal(f->pf.vector, 0xEE); /* fetch never reports a fault itself */
 }
 
 static void test_mem_fault_builds_error_codes(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(mem_fault(&f->m, 0x800, DVA_PF_I), -1);
-	assert_pf(&f->m, 0x800, 0x15);
-	assert_int_equal(mem_fault(&f->m, MSIZE, DVA_PF_I), -1);
-	assert_pf(&f->m, MSIZE, 0x14);
-	assert_int_equal(mem_fault(&f->m, 0x2C, DVA_PF_W), -1);
-	assert_pf(&f->m, 0x2C, 7);
-	assert_int_equal(mem_fault(&f->m, MSIZE + 1, 0), -1);
-	assert_pf(&f->m, MSIZE + 1, 4);
+	assert_int_equal(mem_fault(&f->m, 0x800, DVA_PF_I, &f->pf), -1);
+	assert_pf(&f->pf, 0x800, 0x15);
+	assert_int_equal(mem_fault(&f->m, MSIZE, DVA_PF_I, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE, 0x14);
+	assert_int_equal(mem_fault(&f->m, 0x2C, DVA_PF_W, &f->pf), -1);
+	assert_pf(&f->pf, 0x2C, 7);
+	assert_int_equal(mem_fault(&f->m, MSIZE + 1, 0, &f->pf), -1);
+	assert_pf(&f->pf, MSIZE + 1, 4);
+}
+
+/* A fault is a value for the caller: it lands in the record that access was given and
+ * nowhere else, so a check made while another fault is pending (entering a handler) cannot
+ * disturb it. */
+static void test_a_fault_is_reported_only_to_the_record_given(void **state)
+{
+	struct fixture *f = *state;
+	struct dva_fault pending, probe;
+	uint32_t v;
+	clear_fault(&pending);
+	clear_fault(&probe);
+	assert_int_equal(mem_rdn(&f->m, MSIZE, 4, &v, &pending), -1);
+	assert_pf(&pending, MSIZE, ERR_READ_OUT);
+	assert_int_equal(probe.vector, 0xEE);
+	assert_int_equal(mem_check_write(&f->m, 0x1F, 2, &probe), -1);
+	assert_pf(&probe, 0x1F, ERR_WRITE_RO);
+	assert_pf(&pending, MSIZE, ERR_READ_OUT);
 }
 
 /* ---- the arena ------------------------------------------------------------------------------------ */
@@ -587,14 +606,15 @@ static void test_arena_windows_do_not_overlap(void **state)
 	/* Nor do their page flags overlap either window. */
 	assert_false(f->m.pflags >= b0 && f->m.pflags < b1);
 	assert_false(m2.pflags >= a0 && m2.pflags < a1);
-	assert_int_equal(mem_wrn(&f->m, MSIZE - 4, 4, 0xAAAAAAAA), 0);
-	assert_int_equal(mem_wrn(&m2, 0x1000, 4, 0xBBBBBBBB), 0);
+	assert_int_equal(mem_wrn(&f->m, MSIZE - 4, 4, 0xAAAAAAAA, &f->pf), 0);
+	assert_int_equal(mem_wrn(&m2, 0x1000, 4, 0xBBBBBBBB, &f->pf), 0);
 	assert_int_equal(mem_protect(&m2, 0x1000, 0x2000), 0);
 	uint32_t v;
-	assert_int_equal(mem_rd32(&f->m, 0x1000, &v), 0);
+	assert_int_equal(mem_rd32(&f->m, 0x1000, &v, &f->pf), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(mem_wrn(&f->m, 0x1000, 4, 1), 0); /* m2's read-only page is not ours */
-	assert_int_equal(mem_rd32(&m2, MSIZE - 4, &v), 0);
+	/* m2's read-only page is not ours */
+	assert_int_equal(mem_wrn(&f->m, 0x1000, 4, 1, &f->pf), 0);
+	assert_int_equal(mem_rd32(&m2, MSIZE - 4, &v, &f->pf), 0);
 	assert_int_equal(v, 0);
 	mem_destroy(&m2);
 }
@@ -619,7 +639,7 @@ static void test_destroyed_window_is_reused_and_reads_zero(void **state)
 	for (uint32_t p = 0; p < (MSIZE >> DVA_PAGE_SHIFT); p++)
 		assert_int_equal(m3.pflags[p], 0);
 	assert_int_equal(m3.nro, 0);
-	assert_int_equal(mem_wrn(&m3, 0x2000, 4, 7), 0); /* the old protection is gone */
+	assert_int_equal(mem_wrn(&m3, 0x2000, 4, 7, &f->pf), 0); /* the old protection is gone */
 	mem_destroy(&m3);
 }
 
@@ -641,12 +661,13 @@ static void test_resident_memory_is_only_the_touched_pages(void **state)
 	(void)state;
 	struct mem_arena a;
 	struct guest_mem m;
+	struct dva_fault pf;
 	assert_int_equal(mem_arena_init(&a, 64u << 20), 0);
 	assert_int_equal(mem_init(&m, &a, DVA_MEM_DEFAULT), 0);
 	assert_true(mem_resident_bytes(&m) <= 1 * DVA_PAGE_SIZE);
-	assert_int_equal(mem_wrn(&m, 0x1000, 4, 1), 0);
-	assert_int_equal(mem_wrn(&m, 0x800000, 4, 2), 0);
-	assert_int_equal(mem_wrn(&m, DVA_MEM_DEFAULT - 4, 4, 3), 0);
+	assert_int_equal(mem_wrn(&m, 0x1000, 4, 1, &pf), 0);
+	assert_int_equal(mem_wrn(&m, 0x800000, 4, 2, &pf), 0);
+	assert_int_equal(mem_wrn(&m, DVA_MEM_DEFAULT - 4, 4, 3, &pf), 0);
 	size_t r = mem_resident_bytes(&m);
 	assert_true(r >= 3 * DVA_PAGE_SIZE);
 	assert_true(r <= 5 * DVA_PAGE_SIZE);
@@ -683,6 +704,7 @@ int main(void)
 		/* fetch and error codes */
 		T(test_fetch_stops_at_page0_and_mem_size),
 		T(test_mem_fault_builds_error_codes),
+		T(test_a_fault_is_reported_only_to_the_record_given),
 		/* arena */
 		T(test_arena_windows_do_not_overlap),
 		T(test_destroyed_window_is_reused_and_reads_zero),

@@ -512,10 +512,10 @@ static int run_io_row(const struct io_row *row)
 		print_error("%s: exit %d, want %d\n", row->name, (int)ex, row->want_exit);
 		bad++;
 	}
-	if (ex == CPU_EXIT_FAULT && (c->mem.fault.vector != row->want_fault ||
-	    (row->want_fault == DVA_VEC_PF && c->mem.fault.addr != row->want_fault_addr))) {
+	if (ex == CPU_EXIT_FAULT && (c->fault.vector != row->want_fault ||
+	    (row->want_fault == DVA_VEC_PF && c->fault.addr != row->want_fault_addr))) {
 		print_error("%s: fault %" PRIu32 " at %08" PRIx32 ", want %" PRIu32 " at %08" PRIx32 "\n",
-			    row->name, c->mem.fault.vector, c->mem.fault.addr, row->want_fault,
+			    row->name, c->fault.vector, c->fault.addr, row->want_fault,
 			    row->want_fault_addr);
 		bad++;
 	}

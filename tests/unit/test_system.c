@@ -271,7 +271,7 @@ static void test_bad_ports_and_widths_are_gp0(void **state)
 		c->r[REG_EAX] = rows[i].eax;
 		c->r[REG_EDX] = rows[i].edx;
 		c->eflags = FL_FIXED1 | SOME_FL;
-		c->mem.fault = (struct dva_fault){ 0xEE, 0xEE, 0xEE };
+		c->fault = (struct dva_fault){ 0xEE, 0xEE, 0xEE };
 		uint32_t r[GPRS];
 		memcpy(r, c->r, sizeof(r));
 
@@ -280,9 +280,9 @@ static void test_bad_ports_and_widths_are_gp0(void **state)
 		if (ex != CPU_EXIT_FAULT) {
 			print_error("%s: exit %d, want %d (a fault)\n", rows[i].name, (int)ex, CPU_EXIT_FAULT);
 			bad++;
-		} else if (c->mem.fault.vector != DVA_VEC_GP || c->mem.fault.error != 0) {
+		} else if (c->fault.vector != DVA_VEC_GP || c->fault.error != 0) {
 			print_error("%s: vector %u error %#x, want #GP(0)\n", rows[i].name,
-				    c->mem.fault.vector, c->mem.fault.error);
+				    c->fault.vector, c->fault.error);
 			bad++;
 		}
 		if (c->eip != TVM_CODE || c->instret != 0 || c->eflags != (FL_FIXED1 | SOME_FL) ||
