@@ -361,7 +361,7 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 		if (g->image)
 			continue;
 		if (rc->source) /* name the [group] header's line */
-			return fail(err, "%.100s:%u: group '%s' has no image", rc->source, g->line, g->name);
+			return fail(err, "%s:%u: group '%s' has no image", rc->source, g->line, g->name);
 		return fail(err, "group '%s' has no image", g->name);
 	}
 	if (config_vm_count(rc) > 10000000)

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CONFIG_ERR 256 /* room for one line of error */
+#define CONFIG_ERR (4096 + 256) /* room for one line of error: a path of PATH_MAX and the reason */
 #define CONFIG_GROUPS_MAX 64
 
 /* A group of identical VMs: count copies of one image. */

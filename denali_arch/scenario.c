@@ -1,6 +1,7 @@
 /* scenario.c - reading a scenario file: INI sections [run] and [group NAME], key = value lines,
- * '#' or ';' comments. Every error is reported as FILE:LINE: reason before anything runs. */
+ * '#' or ';' comments, on a line of their own or after a value. Every error is reported as FILE:LINE: reason before anything runs. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,21 @@ static char *trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
+}
+
+/* A comment may end a line: '#' or ';' after white space, outside a quoted value, and what
+ * follows it is not part of the value (docs/experiments.md's example has them). */
+static void strip_comment(char *v)
+{
+	bool quoted = false;
+	for (char *p = v; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == '#' || *p == ';') && (p == v || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			return;
+		}
+	}
 }
 
 /* A value may be quoted with "..." to keep spaces at its ends. */
@@ -79,6 +95,7 @@ int scenario_load(struct run_config *rc, const char *path, char err[CONFIG_ERR])
 			goto bad;
 		}
 		*eq = '\0';
+		strip_comment(eq + 1);
 		char *key = trim(s), *val = trim(eq + 1);
 		if (!section[0]) {
 			snprintf(why, sizeof(why), "'%s' comes before any section", key);
@@ -94,7 +111,7 @@ int scenario_load(struct run_config *rc, const char *path, char err[CONFIG_ERR])
 	fclose(f);
 	return 0;
 bad:
-	snprintf(err, CONFIG_ERR, "%.60s:%u: %.180s", path, lineno, why);
+	snprintf(err, CONFIG_ERR, "%s:%u: %.240s", path, lineno, why);
 	fclose(f);
 	rc_status = -1;
 	return rc_status;

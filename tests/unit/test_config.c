@@ -189,6 +189,14 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		  "[group q]\nimage = q.elf\nargs = \"  two  spaces  \"\n[group e]\nimage = e.elf\nargs = \"\"\n",
 		  "[q:1 image=q.elf count=1 mem=16777216 args=<  two  spaces  >] "
 		  "[e:4 image=e.elf count=1 mem=16777216 args=<>]" },
+		{ "a comment may end a line, after white space and outside quotes (docs/experiments.md)",
+		  "[run]\nquantum = 20000          # Q, instructions per quantum\nseed = 7 ; seven\n"
+		  "[group a]\nimage = a.elf\nargs = 10 30 1000        # \"{id}\" would be the vm_id\n"
+		  "[group b]\nimage = b.elf\nargs = \"x # y\" # a real comment\n[group c]\nimage = c.elf\n"
+		  "args = a#b c;d\n",
+		  "quantum=20000 seed=0x7 [a:4 image=a.elf count=1 mem=16777216 args=<10 30 1000>] "
+		  "[b:7 image=b.elf count=1 mem=16777216 args=<x # y>] "
+		  "[c:10 image=c.elf count=1 mem=16777216 args=<a#b c;d>]" },
 		{ "a value may contain '=' after the first '='",
 		  "[group a]\nimage = a.elf\nargs = x=1 y==2\n",
 		  "[a:1 image=a.elf count=1 mem=16777216 args=<x=1 y==2>]" },
