@@ -20,7 +20,7 @@ void evloop_init(struct evloop *l)
 	for (unsigned i = 0; i < EVLOOP_MAX_WATCHES; i++)
 		l->watches[i].fd = -1;
 	l->clock = monotonic_ns;
-	l->poll = poll;
+	l->poll = ppoll;
 }
 
 void evloop_destroy(struct evloop *l)
@@ -70,6 +70,7 @@ int evloop_source_add(struct evloop *l, const struct evloop_source_ops *ops, voi
 	for (int i = 0; i < EVLOOP_MAX_SOURCES; i++)
 		if (!l->sources[i].ops) {
 			l->sources[i] = (struct evloop_source){ ops, opaque };
+			l->nsources++;
 			return i;
 		}
 	return -1;
@@ -77,8 +78,10 @@ int evloop_source_add(struct evloop *l, const struct evloop_source_ops *ops, voi
 
 void evloop_source_remove(struct evloop *l, int handle)
 {
-	if (handle >= 0 && handle < EVLOOP_MAX_SOURCES)
+	if (handle >= 0 && handle < EVLOOP_MAX_SOURCES && l->sources[handle].ops) {
 		l->sources[handle] = (struct evloop_source){ NULL, NULL };
+		l->nsources--;
+	}
 }
 
 int evloop_poll_add(struct evloop *l, int fd, short events)
@@ -118,6 +121,7 @@ int evloop_timer_add(struct evloop *l, evloop_timer_fn fn, void *opaque)
 void evloop_timer_arm(struct evloop *l, int handle, uint64_t when_ns)
 {
 	if (handle >= 0 && handle < EVLOOP_MAX_TIMERS && l->timers[handle].fn) {
+		l->narmed += !l->timers[handle].armed;
 		l->timers[handle].when_ns = when_ns;
 		l->timers[handle].armed = true;
 	}
@@ -125,12 +129,15 @@ void evloop_timer_arm(struct evloop *l, int handle, uint64_t when_ns)
 
 void evloop_timer_disarm(struct evloop *l, int handle)
 {
-	if (handle >= 0 && handle < EVLOOP_MAX_TIMERS)
+	if (handle >= 0 && handle < EVLOOP_MAX_TIMERS && l->timers[handle].armed) {
 		l->timers[handle].armed = false;
+		l->narmed--;
+	}
 }
 
 void evloop_timer_remove(struct evloop *l, int handle)
 {
+	evloop_timer_disarm(l, handle);
 	if (handle >= 0 && handle < EVLOOP_MAX_TIMERS)
 		l->timers[handle] = (struct evloop_timer){ NULL, NULL, 0, false };
 }
@@ -155,7 +162,7 @@ static int fire_timers(struct evloop *l, uint64_t now)
 	for (unsigned i = 0; i < EVLOOP_MAX_TIMERS; i++) {
 		if (!due[i] || !l->timers[i].fn || !l->timers[i].armed)
 			continue; /* removed or disarmed by an earlier callback */
-		l->timers[i].armed = false;
+		evloop_timer_disarm(l, (int)i);
 		l->timers[i].fn(l->timers[i].opaque);
 		ran++;
 	}
@@ -164,21 +171,22 @@ static int fire_timers(struct evloop *l, uint64_t now)
 
 /* ---- one round ------------------------------------------------------------------------------- */
 
-/* The wait in milliseconds for poll: up to deadline (absolute, host ns), rounded up so a timer
- * is never polled for 0 ms before its time and then spun on; -1 for ever. */
-static int wait_ms(uint64_t now, uint64_t deadline)
+/* ppoll's timeout for a wait until deadline (absolute, host ns); NULL for ever. */
+static const struct timespec *wait_for(uint64_t now, uint64_t deadline, struct timespec *ts)
 {
 	if (deadline == EVLOOP_FOREVER)
-		return -1;
-	if (deadline <= now)
-		return 0;
-	uint64_t ms = (deadline - now + 999999u) / 1000000u;
-	return ms > 1000000000u ? 1000000000 : (int)ms;
+		return NULL;
+	uint64_t ns = deadline > now ? deadline - now : 0;
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
+	return ts;
 }
 
 int evloop_run(struct evloop *l, uint64_t bound_ns)
 {
-	uint64_t now = evloop_now(l);
+	/* the kernel's look at every quantum boundary: no clock read when nothing is timed */
+	bool timed = bound_ns || l->narmed || l->nsources;
+	uint64_t now = timed ? evloop_now(l) : 0;
 	uint64_t deadline = bound_ns == EVLOOP_FOREVER ? EVLOOP_FOREVER
 			  : bound_ns > EVLOOP_FOREVER - now ? EVLOOP_FOREVER - 1 : now + bound_ns;
 	uint64_t next = evloop_next_timer(l);
@@ -194,12 +202,16 @@ int evloop_run(struct evloop *l, uint64_t bound_ns)
 		if (l->sources[i].ops && l->sources[i].ops->prepare)
 			l->sources[i].ops->prepare(l->sources[i].opaque, l, &deadline);
 
-	int n = l->poll(l->pfds, l->npfds, wait_ms(now, deadline));
-	if (n < 0 && errno != EINTR)
-		return -1;
-	if (n < 0)
-		for (unsigned i = 0; i < l->npfds; i++)
-			l->pfds[i].revents = 0;
+	struct timespec ts;
+	const struct timespec *wait = wait_for(now, deadline, &ts);
+	if (l->npfds || !wait || wait->tv_sec || wait->tv_nsec) {
+		int n = l->poll(l->pfds, l->npfds, wait, NULL);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n < 0)
+			for (unsigned i = 0; i < l->npfds; i++)
+				l->pfds[i].revents = 0;
+	}
 
 	int ran = 0;
 	for (unsigned i = 0; i < EVLOOP_MAX_WATCHES; i++) {
@@ -215,5 +227,5 @@ int evloop_run(struct evloop *l, uint64_t bound_ns)
 			l->sources[i].ops->dispatch(l->sources[i].opaque, l);
 			ran++;
 		}
-	return ran + fire_timers(l, evloop_now(l));
+	return ran + (l->narmed ? fire_timers(l, evloop_now(l)) : 0);
 }

@@ -13,15 +13,18 @@
  *   - a source: a prepare/dispatch pair for a backend whose fds change every round (libslirp's
  *     slirp_pollfds_fill and slirp_pollfds_poll take exactly this shape).
  * Timers run on the loop's clock (host nanoseconds, CLOCK_MONOTONIC by default; tests install a
- * fake one). Nothing here allocates except when a round needs more pollfd slots than any before,
+ * fake one); the wait is ppoll(2)'s, in nanoseconds, so a timer is neither early nor rounded
+ * to a millisecond. A round with nothing to watch and no wait makes no system call. Nothing here allocates except when a round needs more pollfd slots than any before,
  * so a steady loop makes no allocation.
  */
 #ifndef DENALI_EVLOOP_H
 #define DENALI_EVLOOP_H
 
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #define EVLOOP_FOREVER UINT64_MAX /* evloop_run's bound: wait until an fd or a timer */
 #define EVLOOP_MAX_WATCHES 16
@@ -71,13 +74,16 @@ struct evloop {
 	struct pollfd *pfds; /* this round's poll set: watches first, then what sources added */
 	unsigned npfds;      /* in use this round */
 	unsigned cap;        /* allocated */
+	unsigned nsources;   /* registered sources */
+	unsigned narmed;     /* armed timers: with no source, none armed and a bound of 0, a round
+			      * neither reads the clock nor, with nothing watched, polls */
 	evloop_clock_fn clock;
 	void *clock_opaque;
-	/* poll(2), or a stand-in for tests; called with the wait in ms (-1: for ever) */
-	int (*poll)(struct pollfd *fds, nfds_t n, int timeout_ms);
+	/* ppoll(2), or a stand-in for tests; timeout NULL waits for ever */
+	int (*poll)(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
 };
 
-/* An empty loop on CLOCK_MONOTONIC and the real poll(2). */
+/* An empty loop on CLOCK_MONOTONIC and the real ppoll(2). */
 void evloop_init(struct evloop *l);
 void evloop_destroy(struct evloop *l);
 /* Tests: another clock (and, by setting l->poll, another poll). */

@@ -147,8 +147,8 @@ static void fire_events(struct kernel *k, uint64_t now)
 
 /* Host stdin feeds the console of VM 0 once that guest shows interest (reads a console port or
  * unmasks line 1). The console reads it itself on the guest's first look and whenever the
- * guest empties its ring (console_fill); here it is read at quantum boundaries, and waited for
- * (timeout_ms, -1 for ever) when every VM idles. */
+ * guest empties its ring (console_fill); otherwise the host event loop watches it between
+ * quanta, and waits for it when every VM idles (serve_host). */
 static bool input_wanted(const struct kernel *k)
 {
 	if (!k->created || k->vms[0]->state == VM_DONE)
@@ -158,22 +158,28 @@ static bool input_wanted(const struct kernel *k)
 	       (v->console->in_used || (cpu_page0(&v->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN)));
 }
 
-static void feed_input(struct kernel *k, int timeout_ms)
+/* The loop's watch on stdin: bytes or the end (poll reports both as readable). */
+static void stdin_ready(void *opaque, int fd, short revents)
 {
-	if (!input_wanted(k))
-		return;
-	struct console *con = k->vms[0]->console;
-	if (con->ilen == CONSOLE_IN_BUF)
-		return;
-	if (timeout_ms) {
-		/* Wait for a byte or the end: poll() reports both as readable. */
-		struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
-		if (poll(&pfd, 1, timeout_ms) <= 0)
-			return;
-	}
+	struct kernel *k = opaque;
+	(void)fd;
+	(void)revents;
 	k->raise_time = kernel_now(k);
-	console_fill(con);
+	console_fill(k->vms[0]->console);
 	queue_woken(k);
+}
+
+/* Between quanta: the host event loop serves the backends' fds and timers, waiting at most
+ * bound_ns (0 only looks; EVLOOP_FOREVER waits for the next host event). Stdin is watched
+ * while VM 0 wants input and its ring has room. */
+static void serve_host(struct kernel *k, uint64_t bound_ns)
+{
+	bool want = input_wanted(k) && k->vms[0]->console->ilen < CONSOLE_IN_BUF;
+	if (want && k->stdin_watch < 0)
+		k->stdin_watch = evloop_watch_add(&k->loop, k->vms[0]->console->in_fd, POLLIN, stdin_ready, k);
+	if (k->stdin_watch >= 0)
+		evloop_watch_events(&k->loop, k->stdin_watch, want ? POLLIN : 0);
+	evloop_run(&k->loop, bound_ns);
 }
 
 /* ---- admission and the end of a VM ------------------------------------------------------ */
@@ -439,14 +445,14 @@ int kernel_run(struct kernel *k)
 		}
 		uint64_t now = kernel_now(k);
 		fire_events(k, now);
-		feed_input(k, 0);
+		serve_host(k, 0);
 		struct vm *v = runq_pop(&k->runq);
 		if (!v) {
 			/* Every admitted VM idles: jump to (or wait for) the earliest event. */
 			struct vm *e = events_top(&k->events);
 			if (!e) {
 				if (input_wanted(k)) {
-					feed_input(k, -1);
+					serve_host(k, EVLOOP_FOREVER);
 					continue;
 				}
 				stop_all(k);
@@ -456,16 +462,10 @@ int kernel_run(struct kernel *k)
 				status = EXIT_STUCK;
 				break;
 			}
-			if (k->clock.deterministic) {
+			if (k->clock.deterministic)
 				k->clock.skipped_ns += e->event_at - now;
-			} else {
-				uint64_t wait = e->event_at - now;
-				if (input_wanted(k))
-					feed_input(k, (int)(wait / 1000000u));
-				else
-					nanosleep(&(struct timespec){ (time_t)(wait / 1000000000u),
-								      (long)(wait % 1000000000u) }, NULL);
-			}
+			else
+				serve_host(k, e->event_at - now); /* sleeps in poll until then or host input */
 			continue;
 		}
 		run_quantum(k, v);
@@ -491,6 +491,8 @@ static uint64_t unix_ns(void)
 int kernel_init(struct kernel *k, const struct run_config *cfg)
 {
 	memset(k, 0, sizeof(*k));
+	evloop_init(&k->loop);
+	k->stdin_watch = -1;
 	k->cfg = cfg;
 	k->total = config_vm_count(cfg);
 	k->clock = (struct vm_clock){
@@ -542,6 +544,7 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 
 void kernel_destroy(struct kernel *k)
 {
+	evloop_destroy(&k->loop);
 	for (uint32_t i = 0; i < k->created; i++) {
 		vm_release(k->vms[i]);
 		free(k->vms[i]);

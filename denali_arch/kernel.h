@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "denali_arch/config.h"
+#include "denali_arch/evloop.h"
 #include "denali_arch/loader.h"
 #include "denali_arch/vm.h"
 
@@ -54,6 +55,8 @@ struct kernel {
 	uint64_t wall_start_ns;   /* host monotonic time at the start of the run */
 	uint64_t wall_ns;         /* the run's wall time, when it has ended */
 	uint64_t progress_at_ns;  /* next progress-line update */
+	struct evloop loop;       /* the host's fds and timers, served between quanta */
+	int stdin_watch;          /* the loop's watch on VM 0's console input, or -1 */
 };
 
 /* Open the images, reserve memory, set the clock. 0, or the process exit status (EXIT_REFUSED,

@@ -13,11 +13,13 @@
 
 #include "denali_arch/evloop.h"
 
+#define FOREVER (-1) /* last_wait: the poll was asked to wait for ever */
+
 struct fake {
-	uint64_t now;     /* ns */
-	int last_wait_ms; /* what the last poll was asked to wait */
+	uint64_t now;      /* ns */
+	int64_t last_wait; /* ns the last poll was asked to wait, or FOREVER */
 	unsigned polls;
-	unsigned last_n;  /* descriptors in the last poll */
+	unsigned last_n;   /* descriptors in the last poll */
 };
 static struct fake fake;
 
@@ -27,13 +29,14 @@ static uint64_t fake_clock(void *opaque)
 	return fake.now;
 }
 
-static int fake_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+static int fake_poll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
 {
-	fake.last_wait_ms = timeout_ms;
+	(void)mask;
+	fake.last_wait = timeout ? (int64_t)timeout->tv_sec * 1000000000 + timeout->tv_nsec : FOREVER;
 	fake.polls++;
 	fake.last_n = (unsigned)n;
-	if (timeout_ms > 0)
-		fake.now += (uint64_t)timeout_ms * 1000000u;
+	if (timeout)
+		fake.now += (uint64_t)fake.last_wait;
 	return poll(fds, n, 0);
 }
 
@@ -78,7 +81,7 @@ static void a_watch_runs_only_when_its_fd_is_ready(void **state)
 
 	assert_int_equal(evloop_run(&l, 0), 0);
 	assert_int_equal(h.n, 0);
-	assert_int_equal(fake.last_wait_ms, 0); /* a bound of 0 only looks */
+	assert_int_equal(fake.last_wait, 0); /* a bound of 0 only looks */
 	assert_int_equal(fake.last_n, 1);
 
 	assert_int_equal(write(p[1], "x", 1), 1);
@@ -87,10 +90,11 @@ static void a_watch_runs_only_when_its_fd_is_ready(void **state)
 	assert_int_equal(h.fd, p[0]);
 	assert_true(h.revents & POLLIN);
 
-	/* paused: not even in the poll set */
+	/* paused: not even in the poll set, and with nothing to watch and no wait, no poll */
 	evloop_watch_events(&l, w, 0);
+	unsigned polls = fake.polls;
 	assert_int_equal(evloop_run(&l, 0), 0);
-	assert_int_equal(fake.last_n, 0);
+	assert_int_equal(fake.polls, polls);
 	assert_int_equal(h.n, 1);
 
 	/* the end of a pipe is reported too (POLLHUP), so a reader sees its EOF */
@@ -124,41 +128,50 @@ static void the_wait_ends_at_the_bound_or_the_nearest_timer(void **state)
 
 	/* a shorter bound wins, and nothing is due yet */
 	assert_int_equal(evloop_run(&l, 100000000u), 0);
-	assert_int_equal(fake.last_wait_ms, 100);
+	assert_int_equal(fake.last_wait, 100000000);
 	assert_int_equal(fired, 0);
 
 	/* waiting for ever stops at the first timer, which fires once and disarms */
 	assert_int_equal(evloop_run(&l, EVLOOP_FOREVER), 1);
-	assert_int_equal(fake.last_wait_ms, 150);
+	assert_int_equal(fake.last_wait, 150000000);
 	assert_int_equal(fired, 1);
 	assert_int_equal(other, 0);
 	assert_int_equal(evloop_next_timer(&l), start + 900000000u);
+	assert_int_equal(l.narmed, 1);
 
 	/* disarmed: the wait is for ever (no fd, no timer) */
 	evloop_timer_disarm(&l, u);
+	evloop_timer_disarm(&l, u); /* twice: still counted once */
+	assert_int_equal(l.narmed, 0);
 	assert_int_equal(evloop_next_timer(&l), EVLOOP_FOREVER);
 	assert_int_equal(evloop_run(&l, EVLOOP_FOREVER), 0);
-	assert_int_equal(fake.last_wait_ms, -1);
+	assert_int_equal(fake.last_wait, FOREVER);
 	assert_int_equal(other, 0);
 	evloop_destroy(&l);
 }
 
-static void a_wait_of_part_of_a_millisecond_rounds_up(void **state)
+static void a_wait_is_exact_to_the_nanosecond(void **state)
 {
 	(void)state;
 	struct evloop l;
 	int fired = 0;
 	loop_new(&l);
 	int t = evloop_timer_add(&l, on_timer, &fired);
-	evloop_timer_arm(&l, t, fake.now + 1); /* 1 ns away: poll for 1 ms, not 0 and spin */
+	evloop_timer_arm(&l, t, fake.now + 1); /* 1 ns away: a wait of 1 ns, then it fires */
 	assert_int_equal(evloop_run(&l, EVLOOP_FOREVER), 1);
-	assert_int_equal(fake.last_wait_ms, 1);
+	assert_int_equal(fake.last_wait, 1);
 	assert_int_equal(fired, 1);
 
-	evloop_timer_arm(&l, t, fake.now - 5); /* already past: no wait, fires */
+	evloop_timer_arm(&l, t, fake.now + 2500000001u); /* 2.5 s and 1 ns: seconds and the rest */
 	assert_int_equal(evloop_run(&l, EVLOOP_FOREVER), 1);
-	assert_int_equal(fake.last_wait_ms, 0);
+	assert_int_equal(fake.last_wait, 2500000001);
 	assert_int_equal(fired, 2);
+
+	unsigned polls = fake.polls;
+	evloop_timer_arm(&l, t, fake.now - 5); /* already past: no wait (and no poll), it fires */
+	assert_int_equal(evloop_run(&l, EVLOOP_FOREVER), 1);
+	assert_int_equal(fake.polls, polls);
+	assert_int_equal(fired, 3);
 	evloop_destroy(&l);
 }
 
@@ -244,7 +257,7 @@ static void a_source_adds_its_fds_and_its_deadline_every_round(void **state)
 	assert_int_equal(write(pipes[33][1], "b", 1), 1);
 
 	assert_int_equal(evloop_run(&l, EVLOOP_FOREVER), 1);
-	assert_int_equal(fake.last_wait_ms, 30);
+	assert_int_equal(fake.last_wait, 30000000);
 	assert_int_equal(fake.last_n, 40);
 	assert_int_equal(s.ready, 2);
 	assert_int_equal(evloop_poll_revents(&l, s.idx[7]) & POLLIN, POLLIN);
@@ -298,7 +311,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_watch_runs_only_when_its_fd_is_ready),
 		cmocka_unit_test(the_wait_ends_at_the_bound_or_the_nearest_timer),
-		cmocka_unit_test(a_wait_of_part_of_a_millisecond_rounds_up),
+		cmocka_unit_test(a_wait_is_exact_to_the_nanosecond),
 		cmocka_unit_test(a_timer_may_remove_another_and_rearm_itself),
 		cmocka_unit_test(a_source_adds_its_fds_and_its_deadline_every_round),
 		cmocka_unit_test(every_table_refuses_past_its_size),
