@@ -48,6 +48,7 @@ int evloop_watch_add(struct evloop *l, int fd, short events, evloop_fd_fn fn, vo
 	for (int i = 0; i < EVLOOP_MAX_WATCHES; i++)
 		if (l->watches[i].fd < 0) {
 			l->watches[i] = (struct evloop_watch){ fd, events, fn, opaque, -1 };
+			l->nwatching += events != 0;
 			return i;
 		}
 	return -1;
@@ -55,14 +56,18 @@ int evloop_watch_add(struct evloop *l, int fd, short events, evloop_fd_fn fn, vo
 
 void evloop_watch_events(struct evloop *l, int handle, short events)
 {
-	if (handle >= 0 && handle < EVLOOP_MAX_WATCHES)
-		l->watches[handle].events = events;
+	if (handle < 0 || handle >= EVLOOP_MAX_WATCHES || l->watches[handle].fd < 0)
+		return;
+	l->nwatching += (events != 0) - (l->watches[handle].events != 0);
+	l->watches[handle].events = events;
 }
 
 void evloop_watch_remove(struct evloop *l, int handle)
 {
-	if (handle >= 0 && handle < EVLOOP_MAX_WATCHES)
-		l->watches[handle] = (struct evloop_watch){ .fd = -1, .slot = -1 };
+	if (handle < 0 || handle >= EVLOOP_MAX_WATCHES || l->watches[handle].fd < 0)
+		return;
+	l->nwatching -= l->watches[handle].events != 0;
+	l->watches[handle] = (struct evloop_watch){ .fd = -1, .slot = -1 };
 }
 
 int evloop_source_add(struct evloop *l, const struct evloop_source_ops *ops, void *opaque)
@@ -184,8 +189,10 @@ static const struct timespec *wait_for(uint64_t now, uint64_t deadline, struct t
 
 int evloop_run(struct evloop *l, uint64_t bound_ns)
 {
-	/* the kernel's look at every quantum boundary: no clock read when nothing is timed */
+	/* the kernel's look at every quantum boundary: at once when nothing is watched or timed */
 	bool timed = bound_ns || l->narmed || l->nsources;
+	if (!timed && !l->nwatching)
+		return 0;
 	uint64_t now = timed ? evloop_now(l) : 0;
 	uint64_t deadline = bound_ns == EVLOOP_FOREVER ? EVLOOP_FOREVER
 			  : bound_ns > EVLOOP_FOREVER - now ? EVLOOP_FOREVER - 1 : now + bound_ns;

@@ -74,9 +74,10 @@ struct evloop {
 	struct pollfd *pfds; /* this round's poll set: watches first, then what sources added */
 	unsigned npfds;      /* in use this round */
 	unsigned cap;        /* allocated */
+	unsigned nwatching;  /* watches with events to wait for */
 	unsigned nsources;   /* registered sources */
-	unsigned narmed;     /* armed timers: with no source, none armed and a bound of 0, a round
-			      * neither reads the clock nor, with nothing watched, polls */
+	unsigned narmed;     /* armed timers. With none of the three and a bound of 0, a round
+			      * returns at once: no clock read, no system call */
 	evloop_clock_fn clock;
 	void *clock_opaque;
 	/* ppoll(2), or a stand-in for tests; timeout NULL waits for ever */

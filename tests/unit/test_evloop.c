@@ -106,6 +106,9 @@ static void a_watch_runs_only_when_its_fd_is_ready(void **state)
 	assert_true(h.revents & (POLLHUP | POLLIN));
 
 	evloop_watch_remove(&l, w);
+	evloop_watch_remove(&l, w); /* twice: nothing more */
+	evloop_watch_events(&l, w, POLLIN); /* a removed watch stays removed */
+	assert_int_equal(l.nwatching, 0);
 	assert_int_equal(evloop_run(&l, 0), 0);
 	assert_int_equal(h.n, 2);
 	close(p[0]);
