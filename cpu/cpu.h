@@ -44,6 +44,7 @@ enum cpu_exit {
 	CPU_EXIT_TERMINATE, /* TERMINATE executed: cpu.exit_status holds the status */
 	CPU_EXIT_FAULT,     /* an exception was raised: cpu.fault says which, eip is its insn */
 	CPU_EXIT_UNIMPL,    /* an instruction this emulator does not implement yet: cpu.unimpl */
+	CPU_EXIT_STOPPED,   /* cpu_request_stop ended the run before its budget was spent */
 };
 
 /* Handler status: what the run loop does after one decoded instruction. */
@@ -60,8 +61,12 @@ enum insn_status {
 			* has not run yet; eip and instret are not current (cpu.run_instret) */
 };
 
-/* The programmed-I/O interface a VM installs: every port, every device. Each returns 0, or -1
- * for a port, width or direction that does not exist there (the CPU raises #GP(0)). */
+/* The programmed-I/O interface a VM installs: every port, every device. Each returns 0; -1
+ * (CPU_IO_GP) for a port, width or direction that does not exist there (the CPU raises #GP(0));
+ * or -2 (CPU_IO_FAULT) when the device recorded an exception in cpu.fault itself (a request
+ * block a store could not write raises that store's #PF). */
+#define CPU_IO_GP (-1)
+#define CPU_IO_FAULT (-2)
 struct cpu_io {
 	void *opaque;
 	int (*in)(void *opaque, uint16_t port, unsigned size, uint32_t *val);
@@ -133,6 +138,15 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
 /* Go on with the same quantum after the caller handled an event in the middle of it (no
  * delivery point). */
 enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget);
+
+/* Ask a running CPU to return by the time instret reaches at, or with CPU_STOP_NOW as soon as
+ * the instruction in progress retires (a REP string instruction pauses where it is). Any event
+ * uses it: a device whose deadline falls inside this run, a line raised for another VM in sync
+ * mode, the debugger. It is seen where the run loop already looks (stop_at, leave_block), so it
+ * costs the loop nothing. The run returns CPU_EXIT_STOPPED when the request ended it before its
+ * budget; a request made between runs has no effect (the next run sets its own budget). */
+#define CPU_STOP_NOW 0u
+void cpu_request_stop(struct cpu *c, uint64_t at);
 
 /* Raise exception vector with error code from a handler: records it in cpu.fault, returns
  * ST_FAULT. */

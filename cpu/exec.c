@@ -76,10 +76,20 @@ static enum cpu_exit run_loop(struct cpu *c);
 
 enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
 {
-	c->stop_at = c->instret + budget;
+	uint64_t end = c->instret + budget;
+	c->stop_at = end;
 	enum cpu_exit ex = c->trace ? run_traced(c) : run_loop(c);
 	flags_sync(c); /* whoever looks at the CPU now sees current flags */
+	if (ex == CPU_EXIT_BUDGET && c->instret < end)
+		ex = CPU_EXIT_STOPPED;
 	return ex;
+}
+
+void cpu_request_stop(struct cpu *c, uint64_t at)
+{
+	if (at < c->stop_at)
+		c->stop_at = at;
+	c->leave_block = true;
 }
 
 /* The block at c->eip, following prev's links when one fits, else through the cache (and

@@ -107,8 +107,10 @@ static int ins_elem(struct cpu *c, const struct strop *s)
 	uint32_t a = sreg(c, REG_EDI, s), v;
 	if (mem_check_write(&c->mem, a, s->n, &c->fault))
 		return -1;
-	if (!c->io.in || c->io.in(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, &v)) {
-		cpu_raise(c, DVA_VEC_GP, 0);
+	int r = c->io.in ? c->io.in(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, &v) : CPU_IO_GP;
+	if (r) {
+		if (r != CPU_IO_FAULT)
+			cpu_raise(c, DVA_VEC_GP, 0);
 		return -1;
 	}
 	if (mem_wrn(&c->mem, a, s->n, v, &c->fault))
@@ -122,8 +124,10 @@ static int outs_elem(struct cpu *c, const struct strop *s)
 	uint32_t v;
 	if (mem_rdn(&c->mem, sreg(c, REG_ESI, s), s->n, &v, &c->fault))
 		return -1;
-	if (!c->io.out || c->io.out(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, v)) {
-		cpu_raise(c, DVA_VEC_GP, 0);
+	int r = c->io.out ? c->io.out(c->io.opaque, (uint16_t)c->r[REG_EDX], s->n, v) : CPU_IO_GP;
+	if (r) {
+		if (r != CPU_IO_FAULT)
+			cpu_raise(c, DVA_VEC_GP, 0);
 		return -1;
 	}
 	sreg_add(c, REG_ESI, s->step, s->am);
@@ -366,8 +370,9 @@ static int outsb_bulk(struct cpu *c, const struct insn *in)
 			buf[i] = buf[len - 1 - i];
 			buf[len - 1 - i] = t;
 		}
-		if (c->io.out_bytes(c->io.opaque, port, buf, len))
-			return cpu_raise(c, DVA_VEC_GP, 0); /* only the first chunk can: a missing port */
+		int r = c->io.out_bytes(c->io.opaque, port, buf, len);
+		if (r) /* only the first chunk can fail: a missing port */
+			return r == CPU_IO_FAULT ? ST_FAULT : cpu_raise(c, DVA_VEC_GP, 0);
 	}
 	sreg_add(c, REG_ESI, s.step * count, s.am);
 	sreg_add(c, REG_ECX, -count, s.am);

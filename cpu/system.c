@@ -10,8 +10,9 @@ int op_in(struct cpu *c, const struct insn *in)
 	uint32_t port, v;
 	if (opnd_get(c, in, 1, &port))
 		return ST_FAULT;
-	if (!c->io.in || c->io.in(c->io.opaque, (uint16_t)port, in->sz[0], &v))
-		return cpu_raise(c, DVA_VEC_GP, 0);
+	int r = c->io.in ? c->io.in(c->io.opaque, (uint16_t)port, in->sz[0], &v) : CPU_IO_GP;
+	if (r)
+		return r == CPU_IO_FAULT ? ST_FAULT : cpu_raise(c, DVA_VEC_GP, 0);
 	reg_put(c, in->reg[0], in->sz[0], v);
 	return ST_NEXT;
 }
@@ -22,8 +23,9 @@ int op_out(struct cpu *c, const struct insn *in)
 	uint32_t port, v;
 	if (opnd_get(c, in, 0, &port) || opnd_get(c, in, 1, &v))
 		return ST_FAULT;
-	if (!c->io.out || c->io.out(c->io.opaque, (uint16_t)port, in->sz[1], v))
-		return cpu_raise(c, DVA_VEC_GP, 0);
+	int r = c->io.out ? c->io.out(c->io.opaque, (uint16_t)port, in->sz[1], v) : CPU_IO_GP;
+	if (r)
+		return r == CPU_IO_FAULT ? ST_FAULT : cpu_raise(c, DVA_VEC_GP, 0);
 	return ST_NEXT;
 }
 

@@ -40,6 +40,8 @@ void config_free(struct run_config *rc)
 	free(rc->console_dir);
 	free(rc->stats_dir);
 	free(rc->trace);
+	free(rc->record);
+	free(rc->replay);
 	rc->ngroups = 0;
 }
 
@@ -229,6 +231,57 @@ static int set_summary(struct run_config *rc, struct group_config *g, const char
 	return 0;
 }
 
+static int set_console_in(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return u32_in(v, 0, 9999999, &rc->console_in, err);
+}
+static int set_file(char **slot, const char *v, char *err)
+{
+	if (!*v)
+		return fail(err, "needs a file name");
+	free(*slot);
+	*slot = dup_or_null(v);
+	return 0;
+}
+static int set_record(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return set_file(&rc->record, v, err);
+}
+static int set_replay(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return set_file(&rc->replay, v, err);
+}
+
+const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer" };
+
+/* A comma-separated list of device names, each at most once. */
+static int set_devices(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	uint32_t set = 0;
+	const char *p = v;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		unsigned kind = 0;
+		while (kind < DEVICE_KINDS && (strlen(device_kind_names[kind]) != n ||
+					       strncmp(p, device_kind_names[kind], n)))
+			kind++;
+		if (kind == DEVICE_KINDS)
+			return fail(err, "'%.*s' is not a device (console, timer)", (int)n, p);
+		if (set & (1u << kind))
+			return fail(err, "'%s' names %s twice", v, device_kind_names[kind]);
+		set |= 1u << kind;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	g->devices = set;
+	return 0;
+}
+
 static int set_image(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)rc;
@@ -284,6 +337,10 @@ static const struct key {
 	{ "trace", false, set_trace },
 	{ "progress", false, set_progress },
 	{ "summary", false, set_summary },
+	{ "console_in", false, set_console_in },
+	{ "record", false, set_record },
+	{ "replay", false, set_replay },
+	{ "devices", true, set_devices },
 	{ "image", true, set_image },
 	{ "count", true, set_count },
 	{ "mem", true, set_mem },
@@ -311,6 +368,7 @@ int config_add_group(struct run_config *rc, const char *name, unsigned line, cha
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	g->count = 1;
 	g->mem_size = DVA_MEM_DEFAULT;
+	g->devices = DEVICES_ALL;
 	g->line = line;
 	return 0;
 }
@@ -366,6 +424,35 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 	}
 	if (config_vm_count(rc) > 10000000)
 		return fail(err, "more than 10,000,000 VMs in all");
+	if (rc->console_in >= config_vm_count(rc))
+		return fail(err, "console_in: VM %u does not exist: the run has %" PRIu64 " VM%s",
+			    (unsigned)rc->console_in, config_vm_count(rc), config_vm_count(rc) == 1 ? "" : "s");
+	if (rc->record && rc->replay)
+		return fail(err, "record and replay: a run takes its input from the host or from a record, not both");
+	if ((rc->record || rc->replay) && rc->host_clock)
+		return fail(err, "%s: needs the deterministic clock (not clock = host): the host clock cannot be replayed",
+			    rc->record ? "record" : "replay");
+	return 0;
+}
+
+int config_expand_args(const char *tmpl, uint32_t id, char out[DVA_ARGS_MAX + 1])
+{
+	size_t n = 0;
+	for (const char *p = tmpl ? tmpl : ""; *p; p++) {
+		char num[16];
+		const char *piece = p;
+		size_t len = 1;
+		if (!strncmp(p, "{id}", 4)) {
+			len = (size_t)snprintf(num, sizeof(num), "%u", (unsigned)id);
+			piece = num;
+			p += 3;
+		}
+		if (n + len > DVA_ARGS_MAX)
+			return -1;
+		memcpy(out + n, piece, len);
+		n += len;
+	}
+	out[n] = '\0';
 	return 0;
 }
 

@@ -17,8 +17,14 @@ struct group_config {
 	uint32_t count;       /* VMs in the group, >= 1 */
 	uint32_t mem_size;    /* bytes per VM */
 	char *args;           /* argument string; "{id}" is replaced by each VM's vm_id */
+	uint32_t devices;     /* 1 << enum device_kind for each device its VMs have */
 	unsigned line;        /* where the group was defined, for errors (0: command line) */
 };
+
+/* The devices a VM can have attached (a group's `devices` list), and their names there. */
+enum device_kind { DEVICE_CONSOLE, DEVICE_TIMER, DEVICE_KINDS };
+#define DEVICES_ALL ((1u << DEVICE_KINDS) - 1u)
+extern const char *const device_kind_names[DEVICE_KINDS];
 
 enum console_mode { CONSOLE_AUTO, CONSOLE_RAW, CONSOLE_PREFIX, CONSOLE_FILES, CONSOLE_NONE };
 enum irq_mode { IRQ_BATCHED, IRQ_SYNC };
@@ -39,6 +45,9 @@ struct run_config {
 	char *trace;            /* --trace FILE (one-VM runs), or NULL */
 	bool progress;          /* a progress line on stderr (default: when stderr is a terminal) */
 	bool summary;           /* a summary table on stderr at the end */
+	uint32_t console_in;    /* the VM whose console takes host input (stdin) */
+	char *record;           /* --record FILE: log the host input, or NULL */
+	char *replay;           /* --replay FILE: take the host input from a record, or NULL */
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */
@@ -60,6 +69,10 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR]);
 int scenario_load(struct run_config *rc, const char *path, char err[CONFIG_ERR]);
 /* Apply "section.key=value" (a -o override). */
 int config_override(struct run_config *rc, const char *assignment, char err[CONFIG_ERR]);
+
+/* A VM's argument string: the group's template with "{id}" replaced by its vm_id. 0, or -1
+ * when the result is longer than DVA_ARGS_MAX bytes. */
+int config_expand_args(const char *tmpl, uint32_t id, char out[256]);
 
 /* Total VMs over every group. */
 uint64_t config_vm_count(const struct run_config *rc);

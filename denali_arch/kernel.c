@@ -1,212 +1,38 @@
 /* kernel.c - the isolation kernel's loop: admit VMs, fire due events, pick the next VM, run one
- * quantum, act on why it stopped. The rules are DVA-1 sections 4 to 6. */
+ * quantum, act on why it stopped. The rules are DVA-1 sections 4 to 6; the scheduler's policy is
+ * sched.c's, the clock clock.c's, host input hostin.c's, what the run reports stats.c's. */
 #include "denali_arch/kernel.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
 
-static uint64_t host_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t kernel_now(const struct kernel *k)
 {
-	if (!k->clock.deterministic)
-		return host_ns() - k->clock.host_start_ns;
-	uint64_t n = k->clock.retired, hz = k->clock.cpu_hz;
-	return n / hz * 1000000000u + n % hz * 1000000000u / hz + k->clock.skipped_ns;
+	return clock_now(&k->clock, 0);
 }
 
-/* Instructions (in all) still to retire before the deterministic clock reaches t; at least 1. */
-static uint64_t insns_until(const struct kernel *k, uint64_t t)
+uint64_t kernel_retired_now(const struct kernel *k)
 {
-	if (t <= k->clock.skipped_ns)
-		return 1;
-	unsigned __int128 need = (unsigned __int128)(t - k->clock.skipped_ns) * k->clock.cpu_hz;
-	uint64_t n = (uint64_t)((need + 999999999u) / 1000000000u);
-	return n > k->clock.retired ? n - k->clock.retired : 1;
+	const struct vm *v = k->running;
+	return k->clock.retired + (v ? v->cpu.instret - v->quantum_base : 0);
 }
 
-/* ---- events: timers and IDLE deadlines -------------------------------------------------- */
-
-static void update_event(struct kernel *k, struct vm *v)
-{
-	uint64_t at = TIMER_NEVER;
-	if (v->state != VM_DONE) {
-		at = timer_next(v->timer);
-		if (v->state == VM_IDLE && v->idle_deadline < at)
-			at = v->idle_deadline;
-	}
-	events_update(&k->events, v, at);
-}
-
-/* Instructions the running VM v can still retire before system time reaches t; at least 1. */
-static uint64_t insns_until_running(const struct kernel *k, const struct vm *v, uint64_t t)
-{
-	uint64_t in_quantum = v->cpu.instret - v->quantum_base, n = insns_until(k, t);
-	return n > in_quantum ? n - in_quantum : 1;
-}
-
-void kernel_events_changed(struct kernel *k, struct vm *v)
-{
-	update_event(k, v);
-	/* The running VM armed its own timer: end this slice of its quantum when it is due, so
-	 * line 0 rises exactly when system time reaches it (DVA-1 section 7). */
-	uint64_t t = timer_next(v->timer);
-	if (v == k->running && k->clock.deterministic && t != TIMER_NEVER) {
-		uint64_t stop = v->cpu.instret + insns_until_running(k, v, t);
-		if (stop < v->cpu.stop_at)
-			v->cpu.stop_at = stop;
-		v->cpu.leave_block = true;
-	}
-}
-
-/* VMs woken at a boundary are pushed to the front of the run queue together, ordered by wake
- * time then vm_id (DVA-1 section 5). */
-static void wake(struct kernel *k, struct vm *v, uint64_t when)
-{
-	if (v->state != VM_IDLE)
-		return;
-	const struct dva_regs *p0 = cpu_page0(&v->cpu);
-	v->state = VM_RUNNABLE;
-	v->idle_deadline = TIMER_NEVER;
-	if (when > v->idle_since)
-		v->stats.idle_ns += when - v->idle_since;
-	v->cpu.r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
-	update_event(k, v);
-	if (k->nwoken == k->woken_cap) {
-		k->woken_cap = k->woken_cap ? k->woken_cap * 2 : 64;
-		k->woken = realloc(k->woken, k->woken_cap * sizeof(*k->woken));
-		if (!k->woken)
-			abort();
-	}
-	k->woken[k->nwoken++] = (struct woken){ when, v };
-}
-
-static int woken_order(const void *a, const void *b)
-{
-	const struct woken *x = a, *y = b;
-	if (x->when != y->when)
-		return x->when < y->when ? -1 : 1;
-	return x->v->id < y->v->id ? -1 : x->v->id > y->v->id;
-}
-
-static void queue_woken(struct kernel *k)
-{
-	if (k->nwoken > 1)
-		qsort(k->woken, k->nwoken, sizeof(*k->woken), woken_order);
-	for (uint32_t i = k->nwoken; i-- > 0;)
-		runq_push_front(&k->runq, k->woken[i].v);
-	k->nwoken = 0;
-}
-
-void kernel_line_raised(struct kernel *k, struct vm *v)
-{
-	const struct dva_regs *p0 = cpu_page0(&v->cpu);
-	if (!(p0->irq_pending & p0->irq_mask))
-		return;
-	if (v->state == VM_IDLE) {
-		wake(k, v, k->raise_time);
-	} else if (k->cfg->irq_mode == IRQ_SYNC && v != k->running && v->state == VM_RUNNABLE &&
-		   runq_remove(&k->runq, v)) {
-		/* Synchronous mode: switch to the VM the line was raised for. */
-		runq_push_front(&k->runq, v);
-	}
-}
-
-/* Fire every timer expiry and IDLE deadline due at or before now, in time order. */
-static void fire_events(struct kernel *k, uint64_t now)
-{
-	struct vm *v;
-	while ((v = events_top(&k->events)) && v->event_at <= now) {
-		uint64_t t = v->event_at;
-		k->raise_time = t;
-		if (timer_next(v->timer) <= t && timer_expire(v->timer, t))
-			vm_raise(v, DVA_LINE_TIMER);
-		if (v->state == VM_IDLE && v->idle_deadline <= t)
-			wake(k, v, t); /* a line raised at the same time counts: EAX = 0 */
-		update_event(k, v);
-	}
-	k->raise_time = now;
-	queue_woken(k);
-}
-
-/* ---- console input ------------------------------------------------------------------------ */
-
-/* Host stdin feeds the console of VM 0 once that guest shows interest (reads a console port or
- * unmasks line 1). The console reads it itself on the guest's first look and whenever the
- * guest empties its ring (console_fill); otherwise the host event loop watches it between
- * quanta, and waits for it when every VM idles (serve_host). */
-static bool input_wanted(const struct kernel *k)
-{
-	if (!k->created || k->vms[0]->state == VM_DONE)
-		return false;
-	const struct vm *v = k->vms[0];
-	return !v->console->in_ended &&
-	       (v->console->in_used || (cpu_page0(&v->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN)));
-}
-
-/* The loop's watch on stdin: bytes or the end (poll reports both as readable). */
-static void stdin_ready(void *opaque, int fd, short revents)
-{
-	struct kernel *k = opaque;
-	(void)fd;
-	(void)revents;
-	k->raise_time = kernel_now(k);
-	console_fill(k->vms[0]->console);
-	queue_woken(k);
-}
-
-/* Between quanta: the host event loop serves the backends' fds and timers, waiting at most
- * bound_ns (0 only looks; EVLOOP_FOREVER waits for the next host event). Stdin is watched
- * while VM 0 wants input and its ring has room. */
+/* Between quanta: host input's turn, then the event loop serves the backends' fds and timers,
+ * waiting at most bound_ns (0 only looks; EVLOOP_FOREVER waits for the next host event). */
 static void serve_host(struct kernel *k, uint64_t bound_ns)
 {
-	bool want = input_wanted(k) && k->vms[0]->console->ilen < CONSOLE_IN_BUF;
-	if (want && k->stdin_watch < 0)
-		k->stdin_watch = evloop_watch_add(&k->loop, k->vms[0]->console->in_fd, POLLIN, stdin_ready, k);
-	if (k->stdin_watch >= 0)
-		evloop_watch_events(&k->loop, k->stdin_watch, want ? POLLIN : 0);
+	if (hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
+		bound_ns = 0;
 	evloop_run(&k->loop, bound_ns);
 }
 
 /* ---- admission and the end of a VM ------------------------------------------------------ */
-
-/* Each VM's argument string: the group's, with "{id}" replaced by its vm_id. */
-static int expand_args(const char *tmpl, uint32_t id, char out[DVA_ARGS_MAX + 1])
-{
-	size_t n = 0;
-	for (const char *p = tmpl ? tmpl : ""; *p; p++) {
-		char num[16];
-		const char *piece = p;
-		size_t len = 1;
-		if (!strncmp(p, "{id}", 4)) {
-			len = (size_t)snprintf(num, sizeof(num), "%u", (unsigned)id);
-			piece = num;
-			p += 3;
-		}
-		if (n + len > DVA_ARGS_MAX)
-			return -1;
-		memcpy(out + n, piece, len);
-		n += len;
-	}
-	out[n] = '\0';
-	return 0;
-}
-
-static void finish(struct kernel *k, struct vm *v, int status, int fault);
 
 static enum console_sink sink_for(const struct kernel *k)
 {
@@ -241,13 +67,14 @@ static void admit(struct kernel *k)
 		struct vm_config vc = {
 			.id = id, .group = (uint16_t)k->next_group, .mem_size = g->mem_size, .args = args,
 			.sink = sink_for(k), .console_out = stdout, .console_path = path,
-			.trace = k->trace, .kernel = k, .shared_code = &k->shared_code[k->next_group],
+			.trace = k->trace, .devices = g->devices, .events = &k->vm_events,
+			.shared_code = &k->shared_code[k->next_group],
 		};
 		if (++k->next_in_group == g->count) {
 			k->next_group++;
 			k->next_in_group = 0;
 		}
-		int bad = expand_args(g->args, id, args);
+		int bad = config_expand_args(g->args, id, args);
 		if (bad)
 			snprintf(err, sizeof(err), "the argument string with {id} is longer than %u bytes", DVA_ARGS_MAX);
 		if (bad || vm_create(v, &k->arena, &k->clock, &vc, &k->images[vc.group], err)) {
@@ -261,8 +88,7 @@ static void admit(struct kernel *k)
 			k->done++;
 			continue;
 		}
-		if (id == 0)
-			console_set_input(v->console, STDIN_FILENO);
+		hostin_admitted(&k->hostin, v);
 		k->active++;
 		k->active_mem += g->mem_size;
 		runq_push_back(&k->runq, v);
@@ -271,33 +97,88 @@ static void admit(struct kernel *k)
 
 static void finish(struct kernel *k, struct vm *v, int status, int fault)
 {
+	if (v->state == VM_STOPPED)
+		k->stopped--;
 	v->state = VM_DONE;
 	v->status = status;
 	v->stats.fault = fault;
-	update_event(k, v);
+	sched_update_event(k, v);
 	k->active--;
 	k->active_mem -= v->cpu.mem.size;
 	k->done++;
+	hostin_released(&k->hostin, v);
 	vm_release(v); /* flushes the console: the VM's last words come out here */
 	admit(k);
 }
 
-/* ---- one quantum ---------------------------------------------------------------------------- */
-
-static void go_idle(struct kernel *k, struct vm *v)
+/* v ended on an exception it could not deliver (or an instruction not implemented): its
+ * diagnostic after its last output, and the status 128 + vector. */
+static void end_on_fault(struct kernel *k, struct vm *v)
 {
-	uint32_t timeout = v->cpu.r[REG_EAX];
-	if (timeout == DVA_IDLE_YIELD) { /* to the tail, without wake-up priority */
-		v->yielded = true;
+	uint32_t vec = v->cpu.fault.vector;
+	port_bus_boundary(&v->bus, true);
+	fflush(stdout);
+	vm_report_fault(v, stderr);
+	finish(k, v, vec < 128 ? 128 + (int)vec : 255, (int)vec);
+}
+
+/* ---- stopping and continuing (the debugger and the monitor) --------------------------------- */
+
+static void enter_stopped(struct kernel *k, struct vm *v, enum vm_state from)
+{
+	v->resume_state = from;
+	v->state = VM_STOPPED;
+	k->stopped++;
+	sched_update_event(k, v); /* its IDLE timeout no longer counts; its devices' still do */
+	if (k->on_stop)
+		k->on_stop(k->on_stop_opaque, v);
+}
+
+void kernel_vm_stop(struct kernel *k, struct vm *v)
+{
+	if (v == k->running) { /* run_quantum stops it once cpu_run returns */
+		v->stop_wanted = true;
+		cpu_request_stop(&v->cpu, CPU_STOP_NOW);
+		return;
+	}
+	if (v->state == VM_RUNNABLE)
+		runq_remove(&k->runq, v);
+	else if (v->state != VM_IDLE)
+		return;
+	enter_stopped(k, v, v->state);
+}
+
+void kernel_vm_continue(struct kernel *k, struct vm *v)
+{
+	if (v->state != VM_STOPPED)
+		return;
+	k->stopped--;
+	v->fault_held = false;
+	v->state = v->resume_state;
+	if (v->state == VM_RUNNABLE) {
 		runq_push_back(&k->runq, v);
 		return;
 	}
+	/* Idle again: a line that rose while it was stopped, or a timeout that passed, wakes it. */
+	const struct dva_regs *p0 = cpu_page0(&v->cpu);
 	uint64_t now = kernel_now(k);
-	v->state = VM_IDLE;
-	v->idle_since = now;
-	v->idle_deadline = timeout == DVA_IDLE_FOREVER ? TIMER_NEVER : now + (uint64_t)timeout * 1000u;
-	update_event(k, v);
+	if ((p0->irq_pending & p0->irq_mask) || v->idle_deadline <= now) {
+		sched_wake(k, v, now);
+		sched_queue_woken(k);
+	} else {
+		sched_update_event(k, v);
+	}
 }
+
+void kernel_vm_end_held(struct kernel *k, struct vm *v)
+{
+	if (v->state != VM_STOPPED || !v->fault_held)
+		return;
+	v->fault_held = false;
+	end_on_fault(k, v);
+}
+
+/* ---- one quantum ---------------------------------------------------------------------------- */
 
 static void run_quantum(struct kernel *k, struct vm *v)
 {
@@ -310,8 +191,8 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		/* Synchronous mode: end the quantum when the next event is due, so its line can
 		 * switch VMs at once. */
 		struct vm *e = events_top(&k->events);
-		if (e && e->event_at != TIMER_NEVER) {
-			uint64_t n = insns_until(k, e->event_at);
+		if (e && e->event_at != DEV_NEVER) {
+			uint64_t n = clock_insns_until(&k->clock, e->event_at);
 			if (n < budget) {
 				budget = n;
 				capped = true;
@@ -332,82 +213,91 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	v->stats.quanta++;
 	v->quantum_base = v->cpu.instret;
 
-	/* The quantum runs in slices that end where the VM's own timer is due, so the line rises
-	 * at its exact time; other VMs' events wait for the quantum boundary (they cannot see
-	 * the difference: a line is only visible to its own VM). */
+	/* The quantum runs in slices that end where one of the VM's own devices is due (its timer),
+	 * so the line rises at its exact time; other VMs' events wait for the quantum boundary
+	 * (they cannot see the difference: a line is only visible to its own VM). A device the VM
+	 * arms during a slice shortens it through cpu_request_stop (sched_deadline_moved). */
 	enum cpu_exit ex;
-	uint64_t done = 0, host_start = host_ns();
+	uint64_t done = 0, host_start = clock_host_ns();
 	for (;;) {
-		uint64_t slice = budget - done, t = timer_next(v->timer);
-		if (k->clock.deterministic && t != TIMER_NEVER && insns_until(k, t) < slice)
-			slice = insns_until(k, t);
+		uint64_t slice = budget - done, t = port_bus_deadline(&v->bus);
+		if (k->clock.deterministic && t != DEV_NEVER && clock_insns_until(&k->clock, t) < slice)
+			slice = clock_insns_until(&k->clock, t);
 		ex = done ? cpu_resume(&v->cpu, slice) : cpu_run(&v->cpu, slice);
 		uint64_t ran = v->cpu.instret - v->quantum_base;
 		k->clock.retired += ran;
 		v->quantum_base = v->cpu.instret;
 		done += ran;
-		if (ex != CPU_EXIT_BUDGET || done >= budget)
+		if ((ex != CPU_EXIT_BUDGET && ex != CPU_EXIT_STOPPED) || done >= budget || v->stop_wanted)
 			break;
 		uint64_t now = kernel_now(k);
-		if (timer_next(v->timer) <= now) {
-			k->raise_time = timer_next(v->timer);
-			if (timer_expire(v->timer, now))
-				vm_raise(v, DVA_LINE_TIMER);
-			update_event(k, v);
+		if (port_bus_deadline(&v->bus) <= now) {
+			k->raise_time = port_bus_deadline(&v->bus);
+			port_bus_expire(&v->bus, now);
+			sched_update_event(k, v);
 		}
+		if (k->preempt)
+			break; /* sync mode: a line raised for another VM switches to it now */
 	}
+	bool preempted = k->preempt;
 	k->running = NULL;
-	v->stats.host_ns += host_ns() - host_start;
+	k->quanta++;
+	v->stats.host_ns += clock_host_ns() - host_start;
 
+	k->preempt = false;
 	switch (ex) {
 	case CPU_EXIT_BUDGET:
-		if (capped && cfg->irq_mode == IRQ_SYNC)
+	case CPU_EXIT_STOPPED:
+		port_bus_boundary(&v->bus, false);
+		if (v->stop_wanted) {
+			v->stop_wanted = false;
+			enter_stopped(k, v, VM_RUNNABLE);
+		} else if (preempted) {
+			/* The VM the line was raised for is at the front: v goes on right after it. */
+			struct vm *to = runq_pop(&k->runq);
+			runq_push_front(&k->runq, v);
+			runq_push_front(&k->runq, to);
+		} else if (capped && cfg->irq_mode == IRQ_SYNC) {
 			runq_push_front(&k->runq, v); /* it keeps the CPU unless a line switches away */
-		else
+		} else {
 			runq_push_back(&k->runq, v);
-		console_flush(v->console, false);
+		}
 		break;
 	case CPU_EXIT_IDLE:
-		go_idle(k, v);
-		console_flush(v->console, false);
+		sched_go_idle(k, v);
+		port_bus_boundary(&v->bus, false);
+		if (v->stop_wanted) {
+			v->stop_wanted = false;
+			kernel_vm_stop(k, v);
+		}
 		break;
 	case CPU_EXIT_TERMINATE:
 		finish(k, v, v->cpu.exit_status, -1);
 		break;
 	case CPU_EXIT_FAULT:
-	case CPU_EXIT_UNIMPL: {
+	case CPU_EXIT_UNIMPL:
 		if (ex == CPU_EXIT_UNIMPL) {
 			v->cpu.fault.vector = DVA_VEC_UD;
 			v->cpu.fault.error = 0;
 		}
-		uint32_t vec = v->cpu.fault.vector;
-		console_flush(v->console, true);
-		fflush(stdout);
-		vm_report_fault(v, stderr);
-		finish(k, v, vec < 128 ? 128 + (int)vec : 255, (int)vec);
+		if (k->hold_faults) { /* for the debugger: eip is still the faulting instruction */
+			v->stop_wanted = false;
+			v->fault_held = true;
+			port_bus_boundary(&v->bus, false);
+			enter_stopped(k, v, VM_RUNNABLE);
+			break;
+		}
+		end_on_fault(k, v);
 		break;
-	}
 	}
 }
 
 /* ---- the run -------------------------------------------------------------------------------- */
 
-static void progress(struct kernel *k, bool last)
-{
-	if (!k->cfg->progress)
-		return;
-	uint64_t now = host_ns();
-	if (!last && now < k->progress_at_ns)
-		return;
-	k->progress_at_ns = now + 500000000u;
-	double secs = (double)(now - k->wall_start_ns) / 1e9;
-	fprintf(stderr, "\rdenali: %u/%" PRIu64 " VMs done, %.1f M instructions/s, %.1f s%s",
-		(unsigned)k->done, k->total, secs > 0 ? (double)k->clock.retired / secs / 1e6 : 0.0,
-		secs, last ? "\n" : "");
-}
-
 static int run_status(const struct kernel *k)
 {
+	if (k->hostin.diverged)
+		return EXIT_REFUSED;
 	if (k->total == 1)
 		return k->vms[0]->status;
 	for (uint32_t i = 0; i < k->created; i++)
@@ -416,15 +306,23 @@ static int run_status(const struct kernel *k)
 	return k->created == k->total ? 0 : 1;
 }
 
-/* Stop every VM still alive (a limit was reached): flush their output. */
+/* Stop every VM still alive (a limit was reached, or nothing can go on): flush their output.
+ * A VM held on a fault ends on it, as it would have without the hold. */
 static void stop_all(struct kernel *k)
 {
 	for (uint32_t i = 0; i < k->created; i++) {
 		struct vm *v = k->vms[i];
 		if (v->state == VM_DONE)
 			continue;
+		if (v->fault_held) {
+			kernel_vm_end_held(k, v);
+			continue;
+		}
+		if (v->state == VM_STOPPED)
+			k->stopped--;
 		v->state = VM_DONE;
 		v->status = -1;
+		hostin_released(&k->hostin, v);
 		vm_release(v);
 	}
 }
@@ -432,33 +330,39 @@ static void stop_all(struct kernel *k)
 int kernel_run(struct kernel *k)
 {
 	int status = -1;
-	k->wall_start_ns = host_ns();
+	k->wall_start_ns = clock_host_ns();
 	admit(k);
 	while (k->done < k->total) {
 		if (k->cfg->max_insns && k->clock.retired >= k->cfg->max_insns) {
 			stop_all(k);
-			progress(k, true);
+			stats_progress(k, true);
 			fprintf(stderr, "denali: stopped after %" PRIu64 " instructions (--max-insns)\n",
 				k->clock.retired);
 			status = EXIT_LIMIT;
 			break;
 		}
 		uint64_t now = kernel_now(k);
-		fire_events(k, now);
+		sched_fire_events(k, now);
 		serve_host(k, 0);
 		struct vm *v = runq_pop(&k->runq);
 		if (!v) {
-			/* Every admitted VM idles: jump to (or wait for) the earliest event. */
+			/* Every admitted VM idles or is stopped: jump to (or wait for) the earliest
+			 * event, or for the host. */
 			struct vm *e = events_top(&k->events);
 			if (!e) {
-				if (input_wanted(k)) {
+				bool host_can_act = k->stopped && (k->loop.nwatching || k->loop.nsources);
+				if (hostin_wanted(&k->hostin) || host_can_act) {
 					serve_host(k, EVLOOP_FOREVER);
 					continue;
 				}
+				bool held = k->stopped != 0;
+				uint32_t stuck = k->active;
 				stop_all(k);
-				progress(k, true);
+				if (k->done == k->total && held)
+					break; /* every VM left was held on a fault: it ended on it */
+				stats_progress(k, true);
 				fprintf(stderr, "denali: %u VM%s stuck: every VM idles with no timeout and "
-					"nothing that could wake it\n", (unsigned)k->active, k->active == 1 ? "" : "s");
+					"nothing that could wake it\n", (unsigned)stuck, stuck == 1 ? "" : "s");
 				status = EXIT_STUCK;
 				break;
 			}
@@ -469,11 +373,11 @@ int kernel_run(struct kernel *k)
 			continue;
 		}
 		run_quantum(k, v);
-		progress(k, false);
+		stats_progress(k, false);
 	}
-	k->wall_ns = host_ns() - k->wall_start_ns;
+	k->wall_ns = clock_host_ns() - k->wall_start_ns;
 	if (status < 0) {
-		progress(k, true);
+		stats_progress(k, true);
 		status = run_status(k);
 	}
 	return status;
@@ -481,25 +385,24 @@ int kernel_run(struct kernel *k)
 
 /* ---- set-up and teardown -------------------------------------------------------------------- */
 
-static uint64_t unix_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int kernel_init(struct kernel *k, const struct run_config *cfg)
 {
 	memset(k, 0, sizeof(*k));
 	evloop_init(&k->loop);
-	k->stdin_watch = -1;
+	k->hostin.watch = -1;
+	k->hostin.fd = -1;
 	k->cfg = cfg;
 	k->total = config_vm_count(cfg);
+	k->vm_events = (struct vm_events){
+		.opaque = k,
+		.line_raised = sched_line_raised,
+		.deadline_moved = sched_deadline_moved,
+	};
 	k->clock = (struct vm_clock){
 		.deterministic = !cfg->host_clock,
 		.cpu_hz = cfg->cpu_hz,
-		.host_start_ns = host_ns(),
-		.epoch_ns = cfg->host_clock ? unix_ns() : cfg->epoch_ns,
+		.host_start_ns = clock_host_ns(),
+		.epoch_ns = cfg->host_clock ? clock_unix_ns() : cfg->epoch_ns,
 		.seed = cfg->seed,
 	};
 	k->images = calloc(cfg->ngroups, sizeof(*k->images));
@@ -524,6 +427,9 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 			return EXIT_REFUSED;
 		}
 	}
+	int st = hostin_init(&k->hostin, k);
+	if (st)
+		return st;
 	if (cfg->trace) {
 		k->trace = strcmp(cfg->trace, "-") ? fopen(cfg->trace, "w") : stderr;
 		if (!k->trace) {
@@ -544,6 +450,7 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 
 void kernel_destroy(struct kernel *k)
 {
+	hostin_destroy(&k->hostin);
 	evloop_destroy(&k->loop);
 	for (uint32_t i = 0; i < k->created; i++) {
 		vm_release(k->vms[i]);

@@ -8,6 +8,7 @@
 
 #include "denali_arch/config.h"
 #include "denali_arch/evloop.h"
+#include "denali_arch/hostin.h"
 #include "denali_arch/loader.h"
 #include "denali_arch/vm.h"
 
@@ -43,6 +44,7 @@ struct kernel {
 	uint32_t active;          /* admitted VMs not yet done */
 	uint64_t active_mem;      /* their guest memory, bytes */
 	uint32_t done;
+	uint32_t stopped;         /* VMs in VM_STOPPED */
 	struct runq runq;
 	struct event_heap events;
 	struct vm *running;       /* the VM in its quantum, or NULL */
@@ -51,31 +53,51 @@ struct kernel {
 	uint32_t nwoken, woken_cap;
 	uint64_t raise_time;      /* the system time a line raised now counts as raised at */
 	uint64_t switches;        /* context switches in all */
+	uint64_t quanta;          /* quanta run in all: with clock.retired, a point of the run */
+	bool preempt;             /* sync mode: a line rose for another VM during this quantum */
+	struct vm_events vm_events; /* what every VM's devices tell the kernel through */
 	FILE *trace;
 	uint64_t wall_start_ns;   /* host monotonic time at the start of the run */
 	uint64_t wall_ns;         /* the run's wall time, when it has ended */
 	uint64_t progress_at_ns;  /* next progress-line update */
 	struct evloop loop;       /* the host's fds and timers, served between quanta */
-	int stdin_watch;          /* the loop's watch on VM 0's console input, or -1 */
+	struct hostin hostin;     /* host input: which VM takes it, --record, --replay */
+	/* The debugger's and the monitor's hold on VMs (kernel_vm_stop). */
+	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
+	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */
+	void *on_stop_opaque;
 };
 
-/* Open the images, reserve memory, set the clock. 0, or the process exit status (EXIT_REFUSED,
- * EXIT_USAGE) after printing one line ("denali: FILE: reason" or "FILE:LINE: reason"). */
+/* Open the images, reserve memory, set the clock, open --record or check --replay. 0, or the
+ * process exit status (EXIT_REFUSED, EXIT_USAGE) after printing one line ("denali: FILE:
+ * reason" or "FILE:LINE: reason"). */
 int kernel_init(struct kernel *k, const struct run_config *cfg);
 /* Run every VM to its end. Returns the process exit status. */
 int kernel_run(struct kernel *k);
 void kernel_destroy(struct kernel *k);
 
-/* Device events, called from a VM's devices: a line was raised; its timer moved. */
-void kernel_line_raised(struct kernel *k, struct vm *vm);
-void kernel_events_changed(struct kernel *k, struct vm *vm);
-
 /* The system time between quanta (DVA-1 section 6). */
 uint64_t kernel_now(const struct kernel *k);
+/* The run's instruction count now: the clock's, plus what the running VM's quantum has retired. */
+uint64_t kernel_retired_now(const struct kernel *k);
+
+/* Hold v where it is (VM_STOPPED): a runnable VM leaves the run queue, an idle one stops waiting,
+ * the running one stops once its current instruction retires. Time goes on and its devices
+ * still raise lines; on_stop is told. Nothing for a VM already stopped or done. */
+void kernel_vm_stop(struct kernel *k, struct vm *v);
+/* Let a stopped VM go on from where it was: runnable again, or idle (woken at once if its
+ * deadline passed or an enabled line is pending). A VM held on a fault runs its faulting
+ * instruction again, so a debugger that changed nothing sees the same fault. */
+void kernel_vm_continue(struct kernel *k, struct vm *v);
+/* End a VM held on a fault as it would have ended without the hold (the diagnostic, status
+ * 128 + vector). */
+void kernel_vm_end_held(struct kernel *k, struct vm *v);
 
 /* Statistics (stats.c): write summary.json and vms.csv into cfg->stats_dir. 0 or -1. */
 int stats_write(const struct kernel *k, int exit_status);
 /* A short table of the run for people (--summary). */
 void stats_print_summary(const struct kernel *k, int exit_status, FILE *f);
+/* The progress line on stderr (--progress): at most twice a second, unless last. */
+void stats_progress(struct kernel *k, bool last);
 
 #endif

@@ -32,6 +32,9 @@ void options_usage(FILE *f)
 		"  --stats DIR         write DIR/summary.json and DIR/vms.csv\n"
 		"  --seed N            the run's seed (each VM's page-0 seed derives from it)\n"
 		"  --trace FILE        one line per executed instruction ('-' = stderr; one-VM runs)\n"
+		"  --console-in N      the VM whose console reads stdin (default 0)\n"
+		"  --record FILE       log every piece of host input with the point it was taken\n"
+		"  --replay FILE       take the host input from a record instead (same image, options)\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
 		"  --summary           a summary table on stderr at the end\n"
 		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
@@ -59,7 +62,8 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--irq-mode", "irq_mode" }, { "--max-insns", "max_insns" },
 	{ "--max-active", "max_active" }, { "--mem-budget", "mem_budget" },
 	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
-	{ "--trace", "trace" }, { "--summary", "summary" },
+	{ "--trace", "trace" }, { "--summary", "summary" }, { "--console-in", "console_in" },
+	{ "--record", "record" }, { "--replay", "replay" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {

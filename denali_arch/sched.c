@@ -1,5 +1,6 @@
-/* sched.c - the kernel's two orderings: the run queue (a ring) and the event heap (VMs keyed by
- * the system time of their next timer expiry or IDLE deadline, ties broken by vm_id). */
+/* sched.c - the scheduler: the run queue (a ring), the event heap (VMs keyed by the system time
+ * of their devices' next deadline or their IDLE timeout, ties broken by vm_id), and the policy of
+ * DVA-1 section 5 over them: wake-up priority, batched or synchronous lines, IDLE. */
 #include <stdlib.h>
 
 #include "denali_arch/kernel.h"
@@ -109,7 +110,7 @@ void events_update(struct event_heap *h, struct vm *v, uint64_t at)
 {
 	if (v->heap_pos >= 0) {
 		uint32_t i = (uint32_t)v->heap_pos;
-		if (at == TIMER_NEVER) { /* remove: the last entry takes its place */
+		if (at == DEV_NEVER) { /* remove: the last entry takes its place */
 			struct vm *last = h->v[--h->len];
 			v->heap_pos = -1;
 			v->event_at = at;
@@ -126,7 +127,7 @@ void events_update(struct event_heap *h, struct vm *v, uint64_t at)
 		return;
 	}
 	v->event_at = at;
-	if (at == TIMER_NEVER)
+	if (at == DEV_NEVER)
 		return;
 	if (h->len == h->cap)
 		h->v = grow(h->v, &h->cap, sizeof(*h->v));
@@ -137,4 +138,121 @@ void events_update(struct event_heap *h, struct vm *v, uint64_t at)
 struct vm *events_top(const struct event_heap *h)
 {
 	return h->len ? h->v[0] : NULL;
+}
+
+/* ---- the policy ------------------------------------------------------------------------------ */
+
+void sched_update_event(struct kernel *k, struct vm *v)
+{
+	uint64_t at = DEV_NEVER;
+	if (v->state != VM_DONE) {
+		at = port_bus_deadline(&v->bus);
+		if (v->state == VM_IDLE && v->idle_deadline < at)
+			at = v->idle_deadline;
+	}
+	events_update(&k->events, v, at);
+}
+
+/* Instructions the running VM v can still retire before system time reaches t; at least 1. */
+static uint64_t insns_until_running(const struct kernel *k, const struct vm *v, uint64_t t)
+{
+	uint64_t in_quantum = v->cpu.instret - v->quantum_base, n = clock_insns_until(&k->clock, t);
+	return n > in_quantum ? n - in_quantum : 1;
+}
+
+void sched_deadline_moved(void *opaque, struct vm *v)
+{
+	struct kernel *k = opaque;
+	sched_update_event(k, v);
+	/* The running VM armed a device of its own (its timer): end this slice of its quantum when
+	 * that is due, so the line rises exactly when system time reaches it (DVA-1 section 7). */
+	uint64_t t = port_bus_deadline(&v->bus);
+	if (v == k->running && k->clock.deterministic && t != DEV_NEVER)
+		cpu_request_stop(&v->cpu, v->cpu.instret + insns_until_running(k, v, t));
+}
+
+void sched_wake(struct kernel *k, struct vm *v, uint64_t when)
+{
+	if (v->state != VM_IDLE)
+		return;
+	const struct dva_regs *p0 = cpu_page0(&v->cpu);
+	v->state = VM_RUNNABLE;
+	v->idle_deadline = DEV_NEVER;
+	if (when > v->idle_since)
+		v->stats.idle_ns += when - v->idle_since;
+	v->cpu.r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
+	sched_update_event(k, v);
+	if (k->nwoken == k->woken_cap) {
+		k->woken_cap = k->woken_cap ? k->woken_cap * 2 : 64;
+		k->woken = realloc(k->woken, k->woken_cap * sizeof(*k->woken));
+		if (!k->woken)
+			abort();
+	}
+	k->woken[k->nwoken++] = (struct woken){ when, v };
+}
+
+static int woken_order(const void *a, const void *b)
+{
+	const struct woken *x = a, *y = b;
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return x->v->id < y->v->id ? -1 : x->v->id > y->v->id;
+}
+
+void sched_queue_woken(struct kernel *k)
+{
+	if (k->nwoken > 1)
+		qsort(k->woken, k->nwoken, sizeof(*k->woken), woken_order);
+	for (uint32_t i = k->nwoken; i-- > 0;)
+		runq_push_front(&k->runq, k->woken[i].v);
+	k->nwoken = 0;
+}
+
+void sched_line_raised(void *opaque, struct vm *v)
+{
+	struct kernel *k = opaque;
+	const struct dva_regs *p0 = cpu_page0(&v->cpu);
+	if (!(p0->irq_pending & p0->irq_mask))
+		return;
+	if (v->state == VM_IDLE) {
+		sched_wake(k, v, k->raise_time);
+	} else if (k->cfg->irq_mode == IRQ_SYNC && v != k->running && v->state == VM_RUNNABLE &&
+		   runq_remove(&k->runq, v)) {
+		/* Synchronous mode: switch to the VM the line was raised for, at once. */
+		runq_push_front(&k->runq, v);
+		if (k->running) {
+			k->preempt = true;
+			cpu_request_stop(&k->running->cpu, CPU_STOP_NOW);
+		}
+	}
+}
+
+void sched_fire_events(struct kernel *k, uint64_t now)
+{
+	struct vm *v;
+	while ((v = events_top(&k->events)) && v->event_at <= now) {
+		uint64_t t = v->event_at;
+		k->raise_time = t;
+		port_bus_expire(&v->bus, t);
+		if (v->state == VM_IDLE && v->idle_deadline <= t)
+			sched_wake(k, v, t); /* a line raised at the same time counts: EAX = 0 */
+		sched_update_event(k, v);
+	}
+	k->raise_time = now;
+	sched_queue_woken(k);
+}
+
+void sched_go_idle(struct kernel *k, struct vm *v)
+{
+	uint32_t timeout = v->cpu.r[REG_EAX];
+	if (timeout == DVA_IDLE_YIELD) { /* to the tail, without wake-up priority */
+		v->yielded = true;
+		runq_push_back(&k->runq, v);
+		return;
+	}
+	uint64_t now = kernel_now(k);
+	v->state = VM_IDLE;
+	v->idle_since = now;
+	v->idle_deadline = timeout == DVA_IDLE_FOREVER ? DEV_NEVER : now + (uint64_t)timeout * 1000u;
+	sched_update_event(k, v);
 }

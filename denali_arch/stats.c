@@ -1,4 +1,5 @@
-/* stats.c - the statistics of a run (--stats DIR): summary.json, vms.csv and vms-host.csv.
+/* stats.c - what a run reports: its statistics (--stats DIR: summary.json, vms.csv and
+ * vms-host.csv), the summary table (--summary) and the progress line (--progress).
  *
  * Under the deterministic clock vms.csv and everything in summary.json outside its "host"
  * object are a function of the configuration and the guests alone: two runs give the same
@@ -191,4 +192,18 @@ void stats_print_summary(const struct kernel *k, int exit_status, FILE *f)
 		k->clock.retired, (double)(k->clock.deterministic ? kernel_now(k) : k->wall_ns) / 1e9, wall,
 		wall > 0 ? (double)k->clock.retired / wall / 1e6 : 0.0, wall > 0 ? (double)k->switches / wall : 0.0,
 		exit_status);
+}
+
+void stats_progress(struct kernel *k, bool last)
+{
+	if (!k->cfg->progress)
+		return;
+	uint64_t now = clock_host_ns();
+	if (!last && now < k->progress_at_ns)
+		return;
+	k->progress_at_ns = now + 500000000u;
+	double secs = (double)(now - k->wall_start_ns) / 1e9;
+	fprintf(stderr, "\rdenali: %u/%" PRIu64 " VMs done, %.1f M instructions/s, %.1f s%s",
+		(unsigned)k->done, k->total, secs > 0 ? (double)k->clock.retired / secs / 1e6 : 0.0,
+		secs, last ? "\n" : "");
 }

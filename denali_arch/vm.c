@@ -1,15 +1,14 @@
-/* vm.c - creating and destroying a VM, its clock reading, and its fault diagnostic. */
+/* vm.c - creating and destroying a VM, its devices and what they see of it, its clock reading,
+ * and its fault diagnostic. */
 #include "denali_arch/vm.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
 #include <Zydis/Zydis.h>
 
-#include "denali_arch/kernel.h"
 #include "denali_arch/param.h"
+#include "devices/timer.h"
 
 static void code_written(void *opaque, uint32_t pfn)
 {
@@ -23,39 +22,94 @@ void vm_raise(struct vm *vm, unsigned line)
 	struct dva_regs *p0 = cpu_page0(&vm->cpu);
 	p0->irq_pending |= 1u << line;
 	vm->stats.irqs_raised++;
-	if (vm->kernel)
-		kernel_line_raised(vm->kernel, vm);
-}
-
-static void console_raise(void *owner, unsigned line)
-{
-	vm_raise(owner, line);
-}
-
-static uint64_t timer_now(void *owner)
-{
-	return vm_time_ns(owner);
-}
-
-static void timer_changed(void *owner)
-{
-	struct vm *vm = owner;
-	if (vm->kernel)
-		kernel_events_changed(vm->kernel, vm);
+	if (vm->events)
+		vm->events->line_raised(vm->events->opaque, vm);
 }
 
 uint64_t vm_time_ns(const struct vm *vm)
 {
-	const struct vm_clock *k = vm->clock;
-	if (!k->deterministic) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec - k->host_start_ns;
+	return clock_now(vm->clock, vm->cpu.instret - vm->quantum_base);
+}
+
+/* What the devices see of their VM (struct dev_host). */
+static uint64_t host_now(void *owner)
+{
+	return vm_time_ns(owner);
+}
+
+static void host_raise(void *owner, unsigned line)
+{
+	vm_raise(owner, line);
+}
+
+static void host_deadline_moved(void *owner)
+{
+	struct vm *vm = owner;
+	if (vm->events)
+		vm->events->deadline_moved(vm->events->opaque, vm);
+}
+
+/* The port bus's DEV_GP and DEV_FAULT are the CPU's CPU_IO_GP and CPU_IO_FAULT. */
+_Static_assert(DEV_GP == CPU_IO_GP && DEV_FAULT == CPU_IO_FAULT, "device and CPU results agree");
+
+/* Create the devices cfg names and attach them. 0, or -1 (out of host memory). */
+static int attach_devices(struct vm *vm, const struct vm_config *cfg)
+{
+	uint32_t want = cfg->devices ? cfg->devices : DEVICES_ALL;
+	vm->devhost = (struct dev_host){
+		.mem = &vm->cpu.mem,
+		.fault = &vm->cpu.fault,
+		.owner = vm,
+		.now = host_now,
+		.raise = host_raise,
+		.deadline_moved = host_deadline_moved,
+	};
+	vm->bus.host = &vm->devhost;
+	for (unsigned kind = 0; kind < DEVICE_KINDS; kind++) {
+		if (!(want & (1u << kind)))
+			continue;
+		struct device *d = NULL;
+		if (kind == DEVICE_CONSOLE) {
+			struct console *con = console_new(NULL);
+			if (con) {
+				vm->console = con;
+				d = &con->dev;
+			}
+		} else {
+			struct timer *t = timer_new();
+			d = t ? &t->dev : NULL;
+		}
+		if (!d)
+			return -1;
+		if (port_bus_attach(&vm->bus, d)) { /* cannot happen: the kinds' ports are apart */
+			d->ops->destroy(d);
+			return -1;
+		}
 	}
-	uint64_t n = k->retired + (vm->cpu.instret - vm->quantum_base);
-	/* floor(n * 10^9 / cpu_hz) without overflowing 64 bits */
-	uint64_t q = n / k->cpu_hz, r = n % k->cpu_hz;
-	return q * 1000000000u + r * 1000000000u / k->cpu_hz + k->skipped_ns;
+	return 0;
+}
+
+/* The console's host side: where its output goes. */
+static void console_sink(struct console *con, const struct vm_config *cfg)
+{
+	switch (cfg->sink) {
+	case SINK_RAW:
+		con->sink = SINK_RAW;
+		con->out = cfg->console_out;
+		break;
+	case SINK_PREFIX:
+		console_set_prefix(con, cfg->console_out, cfg->id);
+		break;
+	case SINK_FILE: {
+		char *path = strdup(cfg->console_path);
+		if (path)
+			console_set_file(con, path);
+		break;
+	}
+	case SINK_NONE:
+		con->sink = SINK_NONE;
+		break;
+	}
 }
 
 int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
@@ -65,7 +119,7 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	vm->id = cfg->id;
 	vm->group = cfg->group;
 	vm->clock = clock;
-	vm->kernel = cfg->kernel;
+	vm->events = cfg->events;
 	vm->heap_pos = -1;
 	vm->event_at = TIMER_NEVER;
 	vm->idle_deadline = TIMER_NEVER;
@@ -93,37 +147,14 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 		.page0_write = vregs_write,
 		.code_write = code_written,
 	};
-	vm->console = console_new(NULL);
-	vm->timer = timer_new(vm, timer_now, timer_changed);
-	if (!vm->console || !vm->timer || port_bus_attach(&vm->bus, &vm->console->dev) ||
-	    port_bus_attach(&vm->bus, &vm->timer->dev)) {
-		if (vm->console)
-			free(vm->console);
-		free(vm->timer);
+	if (attach_devices(vm, cfg)) {
+		port_bus_destroy(&vm->bus);
 		mem_destroy(&vm->cpu.mem);
 		snprintf(err, LOADER_ERR, "out of host memory");
 		return -1;
 	}
-	vm->console->owner = vm;
-	vm->console->raise = console_raise;
-	switch (cfg->sink) {
-	case SINK_RAW:
-		vm->console->sink = SINK_RAW;
-		vm->console->out = cfg->console_out;
-		break;
-	case SINK_PREFIX:
-		console_set_prefix(vm->console, cfg->console_out, cfg->id);
-		break;
-	case SINK_FILE: {
-		char *path = strdup(cfg->console_path);
-		if (path)
-			console_set_file(vm->console, path);
-		break;
-	}
-	case SINK_NONE:
-		vm->console->sink = SINK_NONE;
-		break;
-	}
+	if (vm->console)
+		console_sink(vm->console, cfg);
 	vm->cpu.io = (struct cpu_io){
 		.opaque = &vm->bus,
 		.in = port_bus_in,
@@ -144,7 +175,6 @@ void vm_release(struct vm *vm)
 		return;
 	port_bus_destroy(&vm->bus); /* flushes the console */
 	vm->console = NULL;
-	vm->timer = NULL;
 	cpu_destroy(&vm->cpu);
 	mem_destroy(&vm->cpu.mem);
 }

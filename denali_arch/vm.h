@@ -1,4 +1,6 @@
-/* vm.h - the VM object: everything one guest has, and the run's clock that all VMs share. */
+/* vm.h - the VM object: everything one guest has. It knows its owner (the kernel) only through
+ * the struct vm_events callbacks it was created with, and its devices only through its port
+ * bus and the struct dev_host it gives them. */
 #ifndef DENALI_VM_H
 #define DENALI_VM_H
 
@@ -7,28 +9,20 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "denali_arch/clock.h"
+#include "denali_arch/config.h"
 #include "denali_arch/loader.h"
 #include "devices/console.h"
 #include "devices/device.h"
-#include "devices/timer.h"
-
-/* The run's clock (DVA-1 section 6): time_ns = floor(N * 10^9 / cpu_hz) + S under the
- * deterministic clock, the host's monotonic clock otherwise. */
-struct vm_clock {
-	bool deterministic;
-	uint32_t cpu_hz;        /* virtual instructions per virtual second */
-	uint64_t retired;       /* N before the running VM's current quantum */
-	uint64_t skipped_ns;    /* S: time jumped over while every VM idled */
-	uint64_t host_start_ns; /* host clock: CLOCK_MONOTONIC at time_ns = 0 */
-	uint64_t epoch_ns;      /* Unix time at time_ns = 0 */
-	uint64_t seed;          /* the run's seed; each VM's is derived from it */
-};
 
 enum vm_state {
 	VM_RUNNABLE, /* in the run queue (or running) */
 	VM_IDLE,     /* executed IDLE: off the run queue until a deadline or an enabled line */
+	VM_STOPPED,  /* held where it is for the debugger or the monitor: not scheduled until
+		      * continued (time goes on, its devices' lines are still raised) */
 	VM_DONE,     /* terminated or ended on an exception; only its statistics remain */
 };
+
 
 /* What a user sees per VM in --stats (vms.csv). */
 struct vm_stats {
@@ -40,7 +34,14 @@ struct vm_stats {
 	int32_t fault;          /* the vector it ended on, or -1 */
 };
 
-struct kernel;
+struct vm;
+
+/* How a VM's device events reach its owner (the kernel), which installs them. */
+struct vm_events {
+	void *opaque;
+	void (*line_raised)(void *opaque, struct vm *vm);    /* after page 0's irq_pending changed */
+	void (*deadline_moved)(void *opaque, struct vm *vm); /* a device's next deadline changed */
+};
 
 struct vm {
 	struct cpu cpu;         /* registers, memory, decoded-code cache, ports */
@@ -52,10 +53,13 @@ struct vm {
 	struct vm_clock *clock; /* the run's clock (not owned) */
 	uint64_t quantum_base;  /* cpu.instret when the current quantum began */
 	struct port_bus bus;    /* devices */
-	struct console *console;
-	struct timer *timer;
+	struct dev_host devhost; /* what its devices may use of it */
+	struct console *console; /* the console attached, or NULL */
+	const struct vm_events *events; /* its owner's callbacks, or NULL for a bare VM */
 	/* The kernel's bookkeeping. */
-	struct kernel *kernel;  /* owner, for device events; NULL for a bare VM */
+	enum vm_state resume_state; /* VM_STOPPED: the state it goes back to when continued */
+	bool fault_held;        /* VM_STOPPED on an exception it could not deliver (cpu.fault) */
+	bool stop_wanted;       /* running: kernel_vm_stop asked; it stops when cpu_run returns */
 	uint64_t idle_deadline; /* VM_IDLE: system time its IDLE times out, or TIMER_NEVER */
 	uint64_t idle_since;    /* VM_IDLE: when it went idle */
 	uint64_t event_at;      /* key in the kernel's event heap: min(idle deadline, timer) */
@@ -72,7 +76,8 @@ struct vm_config {
 	FILE *console_out;      /* SINK_RAW, SINK_PREFIX */
 	const char *console_path; /* SINK_FILE */
 	FILE *trace;            /* --trace stream, or NULL */
-	struct kernel *kernel;  /* told of timer changes and raised lines, or NULL */
+	uint32_t devices;       /* 1 << enum device_kind for each device to attach (0: DEVICES_ALL) */
+	const struct vm_events *events; /* told of raised lines and moved deadlines, or NULL */
 	struct code_cache *shared_code; /* decoded read-only code of the image, or NULL */
 };
 

@@ -34,7 +34,7 @@ void vregs_init(struct vm *vm, const struct vm_config *cfg)
 	p->mac[5] = (uint8_t)vm->id;
 	p->seed = splitmix64(vm->clock->seed ^ splitmix64(vm->id));
 	p->epoch_ns = vm->clock->epoch_ns;
-	p->devices = 1u << DVA_LINE_TIMER | 1u << DVA_LINE_CONSOLE_IN;
+	p->devices = port_bus_lines(&vm->bus); /* the lines of the devices attached */
 	if (cfg->args)
 		memcpy(p->args, cfg->args, strlen(cfg->args) + 1);
 }

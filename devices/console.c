@@ -73,19 +73,19 @@ static int con_out(struct device *d, uint16_t port, unsigned size, uint32_t val)
 {
 	struct console *con = (struct console *)d;
 	if (port != DVA_PORT_CONSOLE || size != 1)
-		return -1;
+		return DEV_GP;
 	put_byte(con, (uint8_t)val);
-	return 0;
+	return DEV_OK;
 }
 
 static int con_out_bytes(struct device *d, uint16_t port, const uint8_t *bytes, uint32_t n)
 {
 	struct console *con = (struct console *)d;
 	if (port != DVA_PORT_CONSOLE)
-		return -1;
+		return DEV_GP;
 	for (uint32_t i = 0; i < n; i++)
 		put_byte(con, bytes[i]);
-	return 0;
+	return DEV_OK;
 }
 
 static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
@@ -93,7 +93,7 @@ static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 	struct console *con = (struct console *)d;
 	bool data = port == DVA_PORT_CONSOLE && size == 1;
 	if (!data && !(port == DVA_PORT_CONSOLE_STATUS && size == 4))
-		return -1;
+		return DEV_GP;
 	/* The guest's first look at its input asks the host what it holds, so that very read is
 	 * already true: the bytes waiting, or bit 31 when the input is already at its end
 	 * (</dev/null, an empty file, a closed pipe). Waiting for the next quantum boundary would
@@ -106,7 +106,7 @@ static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 	if (data) {
 		if (con->ilen == 0) {
 			*val = 0xFF;
-			return 0;
+			return DEV_OK;
 		}
 		*val = con->ibuf[con->ihead];
 		con->ihead = (con->ihead + 1) % CONSOLE_IN_BUF;
@@ -115,10 +115,10 @@ static int con_in(struct device *d, uint16_t port, unsigned size, uint32_t *val)
 		 * per emptying of the ring, never one per IN. */
 		if (--con->ilen == 0)
 			console_fill(con);
-		return 0;
+		return DEV_OK;
 	}
 	*val = con->ilen | (con->ilen == 0 && con->in_ended ? DVA_CONSOLE_EOF : 0);
-	return 0;
+	return DEV_OK;
 }
 
 static void con_destroy(struct device *d)
@@ -129,11 +129,16 @@ static void con_destroy(struct device *d)
 	free(con);
 }
 
+static void con_boundary(struct device *d, bool final)
+{
+	console_flush((struct console *)d, final);
+}
+
 static const struct device_ops console_ops = {
-	.name = "console",
 	.in = con_in,
 	.out = con_out,
 	.out_bytes = con_out_bytes,
+	.boundary = con_boundary,
 	.destroy = con_destroy,
 };
 
@@ -145,6 +150,7 @@ struct console *console_new(FILE *out)
 	con->dev.ops = &console_ops;
 	con->dev.port_first = DVA_PORT_CONSOLE;
 	con->dev.port_last = DVA_PORT_CONSOLE_STATUS;
+	con->dev.lines = 1u << DVA_LINE_CONSOLE_IN;
 	con->out = out;
 	con->sink = out ? SINK_RAW : SINK_NONE;
 	con->in_fd = -1;
@@ -178,8 +184,8 @@ static unsigned ring_put(struct console *con, const unsigned char *bytes, unsign
 
 static void raise_input(struct console *con)
 {
-	if (con->raise)
-		con->raise(con->owner, DVA_LINE_CONSOLE_IN);
+	if (con->dev.host)
+		dev_raise(&con->dev, DVA_LINE_CONSOLE_IN);
 }
 
 unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n)
@@ -201,36 +207,52 @@ void console_end_input(struct console *con)
 void console_set_input(struct console *con, int fd)
 {
 	con->in_fd = fd;
+	con->src = NULL;
+}
+
+void console_set_source(struct console *con, const struct console_input *src)
+{
+	con->src = src;
+	con->in_fd = -1;
+}
+
+int console_read_fd(int fd, unsigned char *buf, unsigned max)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0; /* nothing yet: a later fill looks again */
+	ssize_t n = read(fd, buf, max);
+	if (n > 0)
+		return (int)n;
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	return -1; /* end of file, or an error the input will not recover from */
 }
 
 void console_fill(struct console *con)
 {
 	if (con->in_ended)
 		return;
-	if (con->in_fd < 0) {
-		/* No host input at all (every VM but VM 0): input that has already ended, which the
-		 * guest may as well learn from its first read as wait for. */
+	if (con->in_fd < 0 && !con->src) {
+		/* No host input at all (every VM but the one --console-in names): input that has
+		 * already ended, which the guest may as well learn from its first read as wait for. */
 		console_end_input(con);
 		return;
 	}
 	unsigned got = 0;
 	/* Read on while the host has more at once: a short file or a closed pipe gives its bytes
-	 * and its end in one fill, so the guest sees bit 31 right after the last byte. poll()
-	 * first, because stdin's file description is shared with the shell and must not be
-	 * made non-blocking. */
+	 * and its end in one fill, so the guest sees bit 31 right after the last byte. */
 	while (con->ilen < CONSOLE_IN_BUF) {
-		struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
-		if (poll(&pfd, 1, 0) <= 0)
-			break; /* nothing yet: a later fill looks again */
 		unsigned char buf[CONSOLE_IN_BUF];
-		ssize_t n = read(con->in_fd, buf, CONSOLE_IN_BUF - con->ilen);
+		unsigned room = CONSOLE_IN_BUF - con->ilen;
+		int n = con->src ? con->src->read(con->src->opaque, buf, room)
+				 : console_read_fd(con->in_fd, buf, room);
 		if (n > 0) {
 			got += ring_put(con, buf, (unsigned)n);
 			continue;
 		}
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			break;
-		con->in_ended = true; /* end of file, or an error the input will not recover from */
+		if (n < 0)
+			con->in_ended = true;
 		break;
 	}
 	/* One rise for the whole fill: the bytes and the end, if both came, are one event. */

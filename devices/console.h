@@ -14,6 +14,15 @@
  * prefix (many VMs sharing stdout), appended to a file of its own, or nowhere. */
 enum console_sink { SINK_RAW, SINK_PREFIX, SINK_FILE, SINK_NONE };
 
+/* A source of host input other than a plain file descriptor (host input recorded or replayed,
+ * denali_arch/hostin.c). read takes what the host has now, without blocking, at most max bytes:
+ * it returns the bytes it stored in buf, 0 when nothing more is there yet, -1 when the input
+ * has ended. */
+struct console_input {
+	int (*read)(void *opaque, unsigned char *buf, unsigned max);
+	void *opaque;
+};
+
 struct console {
 	struct device dev;     /* first: the bus sees a struct device */
 	enum console_sink sink;
@@ -25,10 +34,9 @@ struct console {
 	unsigned char ibuf[CONSOLE_IN_BUF]; /* ring of input bytes */
 	unsigned ihead, ilen;
 	int in_fd;             /* the host input (-1: none); read only by console_fill */
+	const struct console_input *src; /* or this, when set (recorded or replayed input) */
 	bool in_ended;         /* the host input has ended */
 	bool in_used;          /* the guest has looked at input: the VM should feed it */
-	void *owner;           /* the VM, for raising the CONSOLE_IN line */
-	void (*raise)(void *owner, unsigned line);
 };
 
 /* Create a console writing raw bytes to out (NULL: output discarded). */
@@ -37,13 +45,19 @@ struct console *console_new(FILE *out);
 void console_set_prefix(struct console *con, FILE *out, uint32_t id);
 /* Append output to the file at path (taken over; freed with the console). */
 void console_set_file(struct console *con, char *path);
-/* Add host input; raises line 1. Returns the bytes taken (the rest waits). */
+/* Add host input; raises line 1 (through the device's host). Returns the bytes taken (the rest
+ * waits). */
 unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n);
 /* Mark the host input as ended (status bit 31 once nothing waits); raises line 1, since a guest
  * waiting for input must learn that none will come. */
 void console_end_input(struct console *con);
 /* Read input from the host file descriptor fd (taken as is, never closed) from now on. */
 void console_set_input(struct console *con, int fd);
+/* Read input from src (not owned) from now on. */
+void console_set_source(struct console *con, const struct console_input *src);
+/* A console_input read of a file descriptor: poll(2) first, then read(2), so the descriptor is
+ * never made non-blocking (stdin's file description is shared with the shell). */
+int console_read_fd(int fd, unsigned char *buf, unsigned max);
 /* Take what the host input holds now, without blocking: until the ring is full, the host has
  * nothing more yet, or the input ends (at once for a console with no host input). Raises line 1
  * once if anything came (bytes or the end).
@@ -51,7 +65,7 @@ void console_set_input(struct console *con, int fd);
  * empties the ring; the kernel calls it between quanta. */
 void console_fill(struct console *con);
 /* Write buffered output to the host; in prefix mode only whole lines unless final, when a
- * last partial line is ended with a newline. */
+ * last partial line is ended with a newline. It is also the device's boundary hook. */
 void console_flush(struct console *con, bool final);
 
 #endif

@@ -1,4 +1,5 @@
-/* ports.c - a VM's port bus: routes IN and OUT to the device that owns the port. */
+/* ports.c - a VM's port bus: routes IN and OUT to the device that owns the port, and gives every
+ * device its deadline, its expiry and its turn at a quantum boundary. */
 #include "devices/device.h"
 
 #include <stddef.h>
@@ -7,6 +8,10 @@ int port_bus_attach(struct port_bus *bus, struct device *d)
 {
 	if (bus->n == PORT_BUS_MAX)
 		return -1;
+	for (unsigned i = 0; i < bus->n; i++)
+		if (d->port_first <= bus->dev[i]->port_last && d->port_last >= bus->dev[i]->port_first)
+			return -1;
+	d->host = bus->host;
 	bus->dev[bus->n++] = d;
 	return 0;
 }
@@ -31,7 +36,7 @@ int port_bus_in(void *opaque, uint16_t port, unsigned size, uint32_t *val)
 {
 	struct device *d = owner(opaque, port);
 	if (!d || !d->ops->in)
-		return -1;
+		return DEV_GP;
 	return d->ops->in(d, port, size, val);
 }
 
@@ -39,7 +44,7 @@ int port_bus_out(void *opaque, uint16_t port, unsigned size, uint32_t val)
 {
 	struct device *d = owner(opaque, port);
 	if (!d || !d->ops->out)
-		return -1;
+		return DEV_GP;
 	return d->ops->out(d, port, size, val);
 }
 
@@ -47,11 +52,51 @@ int port_bus_out_bytes(void *opaque, uint16_t port, const uint8_t *bytes, uint32
 {
 	struct device *d = owner(opaque, port);
 	if (!d)
-		return -1;
+		return DEV_GP;
 	if (d->ops->out_bytes)
 		return d->ops->out_bytes(d, port, bytes, n);
-	for (uint32_t i = 0; i < n; i++)
-		if (!d->ops->out || d->ops->out(d, port, 1, bytes[i]))
-			return -1;
-	return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int r = d->ops->out ? d->ops->out(d, port, 1, bytes[i]) : DEV_GP;
+		if (r)
+			return r;
+	}
+	return DEV_OK;
+}
+
+uint64_t port_bus_deadline(const struct port_bus *bus)
+{
+	uint64_t at = DEV_NEVER;
+	for (unsigned i = 0; i < bus->n; i++) {
+		const struct device *d = bus->dev[i];
+		if (d->ops->deadline) {
+			uint64_t t = d->ops->deadline(d);
+			if (t < at)
+				at = t;
+		}
+	}
+	return at;
+}
+
+void port_bus_expire(struct port_bus *bus, uint64_t now)
+{
+	for (unsigned i = 0; i < bus->n; i++) {
+		struct device *d = bus->dev[i];
+		if (d->ops->expire && d->ops->deadline && d->ops->deadline(d) <= now)
+			d->ops->expire(d, now);
+	}
+}
+
+void port_bus_boundary(struct port_bus *bus, bool final)
+{
+	for (unsigned i = 0; i < bus->n; i++)
+		if (bus->dev[i]->ops->boundary)
+			bus->dev[i]->ops->boundary(bus->dev[i], final);
+}
+
+uint32_t port_bus_lines(const struct port_bus *bus)
+{
+	uint32_t lines = 0;
+	for (unsigned i = 0; i < bus->n; i++)
+		lines |= bus->dev[i]->lines;
+	return lines;
 }

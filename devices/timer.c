@@ -1,4 +1,4 @@
-/* timer.c - the timer device: two independent timers armed by OUT, expired by the kernel. */
+/* timer.c - the timer device: two independent timers armed by OUT, expired at their deadline. */
 #include "devices/timer.h"
 
 #include <stdlib.h>
@@ -30,18 +30,29 @@ static int timer_out(struct device *d, uint16_t port, unsigned size, uint32_t va
 {
 	struct timer *t = (struct timer *)d;
 	if (size != 4)
-		return -1;
-	uint64_t now = t->now(t->owner), ns = (uint64_t)val * 1000u;
+		return DEV_GP;
+	uint64_t now = dev_now(d), ns = (uint64_t)val * 1000u;
 	if (port == DVA_PORT_TIMER_ONESHOT) {
 		t->oneshot_at = val ? now + ns : TIMER_NEVER;
 	} else if (port == DVA_PORT_TIMER_PERIODIC) {
 		t->period_ns = ns;
 		t->periodic_next = val ? now + ns : TIMER_NEVER;
 	} else {
-		return -1;
+		return DEV_GP;
 	}
-	t->changed(t->owner);
-	return 0;
+	dev_deadline_moved(d);
+	return DEV_OK;
+}
+
+static uint64_t timer_deadline(const struct device *d)
+{
+	return timer_next((const struct timer *)d);
+}
+
+static void timer_fire(struct device *d, uint64_t now)
+{
+	if (timer_expire((struct timer *)d, now))
+		dev_raise(d, DVA_LINE_TIMER);
 }
 
 static void timer_destroy(struct device *d)
@@ -50,12 +61,13 @@ static void timer_destroy(struct device *d)
 }
 
 static const struct device_ops timer_ops = {
-	.name = "timer",
 	.out = timer_out,
+	.deadline = timer_deadline,
+	.expire = timer_fire,
 	.destroy = timer_destroy,
 };
 
-struct timer *timer_new(void *owner, uint64_t (*now)(void *), void (*changed)(void *))
+struct timer *timer_new(void)
 {
 	struct timer *t = calloc(1, sizeof(*t));
 	if (!t)
@@ -63,9 +75,7 @@ struct timer *timer_new(void *owner, uint64_t (*now)(void *), void (*changed)(vo
 	t->dev.ops = &timer_ops;
 	t->dev.port_first = DVA_PORT_TIMER_ONESHOT;
 	t->dev.port_last = DVA_PORT_TIMER_PERIODIC;
+	t->dev.lines = 1u << DVA_LINE_TIMER;
 	t->oneshot_at = t->periodic_next = TIMER_NEVER;
-	t->owner = owner;
-	t->now = now;
-	t->changed = changed;
 	return t;
 }

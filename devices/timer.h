@@ -1,5 +1,6 @@
 /* timer.h - the timer device (DVA-1 section 7): one-shot on port 0xD300, periodic on 0xD301,
- * OUT DX, EAX of a count of microseconds; both raise line 0. */
+ * OUT DX, EAX of a count of microseconds; both raise line 0. Its deadline is the earlier of the
+ * two; the kernel expires it through the port bus like any device's. */
 #ifndef DENALI_TIMER_H
 #define DENALI_TIMER_H
 
@@ -7,19 +8,17 @@
 
 #include "devices/device.h"
 
-#define TIMER_NEVER UINT64_MAX
+#define TIMER_NEVER DEV_NEVER
 
 struct timer {
 	struct device dev;       /* first: the bus sees a struct device */
 	uint64_t oneshot_at;     /* system time (ns) the one-shot fires, or TIMER_NEVER */
 	uint64_t periodic_next;  /* next tick of the periodic timer (ns), or TIMER_NEVER */
 	uint64_t period_ns;      /* its period, 0 when stopped */
-	void *owner;             /* the VM */
-	uint64_t (*now)(void *owner);    /* the system time as the running guest sees it */
-	void (*changed)(void *owner);    /* the next expiry moved: the kernel reorders its events */
 };
 
-struct timer *timer_new(void *owner, uint64_t (*now)(void *), void (*changed)(void *));
+/* A disarmed timer, or NULL when out of host memory. */
+struct timer *timer_new(void);
 /* The earliest time either timer fires, or TIMER_NEVER. */
 uint64_t timer_next(const struct timer *t);
 /* Fire what is due at time now: returns whether line 0 must be raised. Periodic ticks that fell

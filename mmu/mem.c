@@ -210,9 +210,10 @@ static int64_t first_unwritable(const struct guest_mem *m, uint32_t a, unsigned 
 	return -1;
 }
 
-/* Invalidate decoded code on the pages [a, a+n) touches. */
-static void touch_code(struct guest_mem *m, uint32_t a, unsigned n)
+void mem_invalidate_code(struct guest_mem *m, uint32_t a, uint32_t n)
 {
+	if (!n)
+		return;
 	uint32_t first = a >> DVA_PAGE_SHIFT, last = (a + n - 1) >> DVA_PAGE_SHIFT;
 	for (uint32_t pfn = first; pfn <= last; pfn++) {
 		if (m->pflags[pfn] & PG_CODE) {
@@ -229,7 +230,7 @@ int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_faul
 	if (bad >= 0)
 		return mem_fault(m, (uint32_t)bad, DVA_PF_W, f);
 	if (a >= DVA_PAGE_SIZE)
-		touch_code(m, a, n);
+		mem_invalidate_code(m, a, n);
 	return 0;
 }
 
@@ -256,6 +257,24 @@ int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in, 
 	}
 	memcpy(m->base + a, in, n);
 	return 0;
+}
+
+bool mem_range_readable(const struct guest_mem *m, uint32_t a, uint32_t n)
+{
+	return !n || (uint64_t)a + n <= m->size;
+}
+
+bool mem_range_writable(const struct guest_mem *m, uint32_t a, uint32_t n)
+{
+	uint64_t end = (uint64_t)a + n;
+	if (!n)
+		return true;
+	if (a < DVA_PAGE_SIZE || end > m->size)
+		return false;
+	for (unsigned i = 0; i < m->nro; i++) /* every read-only byte lies in one of these */
+		if (a < m->ro[i].end && end > m->ro[i].start)
+			return false;
+	return true;
 }
 
 unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out)

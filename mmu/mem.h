@@ -106,6 +106,13 @@ int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_faul
 /* Check that n bytes at a can be read (no page-0 refresh). 0, or -1 with the #PF in *f. */
 int mem_check_read(const struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f)
 	MEM_CHECK;
+/* For devices (devices/device.c): whether all of [a, a+n) is guest memory (page 0 included), and
+ * whether all of it is memory outside page 0 a guest store could change. An empty range is
+ * allowed anywhere; no other range may wrap past 4 GiB. Neither faults nor has side effects. */
+bool mem_range_readable(const struct guest_mem *m, uint32_t a, uint32_t n);
+bool mem_range_writable(const struct guest_mem *m, uint32_t a, uint32_t n);
+/* Drop decoded code on the pages [a, a+n) touches (a write from outside the CPU). */
+void mem_invalidate_code(struct guest_mem *m, uint32_t a, uint32_t n);
 /* Fetch up to n instruction bytes at a into out: returns how many bytes could be fetched before
  * the first unfetchable one (page 0 or beyond size); never faults itself. */
 unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out);

@@ -7,7 +7,7 @@
  * between quanta, end the input, and read the two ports as the guest does: each IN AL must give
  * the next byte of one numbered sequence (byte i is i % 251, so never 0xFF) or 0xFF when nothing
  * waits, each status read the count with bit 31 once the input has ended and nothing waits, and
- * line 1 must have been raised (through the console's raise callback, with its owner) exactly
+ * line 1 must have been raised (through the raise callback of the device's host, with its owner) exactly
  * as often as the row says.
  */
 #include <fcntl.h>
@@ -95,8 +95,8 @@ static int run_con_row(const struct con_row *row)
 	struct console *con = console_new(NULL);
 	assert_non_null(con);
 	struct probe probe = { 0, 0 };
-	con->owner = &probe;
-	con->raise = on_raise;
+	const struct dev_host host = { .owner = &probe, .raise = on_raise };
+	con->dev.host = &host;
 	int fds[2] = { -1, -1 };
 	unsigned gen = 0, taken = 0; /* bytes of the sequence made, and read by the guest */
 	if (row->input == IN_PIPE) {
@@ -294,7 +294,7 @@ static void a_0xff_byte_reads_as_0xff_with_a_count(void **state)
 	con->dev.ops->destroy(&con->dev);
 }
 
-/* Without a raise callback (a bare console) input still works. */
+/* A console attached to no VM (no host, so no line to raise) still takes input. */
 static void a_console_without_a_raise_callback_still_takes_input(void **state)
 {
 	(void)state;

@@ -6,7 +6,7 @@
  * an empty queue giving NULL, and all of that across the ring's wrap-around and its growth
  * (it has no "full": at capacity it re-lays itself into twice the room). The heap is checked
  * for its order (earlier time first, equal times by lower vm_id whatever the insertion order),
- * updates that move a VM either way, removal by TIMER_NEVER, each VM's heap_pos naming its
+ * updates that move a VM either way, removal by DEV_NEVER, each VM's heap_pos naming its
  * slot, and thousands of seeded random operations against a plain reference model.
  */
 #include <inttypes.h>
@@ -30,7 +30,7 @@ static struct vm *vms_new(unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		v[i].id = i;
 		v[i].heap_pos = -1;
-		v[i].event_at = TIMER_NEVER;
+		v[i].event_at = DEV_NEVER;
 	}
 	return v;
 }
@@ -271,7 +271,7 @@ static void check_heap(const struct event_heap *h, const char *name)
 	}
 }
 
-/* Take the top out (by TIMER_NEVER) until the heap is empty; the ids must be want[0..n-1]. */
+/* Take the top out (by DEV_NEVER) until the heap is empty; the ids must be want[0..n-1]. */
 static int heap_drains_as(struct event_heap *h, const unsigned *want, unsigned n,
 			  const char *name)
 {
@@ -285,8 +285,8 @@ static int heap_drains_as(struct event_heap *h, const unsigned *want, unsigned n
 			print_error("%s: top %u is vm %u, want vm %u\n", name, i, v->id, want[i]);
 			return 1;
 		}
-		events_update(h, v, TIMER_NEVER);
-		if (v->heap_pos != -1 || v->event_at != TIMER_NEVER) {
+		events_update(h, v, DEV_NEVER);
+		if (v->heap_pos != -1 || v->event_at != DEV_NEVER) {
 			print_error("%s: vm %u taken out still has heap_pos %d\n", name, v->id, v->heap_pos);
 			return 1;
 		}
@@ -320,10 +320,10 @@ static void the_event_heap_orders_by_time_then_vm_id(void **state)
 		  { { 5, 100 }, { 4, 100 }, { 3, 100 }, { 2, 100 }, { 1, 100 } }, 5, { 1, 2, 3, 4, 5 }, 5 },
 		{ "equal times come out by lower vm_id first, inserted in mixed order",
 		  { { 4, 7 }, { 0, 7 }, { 6, 7 }, { 2, 7 }, { 1, 9 }, { 3, 5 } }, 6, { 3, 0, 2, 4, 6, 1 }, 6 },
-		{ "time 0 and the largest time below TIMER_NEVER order like any others",
+		{ "time 0 and the largest time below DEV_NEVER order like any others",
 		  { { 1, UINT64_MAX - 1 }, { 2, 0 }, { 3, 1 } }, 3, { 2, 3, 1 }, 3 },
-		{ "TIMER_NEVER for a VM not in the heap leaves it out",
-		  { { 1, 10 }, { 2, TIMER_NEVER } }, 2, { 1 }, 1 },
+		{ "DEV_NEVER for a VM not in the heap leaves it out",
+		  { { 1, 10 }, { 2, DEV_NEVER } }, 2, { 1 }, 1 },
 		{ "moving a VM earlier makes it the top",
 		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 3, 5 } }, 4, { 3, 1, 2 }, 3 },
 		{ "moving the top later lets the next one up",
@@ -332,19 +332,19 @@ static void the_event_heap_orders_by_time_then_vm_id(void **state)
 		  { { 2, 10 }, { 1, 20 }, { 1, 10 } }, 3, { 1, 2 }, 2 },
 		{ "setting a VM's time to its own time changes nothing",
 		  { { 1, 10 }, { 2, 20 }, { 2, 20 } }, 3, { 1, 2 }, 2 },
-		{ "TIMER_NEVER takes the top out",
-		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 1, TIMER_NEVER } }, 4, { 2, 3 }, 2 },
-		{ "TIMER_NEVER takes a middle entry out",
-		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 4, 40 }, { 2, TIMER_NEVER } }, 5, { 1, 3, 4 }, 3 },
-		{ "TIMER_NEVER takes the last slot out",
-		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 3, TIMER_NEVER } }, 4, { 1, 2 }, 2 },
+		{ "DEV_NEVER takes the top out",
+		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 1, DEV_NEVER } }, 4, { 2, 3 }, 2 },
+		{ "DEV_NEVER takes a middle entry out",
+		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 4, 40 }, { 2, DEV_NEVER } }, 5, { 1, 3, 4 }, 3 },
+		{ "DEV_NEVER takes the last slot out",
+		  { { 1, 10 }, { 2, 20 }, { 3, 30 }, { 3, DEV_NEVER } }, 4, { 1, 2 }, 2 },
 		{ "taking out an entry whose replacement must move up keeps the order",
 		  /* [1, 50, 6, 51, 52, 7, 8]: vm 4 (51) leaves slot 3 and vm 7 (8), the last, must
 		   * move up past vm 2 (50) */
-		  { { 1, 1 }, { 2, 50 }, { 3, 6 }, { 4, 51 }, { 5, 52 }, { 6, 7 }, { 7, 8 }, { 4, TIMER_NEVER } },
+		  { { 1, 1 }, { 2, 50 }, { 3, 6 }, { 4, 51 }, { 5, 52 }, { 6, 7 }, { 7, 8 }, { 4, DEV_NEVER } },
 		  8, { 1, 3, 6, 7, 2, 5 }, 6 },
 		{ "a VM taken out and put back is ordered by its new time",
-		  { { 1, 10 }, { 2, 20 }, { 1, TIMER_NEVER }, { 1, 30 } }, 4, { 2, 1 }, 2 },
+		  { { 1, 10 }, { 2, 20 }, { 1, DEV_NEVER }, { 1, 30 } }, 4, { 2, 1 }, 2 },
 	};
 	struct vm *vms = vms_new(16);
 	int bad = 0;
@@ -352,7 +352,7 @@ static void the_event_heap_orders_by_time_then_vm_id(void **state)
 		struct event_heap h = { 0 };
 		for (unsigned k = 0; k < 16; k++) {
 			vms[k].heap_pos = -1;
-			vms[k].event_at = TIMER_NEVER;
+			vms[k].event_at = DEV_NEVER;
 		}
 		for (unsigned k = 0; k < rows[i].nupd; k++) {
 			events_update(&h, &vms[rows[i].upd[k].id], rows[i].upd[k].at);
@@ -387,12 +387,12 @@ static void random_heap_operations_drain_in_sorted_order(void **state)
 		struct event_heap h = { 0 };
 		for (unsigned k = 0; k < NVMS; k++) {
 			vms[k].heap_pos = -1;
-			vms[k].event_at = TIMER_NEVER;
+			vms[k].event_at = DEV_NEVER;
 		}
 		unsigned range = seed % 2 ? 50 : 1000000; /* many ties, or few */
 		for (unsigned step = 0; step < 3000; step++) {
 			struct vm *v = &vms[below(&r, NVMS)];
-			uint64_t at = below(&r, 8) == 0 ? TIMER_NEVER : below(&r, range);
+			uint64_t at = below(&r, 8) == 0 ? DEV_NEVER : below(&r, range);
 			events_update(&h, v, at);
 			if (v->event_at != at)
 				fail_msg("seed %" PRIu64 " step %u: event_at not set", seed, step);
@@ -400,7 +400,7 @@ static void random_heap_operations_drain_in_sorted_order(void **state)
 			struct vm *want = NULL;
 			unsigned present = 0;
 			for (unsigned k = 0; k < NVMS; k++) {
-				if (vms[k].event_at == TIMER_NEVER)
+				if (vms[k].event_at == DEV_NEVER)
 					continue;
 				present++;
 				if (!want || by_time_then_id(&(struct vm *){ &vms[k] }, &want) < 0)
@@ -414,7 +414,7 @@ static void random_heap_operations_drain_in_sorted_order(void **state)
 		}
 		unsigned n = 0;
 		for (unsigned k = 0; k < NVMS; k++)
-			if (vms[k].event_at != TIMER_NEVER)
+			if (vms[k].event_at != DEV_NEVER)
 				sorted[n++] = &vms[k];
 		qsort(sorted, n, sizeof(sorted[0]), by_time_then_id);
 		for (unsigned i = 0; i < n; i++) {
@@ -422,7 +422,7 @@ static void random_heap_operations_drain_in_sorted_order(void **state)
 			if (v != sorted[i])
 				fail_msg("seed %" PRIu64 ": drain %u gave vm %d, want vm %u", seed, i,
 					 v ? (int)v->id : -1, sorted[i]->id);
-			events_update(&h, v, TIMER_NEVER);
+			events_update(&h, v, DEV_NEVER);
 		}
 		assert_null(events_top(&h));
 		free(h.v);
@@ -445,7 +445,7 @@ static void the_event_heap_grows_past_64_entries(void **state)
 		struct vm *v = events_top(&h);
 		assert_non_null(v);
 		assert_int_equal(v->id, k);
-		events_update(&h, v, TIMER_NEVER);
+		events_update(&h, v, DEV_NEVER);
 	}
 	assert_null(events_top(&h));
 	free(h.v);
