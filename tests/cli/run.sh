@@ -440,5 +440,112 @@ else
 	bad "--trace - writes the trace to stderr" "exit $rc, stderr: $(first_err)"
 fi
 
+# --- host input: --console-in, --record, --replay; devices ----------------------------------------
+
+STAMP=$B/guests/c_stamp.elf
+# one_line NAME WANT_RC TEXT: the last run exited WANT_RC with one line on stderr holding TEXT.
+one_line() {
+	if [ "$rc" -eq "$2" ] && [ "$(lines "$T/err")" -eq 1 ] && contains "$T/err" "$3"; then
+		ok "$1"
+	else
+		bad "$1" "exit $rc (want $2), stderr: $(tr '\n' '|' <"$T/err")"
+	fi
+}
+if [ ! -e "$STAMP" ]; then
+	skip "host input: --console-in, --record, --replay" "$STAMP not built"
+else
+	# --console-in N: the input goes to VM N; every other VM's console input has ended.
+	printf 'hi\n' | "$D" run --vms 3 --console-in 2 --console prefix "$STAMP" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q '^\[vm 2\] hi @[0-9]*$' "$T/out" &&
+		[ "$(grep -c 'hi @' "$T/out")" -eq 1 ] && [ "$(grep -c '\] end @' "$T/out")" -eq 3 ]; then
+		ok "--console-in 2 gives stdin to VM 2 alone; VMs 0 and 1 see their input end at once"
+	else
+		bad "--console-in 2 gives stdin to VM 2 alone" "exit $rc, out: $(tr '\n' '|' <"$T/out") err: $(first_err)"
+	fi
+	printf 'hi\n' | "$D" run --vms 3 --console prefix "$STAMP" >"$T/out" 2>"$T/err"
+	if grep -q '^\[vm 0\] hi @' "$T/out" && [ "$(grep -c 'hi @' "$T/out")" -eq 1 ]; then
+		ok "without --console-in, VM 0 takes stdin"
+	else
+		bad "without --console-in, VM 0 takes stdin" "out: $(tr '\n' '|' <"$T/out")"
+	fi
+	run run --vms 3 --console-in 3 "$STAMP"
+	one_line "--console-in 3 of a 3-VM run is refused in one line naming the VM" 2 "VM 3 does not exist"
+	run run --console-in x "$STAMP"
+	if [ "$rc" -eq 2 ] && contains "$T/err" "denali: --console-in: 'x' is not"; then
+		ok "--console-in x is refused naming the option"
+	else
+		bad "--console-in x is refused naming the option" "exit $rc, stderr: $(first_err)"
+	fi
+
+	# --record: input that arrives while the guest runs, at host-decided moments, so the times
+	# the guest prints differ from run to run; --replay gives the same bytes again, stdin unread.
+	(sleep 0.3; printf 'ab\n'; sleep 0.3; printf 'cd\n') |
+		"$D" run --record "$T/rec" --stats "$T/s1" "$STAMP" >"$T/rec.out" 2>"$T/err"
+	rc_rec=$?
+	printf 'zz\n' | "$D" run --replay "$T/rec" --stats "$T/s2" "$STAMP" >"$T/rep.out" 2>"$T/rep.err"
+	rc_rep=$?
+	if [ "$rc_rec" -eq 0 ] && [ "$rc_rep" -eq 0 ] && grep -q '^ab @' "$T/rec.out" && grep -q '^cd @' "$T/rec.out" &&
+		cmp -s "$T/rec.out" "$T/rep.out" && cmp -s "$T/s1/vms.csv" "$T/s2/vms.csv" && [ ! -s "$T/rep.err" ]; then
+		ok "--replay of a run fed console input gives its output and vms.csv byte for byte, stdin unread"
+	else
+		bad "--replay of a run fed console input gives the same bytes" \
+			"exit $rc_rec/$rc_rep, recorded '$(tr '\n' '|' <"$T/rec.out")', replayed '$(tr '\n' '|' <"$T/rep.out")' $(head -n 1 "$T/rep.err")"
+	fi
+	if [ "$(head -n 1 "$T/rec")" = "denali-record 1" ] && grep -q '^input [0-9]* [0-9]* 3 61620a$' "$T/rec" &&
+		grep -q '^end [0-9]* [0-9]*$' "$T/rec" && grep -q '^quantum 100000$' "$T/rec" &&
+		grep -q '^group main image fnv1a64:[0-9a-f]\{16\}$' "$T/rec"; then
+		ok "the record names the format, the run's options and image, and each input with its point"
+	else
+		bad "the record's shape" "$(tr '\n' '|' <"$T/rec")"
+	fi
+
+	# A record of another run is refused before anything runs, naming the difference.
+	run run --replay "$T/rec" --quantum 5000 "$STAMP"
+	one_line "--replay with another --quantum is refused: recorded with quantum 100000, this run has 5000" 1 \
+		"not a record of this run: recorded with quantum 100000, this run has 5000"
+	[ -s "$T/out" ] && bad "a refused replay runs nothing" "stdout: $(cat "$T/out")"
+	run run --replay "$T/rec" "$HELLO"
+	one_line "--replay with another image is refused naming the group's image" 1 "recorded with group main image fnv1a64:"
+	run run --replay "$T/rec" --seed 7 "$STAMP"
+	one_line "--replay with another --seed is refused naming the seed" 1 "recorded with seed 0x"
+	printf 'not a record\n' >"$T/bogus"
+	run run --replay "$T/bogus" "$STAMP"
+	one_line "--replay of a file that is not a record is refused" 1 "not a denali record"
+	sed 's/^input \([0-9]*\) \([0-9]*\) 3 .*/input \1 \2 3 zz/' "$T/rec" >"$T/badhex"
+	run run --replay "$T/badhex" "$STAMP"
+	one_line "--replay of a record with bad bytes is refused naming the line" 1 "the bytes are not 3 in hex"
+	run run --replay "$T/missing" "$STAMP"
+	one_line "--replay of a missing file is refused" 2 "cannot open"
+	# A record whose first input lies at a point the run passes without taking it: the run
+	# leaves the record, says so once, and exits 1 (its console input ends: nothing waits).
+	awk '/^input/ && !done { $3 = 1; done = 1 } { print }' "$T/rec" >"$T/early"
+	run run --replay "$T/early" "$STAMP"
+	if [ "$rc" -eq 1 ] && [ "$(grep -c 'left the record' "$T/err")" -eq 1 ]; then
+		ok "a replay that leaves its record says so once and exits 1"
+	else
+		bad "a replay that leaves its record says so once and exits 1" "exit $rc, stderr: $(tr '\n' '|' <"$T/err")"
+	fi
+	run run --record "$T/r2" --clock host "$STAMP"
+	one_line "--record with --clock host is refused: it needs the deterministic clock" 2 "needs the deterministic clock"
+	run run --record "$T/r2" --replay "$T/rec" "$STAMP"
+	one_line "--record with --replay is refused" 2 "not both"
+	run run --record "$T/no/such/dir/r" "$STAMP"
+	one_line "--record into a missing directory is refused" 2 "cannot create"
+fi
+
+# devices: a group's VMs get the devices it lists; page 0's devices word follows.
+run run -o main.devices=timer "$HELLO"
+if [ "$rc" -eq 141 ] && contains "$T/err" "vector 13" && [ ! -s "$T/out" ]; then
+	ok "a VM without a console gets #GP(0) on its first console write (exit 128 + 13)"
+else
+	bad "a VM without a console gets #GP(0) on its first console write" "exit $rc, stderr: $(first_err)"
+fi
+status "devices = console,timer is the default: hello runs" 0 run -o main.devices=console,timer "$HELLO"
+run run -o main.devices=console,disk "$HELLO"
+one_line "devices naming an unknown device is refused" 2 "'disk' is not a device"
+run run -o main.devices=timer,timer "$HELLO"
+one_line "devices naming a device twice is refused" 2 "names timer twice"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
