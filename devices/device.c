@@ -44,12 +44,7 @@ int dev_request_load(const struct device *d, uint32_t addr, struct dva_request *
 	/* As a 24-byte store there would: the same #PF, with the same address and error code. */
 	if (mem_check_write(m, addr, sizeof(*rq), d->host->fault))
 		return DEV_FAULT;
-	/* A block inside page 0's writable registers would have the device write registers:
-	 * refused as a write to page 0's read-only bytes is (docs/quirks.md). */
-	if (addr < DVA_PAGE_SIZE) {
-		mem_fault(m, addr, DVA_PF_W, d->host->fault);
-		return DEV_FAULT;
-	}
+	/* So no block lies in page 0: no 24 bytes in a row of it are writable (docs/quirks.md). */
 	memcpy(rq, m->base + addr, sizeof(*rq));
 	return DEV_OK;
 }
@@ -57,7 +52,9 @@ int dev_request_load(const struct device *d, uint32_t addr, struct dva_request *
 void dev_request_store(const struct device *d, uint32_t addr, const struct dva_request *rq)
 {
 	struct guest_mem *m = d->host->mem;
-	/* status, arg and result only: op, addr and len stay the guest's. */
+	/* status, arg and result only: op, addr and len stay the guest's. The guest may have run
+	 * code from the block's page since the OUT: drop it, as a store would. */
+	mem_invalidate_code(m, addr, sizeof(*rq));
 	memcpy(m->base + addr + offsetof(struct dva_request, status), &rq->status, 4);
 	memcpy(m->base + addr + offsetof(struct dva_request, arg), &rq->arg, 8); /* arg, result */
 }

@@ -119,7 +119,8 @@ int port_bus_out(void *bus, uint16_t port, unsigned size, uint32_t val);
 int port_bus_out_bytes(void *bus, uint16_t port, const uint8_t *bytes, uint32_t n);
 /* The earliest deadline of any device, or DEV_NEVER. */
 uint64_t port_bus_deadline(const struct port_bus *bus);
-/* Expire every device whose deadline is at or before now. */
+/* Expire every device whose deadline is at or before now (never one whose deadline is
+ * DEV_NEVER). */
 void port_bus_expire(struct port_bus *bus, uint64_t now);
 /* Every device's boundary hook. */
 void port_bus_boundary(struct port_bus *bus, bool final);

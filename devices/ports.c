@@ -81,7 +81,8 @@ void port_bus_expire(struct port_bus *bus, uint64_t now)
 {
 	for (unsigned i = 0; i < bus->n; i++) {
 		struct device *d = bus->dev[i];
-		if (d->ops->expire && d->ops->deadline && d->ops->deadline(d) <= now)
+		uint64_t at = d->ops->deadline ? d->ops->deadline(d) : DEV_NEVER;
+		if (d->ops->expire && at != DEV_NEVER && at <= now)
 			d->ops->expire(d, now);
 	}
 }
