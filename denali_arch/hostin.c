@@ -356,7 +356,8 @@ void hostin_released(struct hostin *h, struct vm *v)
 
 bool hostin_wanted(const struct hostin *h)
 {
-	if (!h->con || h->con->in_ended)
+	/* A full ring waits for the guest, not the host: more input could change nothing. */
+	if (!h->con || h->con->in_ended || h->con->ilen == CONSOLE_IN_BUF)
 		return false;
 	return h->con->in_used || (cpu_page0(&h->vm->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN));
 }
@@ -399,7 +400,7 @@ bool hostin_serve(struct hostin *h, bool waiting)
 		return waiting;
 	}
 	/* Stdin is watched while the VM wants input and its ring has room. */
-	bool want = hostin_wanted(h) && h->con->ilen < CONSOLE_IN_BUF;
+	bool want = hostin_wanted(h);
 	if (want && h->watch < 0)
 		h->watch = evloop_watch_add(&k->loop, h->fd, POLLIN, stdin_ready, h);
 	if (h->watch >= 0)

@@ -54,7 +54,7 @@ void hostin_destroy(struct hostin *h);
 void hostin_admitted(struct hostin *h, struct vm *v);
 void hostin_released(struct hostin *h, struct vm *v);
 /* Whether host input may still come for a VM that wants it (it has looked at its input or
- * unmasked line 1, and the input has not ended). */
+ * unmasked line 1, the input has not ended, and its ring has room). */
 bool hostin_wanted(const struct hostin *h);
 /* Between quanta, before the event loop runs: watch the host input while it is wanted, or,
  * when replaying, give what the record holds for this point. waiting: every VM idles and the

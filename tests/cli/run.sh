@@ -72,6 +72,9 @@ mkelf "$T/far.elf" 65536 b8 2a 00 00 00 0f 3f 02      # code at 64K: needs more 
 mkelf "$T/pf.elf" 4096 a3 00 00 00 00                 # mov [0], eax: a write to the RO magic
 mkelf "$T/de.elf" 4096 31 c9 f7 f1                   # xor ecx, ecx; div ecx: #DE
 mkelf "$T/stuck.elf" 4096 b8 ff ff ff ff 0f 3f 01     # IDLE with no timeout, nothing to wake it
+# full_in: IN EAX from 0xD001 (the guest looks at its input), then IDLE forever with no line in
+# irq_mask: input can never wake it.
+mkelf "$T/full_in.elf" 4096 ba 01 d0 00 00  ed  b8 ff ff ff ff  0f 3f 01
 # Console-input waiters. Both first set irq_mask = 2 (line 1, CONSOLE_IN): mov dword [0x28], 2.
 # poll_in: loop { if (IN EAX, 0xD001) != 0 then TERMINATE 5; IDLE forever }
 mkelf "$T/poll_in.elf" 4096 c7 05 28 00 00 00 02 00 00 00 \
@@ -334,6 +337,16 @@ if [ "$rc" -eq 5 ]; then
 else
 	bad "a guest IDLE with CONSOLE_IN in irq_mask is woken by input, not called stuck" \
 		"exit $rc, want 5: $(first_err)"
+fi
+
+# A guest that looked at its input and idles with line 1 masked while its ring is full: more
+# input could change nothing, so the run is stuck (125) at once, not waiting on stdin for ever.
+(head -c 1000 /dev/zero; sleep 20) | timeout 10 "$D" run "$T/full_in.elf" >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 125 ] && contains "$T/err" "stuck"; then
+	ok "a guest idling for ever with a full console ring and line 1 masked is stuck, not waited for"
+else
+	bad "a guest idling for ever with a full console ring and line 1 masked is stuck" "exit $rc, stderr: $(first_err)"
 fi
 
 # Console input is known from the guest's first read (DVA-1 section 7): bit 31 at once when stdin
