@@ -50,7 +50,7 @@ static enum console_sink sink_for(const struct kernel *k)
 static void admit(struct kernel *k)
 {
 	const struct run_config *cfg = k->cfg;
-	while (k->created < k->total) {
+	while (k->created < k->total && !k->closing) {
 		const struct group_config *g = &cfg->groups[k->next_group];
 		if (k->active && cfg->max_active && k->active >= cfg->max_active)
 			break;
@@ -310,6 +310,7 @@ static int run_status(const struct kernel *k)
  * A VM held on a fault ends on it, as it would have without the hold. */
 static void stop_all(struct kernel *k)
 {
+	k->closing = true; /* a held VM that ends here admits no one */
 	for (uint32_t i = 0; i < k->created; i++) {
 		struct vm *v = k->vms[i];
 		if (v->state == VM_DONE)
@@ -325,6 +326,19 @@ static void stop_all(struct kernel *k)
 		hostin_released(&k->hostin, v);
 		vm_release(v);
 	}
+}
+
+/* End every VM held on a fault, as it would have ended without the hold. How many ended. */
+static uint32_t end_held(struct kernel *k)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < k->created; i++) {
+		if (k->vms[i]->fault_held) {
+			kernel_vm_end_held(k, k->vms[i]);
+			n++;
+		}
+	}
+	return n;
 }
 
 int kernel_run(struct kernel *k)
@@ -349,20 +363,23 @@ int kernel_run(struct kernel *k)
 			/* Every admitted VM idles or is stopped: jump to (or wait for) the earliest
 			 * event, or for the host. */
 			struct vm *e = events_top(&k->events);
+			bool all_stopped = k->stopped == k->active;
+			bool host_can_act = k->stopped && (k->loop.nwatching || k->loop.nsources);
+			if (all_stopped && !host_can_act)
+				e = NULL; /* stopped VMs' events can move nothing: nobody can continue them */
 			if (!e) {
-				bool host_can_act = k->stopped && (k->loop.nwatching || k->loop.nsources);
-				if (hostin_wanted(&k->hostin) || host_can_act) {
+				if ((!all_stopped && hostin_wanted(&k->hostin)) || host_can_act) {
 					serve_host(k, EVLOOP_FOREVER);
 					continue;
 				}
-				bool held = k->stopped != 0;
-				uint32_t stuck = k->active;
+				if (end_held(k))
+					continue; /* they ended as without the hold; the gatekeeper may admit more */
+				uint32_t stuck = k->active, stopped = k->stopped;
 				stop_all(k);
-				if (k->done == k->total && held)
-					break; /* every VM left was held on a fault: it ended on it */
 				stats_progress(k, true);
-				fprintf(stderr, "denali: %u VM%s stuck: every VM idles with no timeout and "
-					"nothing that could wake it\n", (unsigned)stuck, stuck == 1 ? "" : "s");
+				fprintf(stderr, "denali: %u VM%s stuck: every VM idles with no timeout%s and "
+					"nothing that could wake it\n", (unsigned)stuck, stuck == 1 ? "" : "s",
+					stopped ? " or is stopped" : "");
 				status = EXIT_STUCK;
 				break;
 			}

@@ -55,6 +55,7 @@ struct kernel {
 	uint64_t switches;        /* context switches in all */
 	uint64_t quanta;          /* quanta run in all: with clock.retired, a point of the run */
 	bool preempt;             /* sync mode: a line rose for another VM during this quantum */
+	bool closing;             /* the run is ending every VM left: admit no more */
 	struct vm_events vm_events; /* what every VM's devices tell the kernel through */
 	FILE *trace;
 	uint64_t wall_start_ns;   /* host monotonic time at the start of the run */
