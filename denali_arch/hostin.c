@@ -92,6 +92,19 @@ static unsigned header(const struct kernel *k, char items[HEADER_MAX][ITEM_MAX])
 	return n;
 }
 
+/* Whether items holds one with item's name (the text before its last space). */
+static bool has_name(char (*items)[ITEM_MAX], unsigned n, const char *item)
+{
+	const char *sp = strrchr(item, ' ');
+	size_t len = sp ? (size_t)(sp - item) : strlen(item);
+	for (unsigned i = 0; i < n; i++) {
+		const char *isp = strrchr(items[i], ' ');
+		if (isp && (size_t)(isp - items[i]) == len && !strncmp(items[i], item, len))
+			return true;
+	}
+	return false;
+}
+
 /* "recorded with quantum 10000, this run has 5000": the first item that differs, or NULL. */
 static const char *header_diff(char (*rec)[ITEM_MAX], unsigned nrec, char (*run)[ITEM_MAX],
 			       unsigned nrun, char *why, size_t size)
@@ -108,6 +121,18 @@ static const char *header_diff(char (*rec)[ITEM_MAX], unsigned nrec, char (*run)
 			return why;
 		}
 		const char *rs = strrchr(rec[i], ' '), *ts = strrchr(run[i], ' ');
+		/* An item missing from one side reads as such, not as a change of the next one. */
+		if (rs && ts && (rs - rec[i] != ts - run[i] || strncmp(rec[i], run[i], (size_t)(rs - rec[i])))) {
+			if (!has_name(rec, nrec, run[i])) {
+				snprintf(why, size, "the record has no %.*s (this run has %.*s)", (int)(ts - run[i]),
+					 run[i], ITEM_MAX, run[i]);
+				return why;
+			}
+			if (!has_name(run, nrun, rec[i])) {
+				snprintf(why, size, "recorded with %.*s, which this run does not have", ITEM_MAX, rec[i]);
+				return why;
+			}
+		}
 		if (rs && ts && rs - rec[i] == ts - run[i] && !strncmp(rec[i], run[i], (size_t)(rs - rec[i])))
 			snprintf(why, size, "recorded with %.*s, this run has %.*s", ITEM_MAX, rec[i], ITEM_MAX, ts + 1);
 		else
@@ -183,15 +208,27 @@ static int replay_read(void *opaque, unsigned char *buf, unsigned max)
 	return e->len;
 }
 
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly 2n hex digits (no sign, no 0x) into n bytes. */
 static int unhex(const char *s, unsigned char *out, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+		int hi = hexdigit(s[2 * i]), lo = hi < 0 ? -1 : hexdigit(s[2 * i + 1]);
+		if (lo < 0)
 			return -1;
-		out[i] = (unsigned char)v;
+		out[i] = (unsigned char)(hi << 4 | lo);
 	}
-	return s[2 * n] == '\0' || s[2 * n] == '\n' ? 0 : -1;
+	return s[2 * n] == '\0' ? 0 : -1;
 }
 
 /* Read the record: its header into rec, its entries into h. 0, or -1 after one line. */
@@ -218,16 +255,18 @@ static int load_record(struct hostin *h, FILE *f, char (*rec)[ITEM_MAX], unsigne
 		}
 		struct hostin_entry e = { 0 };
 		char text[2 * CONSOLE_IN_BUF + 2];
-		int n = 0;
+		int n = 0, at = 0; /* the line's end, and where the bytes start */
 		if (!strncmp(line, "input ", 6) || !strncmp(line, "end ", 4)) {
 			bool input = line[0] == 'i';
-			int got = input ? sscanf(line, "input %" SCNu64 " %" SCNu64 " %d %513s%n", &e.quantum,
-						 &e.insn, &e.len, text, &n)
+			int got = input ? sscanf(line, "input %" SCNu64 " %" SCNu64 " %d %n%513s%n", &e.quantum,
+						 &e.insn, &e.len, &at, text, &n)
 					: sscanf(line, "end %" SCNu64 " %" SCNu64 "%n", &e.quantum, &e.insn, &n);
+			if (!input)
+				at = n;
 			bool shape = input ? got == 4 && e.len > 0 && e.len <= CONSOLE_IN_BUF : got == 2;
 			if (!input)
 				e.len = -1;
-			if (!shape || line[n] != '\0' ||
+			if (!shape || line[n] != '\0' || memchr(line, '-', (size_t)at) || /* %u takes a sign */
 			    (h->nrep && point_cmp(e.quantum, e.insn, (struct point){ h->rep[h->nrep - 1].quantum,
 										h->rep[h->nrep - 1].insn }) < 0)) {
 				fprintf(stderr, "denali: --replay %s:%u: not an input entry in order "
