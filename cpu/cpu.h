@@ -92,6 +92,7 @@ struct cpu {
 	} lf;
 	uint64_t instret;      /* instructions retired by this CPU, DVA-1 section 6 */
 	uint64_t stop_at;      /* cpu_run returns when instret reaches this */
+	uint64_t budget_end;   /* where this run's budget ends (stop_at before any request) */
 	bool leave_block;      /* set by a side effect (store to code or page 0): end the block */
 	const struct insn *run_pos; /* the instruction a returned status is about (exec.c) */
 	const struct insn *run_end; /* chained handlers stop here: the end of this run of a block */

@@ -76,11 +76,12 @@ static enum cpu_exit run_loop(struct cpu *c);
 
 enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
 {
-	uint64_t end = c->instret + budget;
-	c->stop_at = end;
+	/* The budget's end lives in the CPU, not in a local the inlined run loop would have to keep
+	 * in a register all the way through. */
+	c->budget_end = c->stop_at = c->instret + budget;
 	enum cpu_exit ex = c->trace ? run_traced(c) : run_loop(c);
 	flags_sync(c); /* whoever looks at the CPU now sees current flags */
-	if (ex == CPU_EXIT_BUDGET && c->instret < end)
+	if (ex == CPU_EXIT_BUDGET && c->instret < c->budget_end)
 		ex = CPU_EXIT_STOPPED;
 	return ex;
 }
