@@ -220,7 +220,7 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	enum cpu_exit ex;
 	uint64_t done = 0, host_start = clock_host_ns();
 	for (;;) {
-		uint64_t slice = budget - done, t = port_bus_deadline(&v->bus);
+		uint64_t slice = budget - done, t = v->next_deadline;
 		if (k->clock.deterministic && t != DEV_NEVER && clock_insns_until(&k->clock, t) < slice)
 			slice = clock_insns_until(&k->clock, t);
 		ex = done ? cpu_resume(&v->cpu, slice) : cpu_run(&v->cpu, slice);
@@ -231,9 +231,9 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		if ((ex != CPU_EXIT_BUDGET && ex != CPU_EXIT_STOPPED) || done >= budget || v->stop_wanted)
 			break;
 		uint64_t now = kernel_now(k);
-		if (port_bus_deadline(&v->bus) <= now) {
-			k->raise_time = port_bus_deadline(&v->bus);
-			port_bus_expire(&v->bus, now);
+		if (v->next_deadline <= now) {
+			k->raise_time = v->next_deadline;
+			vm_expire_devices(v, now);
 			sched_update_event(k, v);
 		}
 		if (k->preempt)

@@ -146,7 +146,7 @@ void sched_update_event(struct kernel *k, struct vm *v)
 {
 	uint64_t at = DEV_NEVER;
 	if (v->state != VM_DONE) {
-		at = port_bus_deadline(&v->bus);
+		at = v->next_deadline;
 		if (v->state == VM_IDLE && v->idle_deadline < at)
 			at = v->idle_deadline;
 	}
@@ -166,7 +166,7 @@ void sched_deadline_moved(void *opaque, struct vm *v)
 	sched_update_event(k, v);
 	/* The running VM armed a device of its own (its timer): end this slice of its quantum when
 	 * that is due, so the line rises exactly when system time reaches it (DVA-1 section 7). */
-	uint64_t t = port_bus_deadline(&v->bus);
+	uint64_t t = v->next_deadline;
 	if (v == k->running && k->clock.deterministic && t != DEV_NEVER)
 		cpu_request_stop(&v->cpu, v->cpu.instret + insns_until_running(k, v, t));
 }
@@ -233,7 +233,7 @@ void sched_fire_events(struct kernel *k, uint64_t now)
 	while ((v = events_top(&k->events)) && v->event_at <= now) {
 		uint64_t t = v->event_at;
 		k->raise_time = t;
-		port_bus_expire(&v->bus, t);
+		vm_expire_devices(v, t);
 		if (v->state == VM_IDLE && v->idle_deadline <= t)
 			sched_wake(k, v, t); /* a line raised at the same time counts: EAX = 0 */
 		sched_update_event(k, v);

@@ -45,8 +45,14 @@ static void host_raise(void *owner, unsigned line)
 static void host_deadline_moved(void *owner)
 {
 	struct vm *vm = owner;
+	vm->next_deadline = port_bus_deadline(&vm->bus);
 	if (vm->events)
 		vm->events->deadline_moved(vm->events->opaque, vm);
+}
+
+void vm_expire_devices(struct vm *vm, uint64_t now)
+{
+	vm->next_deadline = port_bus_expire(&vm->bus, now);
 }
 
 /* The port bus's DEV_GP and DEV_FAULT are the CPU's CPU_IO_GP and CPU_IO_FAULT. */
@@ -122,6 +128,7 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	vm->events = cfg->events;
 	vm->heap_pos = -1;
 	vm->event_at = TIMER_NEVER;
+	vm->next_deadline = DEV_NEVER; /* devices are attached disarmed */
 	vm->idle_deadline = TIMER_NEVER;
 	vm->stats.fault = -1;
 	if (cfg->args && strlen(cfg->args) > DVA_ARGS_MAX) {

@@ -54,6 +54,7 @@ struct vm {
 	uint64_t quantum_base;  /* cpu.instret when the current quantum began */
 	struct port_bus bus;    /* devices */
 	struct dev_host devhost; /* what its devices may use of it */
+	uint64_t next_deadline; /* port_bus_deadline(&bus), kept current: read once per slice */
 	struct console *console; /* the console attached, or NULL */
 	const struct vm_events *events; /* its owner's callbacks, or NULL for a bare VM */
 	/* The kernel's bookkeeping. */
@@ -90,6 +91,9 @@ void vm_release(struct vm *vm);
 /* Raise virtual interrupt line (enum dva_line) for vm: it stays pending until delivered or
  * cleared by the guest (DVA-1 section 5). */
 void vm_raise(struct vm *vm, unsigned line);
+
+/* Expire this VM's devices that are due at system time now (their lines rise). */
+void vm_expire_devices(struct vm *vm, uint64_t now);
 
 /* The current system time, as a read of time_ns by this VM would see it now. */
 uint64_t vm_time_ns(const struct vm *vm);

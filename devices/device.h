@@ -120,8 +120,8 @@ int port_bus_out_bytes(void *bus, uint16_t port, const uint8_t *bytes, uint32_t 
 /* The earliest deadline of any device, or DEV_NEVER. */
 uint64_t port_bus_deadline(const struct port_bus *bus);
 /* Expire every device whose deadline is at or before now (never one whose deadline is
- * DEV_NEVER). */
-void port_bus_expire(struct port_bus *bus, uint64_t now);
+ * DEV_NEVER). Returns the earliest deadline after that, as port_bus_deadline would. */
+uint64_t port_bus_expire(struct port_bus *bus, uint64_t now);
 /* Every device's boundary hook. */
 void port_bus_boundary(struct port_bus *bus, bool final);
 /* The lines of every attached device: page 0's devices. */

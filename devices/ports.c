@@ -77,14 +77,22 @@ uint64_t port_bus_deadline(const struct port_bus *bus)
 	return at;
 }
 
-void port_bus_expire(struct port_bus *bus, uint64_t now)
+uint64_t port_bus_expire(struct port_bus *bus, uint64_t now)
 {
+	uint64_t next = DEV_NEVER;
 	for (unsigned i = 0; i < bus->n; i++) {
 		struct device *d = bus->dev[i];
-		uint64_t at = d->ops->deadline ? d->ops->deadline(d) : DEV_NEVER;
-		if (d->ops->expire && at != DEV_NEVER && at <= now)
+		if (!d->ops->deadline)
+			continue;
+		uint64_t at = d->ops->deadline(d);
+		if (d->ops->expire && at != DEV_NEVER && at <= now) {
 			d->ops->expire(d, now);
+			at = d->ops->deadline(d);
+		}
+		if (at < next)
+			next = at;
 	}
+	return next;
 }
 
 void port_bus_boundary(struct port_bus *bus, bool final)
