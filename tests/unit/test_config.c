@@ -108,12 +108,17 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 	if (rc->trace) PUT("trace=%s ", rc->trace);
 	if (rc->progress) PUT("progress ");
 	if (rc->summary) PUT("summary ");
+	if (rc->console_in) PUT("console_in=%u ", rc->console_in);
+	if (rc->record) PUT("record=%s ", rc->record);
+	if (rc->replay) PUT("replay=%s ", rc->replay);
 	for (unsigned i = 0; i < rc->ngroups; i++) {
 		const struct group_config *g = &rc->groups[i];
 		PUT("[%s:%u image=%s count=%u mem=%u", g->name, g->line, g->image ? g->image : "-",
 		    g->count, g->mem_size);
 		if (g->args)
 			PUT(" args=<%s>", g->args);
+		if (g->devices != DEVICES_ALL)
+			PUT(" devices=%#x", g->devices);
 		PUT("] ");
 	}
 #undef PUT
@@ -197,6 +202,14 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		  "quantum=20000 seed=0x7 [a:4 image=a.elf count=1 mem=16777216 args=<10 30 1000>] "
 		  "[b:7 image=b.elf count=1 mem=16777216 args=<x # y>] "
 		  "[c:10 image=c.elf count=1 mem=16777216 args=<a#b c;d>]" },
+		{ "console_in and replay set their fields; devices picks a group's devices",
+		  "[run]\nconsole_in = 1\nreplay = old.rec\n[group a]\nimage = a.elf\n"
+		  "count = 2\ndevices = timer\n[group b]\nimage = b.elf\ndevices = timer,console\n"
+		  "[group c]\nimage = c.elf\ndevices = console\n",
+		  "console_in=1 replay=old.rec [a:4 image=a.elf count=2 mem=16777216 devices=0x2] "
+		  "[b:8 image=b.elf count=1 mem=16777216] [c:11 image=c.elf count=1 mem=16777216 devices=0x1]" },
+		{ "record sets its field", "[run]\nrecord = in.rec\n[group a]\nimage = a.elf\n",
+		  "record=in.rec [a:3 image=a.elf count=1 mem=16777216]" },
 		{ "a value may contain '=' after the first '='",
 		  "[group a]\nimage = a.elf\nargs = x=1 y==2\n",
 		  "[a:1 image=a.elf count=1 mem=16777216 args=<x=1 y==2>]" },
@@ -332,6 +345,20 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		{ "summary that is neither yes nor no is refused", "[run]\nsummary = YES\n",
 		  "@:2: summary: 'YES' is not yes or no" },
 		{ "an empty image is refused", "[group a]\nimage =\n", "@:2: image: needs a file name" },
+		{ "an unknown device is refused naming it", "[group a]\ndevices = console,disk\n",
+		  "@:2: devices: 'disk' is not a device (console, timer)" },
+		{ "an empty device list is refused", "[group a]\ndevices =\n",
+		  "@:2: devices: '' is not a device (console, timer)" },
+		{ "a device named twice is refused", "[group a]\ndevices = timer,console,timer\n",
+		  "@:2: devices: 'timer,console,timer' names timer twice" },
+		{ "a trailing comma in devices is refused", "[group a]\ndevices = timer,\n",
+		  "@:2: devices: '' is not a device (console, timer)" },
+		{ "devices in [run] is refused", "[run]\ndevices = timer\n",
+		  "@:2: 'devices' belongs in a [group NAME] section" },
+		{ "record without a file is refused", "[run]\nrecord =\n", "@:2: record: needs a file name" },
+		{ "replay without a file is refused", "[run]\nreplay = \"\"\n", "@:2: replay: needs a file name" },
+		{ "console_in that is not a number is refused", "[run]\nconsole_in = first\n",
+		  "@:2: console_in: 'first' is not a whole number from 0 to 9999999" },
 		{ "a count of 0 is refused", "[group a]\ncount = 0\n",
 		  "@:2: count: '0' is not a whole number from 1 to 10000000" },
 		{ "a count over 10,000,000 is refused", "[group a]\ncount = 10000001\n",
@@ -441,6 +468,26 @@ static void config_check_refuses_what_no_single_key_can(void **state)
 	assert_int_equal(config_set(&rc, "b", "count", "2", err), 0);
 	assert_int_equal(config_check(&rc, err), -1);
 	assert_string_equal(err, "more than 10,000,000 VMs in all");
+	config_free(&rc);
+
+	/* console_in must name a VM of the run; record and replay exclude each other and the host
+	 * clock */
+	config_init(&rc);
+	write_scenario("[run]\nconsole_in = 2\n[group a]\nimage = a.elf\ncount = 2\n");
+	assert_int_equal(scenario_load(&rc, spath, err), 0);
+	assert_int_equal(config_check(&rc, err), -1);
+	assert_string_equal(err, "console_in: VM 2 does not exist: the run has 2 VMs");
+	assert_int_equal(config_set(&rc, "a", "count", "3", err), 0);
+	assert_int_equal(config_check(&rc, err), 0);
+	assert_int_equal(config_set(&rc, "run", "record", "r", err), 0);
+	assert_int_equal(config_set(&rc, "run", "replay", "p", err), 0);
+	assert_int_equal(config_check(&rc, err), -1);
+	assert_string_equal(err, "record and replay: a run takes its input from the host or from a record, not both");
+	free(rc.record);
+	rc.record = NULL;
+	assert_int_equal(config_set(&rc, "run", "clock", "host", err), 0);
+	assert_int_equal(config_check(&rc, err), -1);
+	assert_string_equal(err, "replay: needs the deterministic clock (not clock = host): the host clock cannot be replayed");
 	config_free(&rc);
 }
 
