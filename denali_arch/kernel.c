@@ -228,7 +228,8 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		k->clock.retired += ran;
 		v->quantum_base = v->cpu.instret;
 		done += ran;
-		if ((ex != CPU_EXIT_BUDGET && ex != CPU_EXIT_STOPPED) || done >= budget || v->stop_wanted)
+		if ((ex != CPU_EXIT_BUDGET && ex != CPU_EXIT_STOPPED) || done >= budget || v->stop_wanted ||
+		    k->interrupted)
 			break;
 		uint64_t now = kernel_now(k);
 		if (v->next_deadline <= now) {
@@ -341,12 +342,28 @@ static uint32_t end_held(struct kernel *k)
 	return n;
 }
 
+void kernel_interrupt(struct kernel *k, int signo)
+{
+	k->interrupted = signo;
+	struct vm *v = k->running;
+	if (v)
+		cpu_request_stop(&v->cpu, CPU_STOP_NOW);
+}
+
 int kernel_run(struct kernel *k)
 {
 	int status = -1;
 	k->wall_start_ns = clock_host_ns();
 	admit(k);
 	while (k->done < k->total) {
+		if (k->interrupted) { /* every VM's output so far is written, and the statistics */
+			stop_all(k);
+			stats_progress(k, true);
+			fprintf(stderr, "denali: interrupted (signal %d) after %" PRIu64 " instructions\n",
+				(int)k->interrupted, k->clock.retired);
+			status = 128 + (int)k->interrupted;
+			break;
+		}
 		if (k->cfg->max_insns && k->clock.retired >= k->cfg->max_insns) {
 			stop_all(k);
 			stats_progress(k, true);

@@ -3,6 +3,7 @@
 #ifndef DENALI_KERNEL_H
 #define DENALI_KERNEL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -56,6 +57,7 @@ struct kernel {
 	uint64_t quanta;          /* quanta run in all: with clock.retired, a point of the run */
 	bool preempt;             /* sync mode: a line rose for another VM during this quantum */
 	bool closing;             /* the run is ending every VM left: admit no more */
+	volatile sig_atomic_t interrupted; /* the signal kernel_interrupt was told of, or 0 */
 	struct vm_events vm_events; /* what every VM's devices tell the kernel through */
 	FILE *trace;
 	uint64_t wall_start_ns;   /* host monotonic time at the start of the run */
@@ -76,6 +78,10 @@ int kernel_init(struct kernel *k, const struct run_config *cfg);
 /* Run every VM to its end. Returns the process exit status. */
 int kernel_run(struct kernel *k);
 void kernel_destroy(struct kernel *k);
+
+/* From a signal handler (async-signal-safe): end the run at once, as --max-insns would, the
+ * running CPU stopping after its current instruction; kernel_run then returns 128 + signo. */
+void kernel_interrupt(struct kernel *k, int signo);
 
 /* The system time between quanta (DVA-1 section 6). */
 uint64_t kernel_now(const struct kernel *k);

@@ -1,4 +1,5 @@
 /* main.c - the `denali` command: read the configuration, run the kernel, write statistics. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,28 @@
 #ifndef DENALI_VERSION
 #define DENALI_VERSION "dev"
 #endif
+
+/* Ctrl-C or a kill: the run ends between two instructions with its output and statistics
+ * written. The handler is reset by its first call, so a second signal ends the process. */
+static struct kernel *running_kernel;
+
+static void on_signal(int signo)
+{
+	if (running_kernel)
+		kernel_interrupt(running_kernel, signo);
+}
+
+static void catch_signals(struct kernel *k)
+{
+	running_kernel = k;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND; /* and no SA_RESTART: the event loop's wait returns at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -30,7 +53,9 @@ static int cmd_run(int argc, char **argv)
 	struct kernel k;
 	int status = kernel_init(&k, &rc);
 	if (status == 0) {
+		catch_signals(&k);
 		status = kernel_run(&k);
+		running_kernel = NULL;
 		if (rc.summary)
 			stats_print_summary(&k, status, stderr);
 		if (rc.stats_dir && stats_write(&k, status))

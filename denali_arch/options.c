@@ -45,7 +45,8 @@ void options_usage(FILE *f)
 		"it has no handler for (255 for vectors 128-255; 134 for an instruction not implemented);\n"
 		"several VMs: 0 when every VM terminated with status 0, else 1. Either way: %d when\n"
 		"--max-insns ran out, %d when every VM idles with nothing that could wake it, %d for a\n"
-		"refused image or scenario, %d for a bad option.\n",
+		"refused image or scenario, %d for a bad option, 128 + N on signal N (SIGINT, SIGTERM:\n"
+		"the run ends with its output and --stats written).\n",
 		PARAM_QUANTUM, PARAM_CPU_HZ, EXIT_LIMIT, EXIT_STUCK, EXIT_REFUSED, EXIT_USAGE);
 }
 

@@ -547,6 +547,32 @@ else
 	one_line "--record into a missing directory is refused" 2 "cannot create"
 fi
 
+# SIGINT or SIGTERM ends the run between two instructions: its output so far and --stats are
+# written, and the status is 128 + the signal. A guest that writes 'x' then spins for ever.
+mkelf "$T/spin_x.elf" 4096 b0 78  ba 00 d0 00 00  ee  eb fe
+for sig in INT TERM; do
+	want=130
+	[ "$sig" = TERM ] && want=143
+	rm -rf "$T/sig"
+	timeout --preserve-status -s "$sig" 1 "$D" run --stats "$T/sig" "$T/spin_x.elf" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ] && [ "$(cat "$T/out")" = "x" ] && contains "$T/err" "interrupted (signal" &&
+		[ -s "$T/sig/summary.json" ] && grep -q '^0,' "$T/sig/vms.csv"; then
+		ok "SIG$sig ends a spinning run with exit $want, its output and its statistics written"
+	else
+		bad "SIG$sig ends a spinning run with exit $want, its output and its statistics written" \
+			"exit $rc, out '$(cat "$T/out")', stderr: $(first_err), stats: $(ls "$T/sig" 2>&1 | tr '\n' ' ')"
+	fi
+done
+# A guest idling for input that never comes (a pipe kept open) is interrupted in its wait.
+(sleep 5) | timeout --preserve-status -s INT 1 "$D" run "$T/poll_in.elf" >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 130 ] && contains "$T/err" "interrupted"; then
+	ok "SIGINT ends a run waiting in poll for host input"
+else
+	bad "SIGINT ends a run waiting in poll for host input" "exit $rc, stderr: $(first_err)"
+fi
+
 # devices: a group's VMs get the devices it lists; page 0's devices word follows.
 run run -o main.devices=timer "$HELLO"
 if [ "$rc" -eq 141 ] && contains "$T/err" "vector 13" && [ ! -s "$T/out" ]; then
