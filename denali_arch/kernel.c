@@ -4,10 +4,13 @@
 #include "denali_arch/kernel.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
@@ -29,7 +32,28 @@ static void serve_host(struct kernel *k, uint64_t bound_ns)
 {
 	if (hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
 		bound_ns = 0;
-	evloop_run(&k->loop, bound_ns);
+	/* A signal that came just before the wait would not end it: its byte in the pipe does.
+	 * Watched only when the round may wait, so a quantum boundary still makes no system call. */
+	if (k->intr_watch >= 0)
+		evloop_watch_events(&k->loop, k->intr_watch, bound_ns ? POLLIN : 0);
+	evloop_run(&k->loop, k->interrupted ? 0 : bound_ns);
+}
+
+/* Watches of backends that could act on a stopped VM (a debugger's socket): not the kernel's own
+ * pipe for signals. */
+static unsigned backend_watches(const struct kernel *k)
+{
+	bool intr = k->intr_watch >= 0 && k->loop.watches[k->intr_watch].events;
+	return k->loop.nwatching - intr;
+}
+
+static void interrupt_ready(void *opaque, int fd, short revents)
+{
+	(void)opaque;
+	(void)revents;
+	char buf[16];
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
 }
 
 /* ---- admission and the end of a VM ------------------------------------------------------ */
@@ -344,10 +368,15 @@ static uint32_t end_held(struct kernel *k)
 
 void kernel_interrupt(struct kernel *k, int signo)
 {
+	int saved = errno; /* a handler must leave errno as it found it */
 	k->interrupted = signo;
 	struct vm *v = k->running;
 	if (v)
 		cpu_request_stop(&v->cpu, CPU_STOP_NOW);
+	if (k->intr_pipe[1] >= 0 && write(k->intr_pipe[1], "", 1) < 0) {
+		/* full: a byte is already there, which is all a wait needs */
+	}
+	errno = saved;
 }
 
 int kernel_run(struct kernel *k)
@@ -381,7 +410,7 @@ int kernel_run(struct kernel *k)
 			 * event, or for the host. */
 			struct vm *e = events_top(&k->events);
 			bool all_stopped = k->stopped == k->active;
-			bool host_can_act = k->stopped && (k->loop.nwatching || k->loop.nsources);
+			bool host_can_act = k->stopped && (backend_watches(k) || k->loop.nsources);
 			if (all_stopped && !host_can_act)
 				e = NULL; /* stopped VMs' events can move nothing: nobody can continue them */
 			if (!e) {
@@ -423,6 +452,11 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 {
 	memset(k, 0, sizeof(*k));
 	evloop_init(&k->loop);
+	k->intr_pipe[0] = k->intr_pipe[1] = k->intr_watch = -1;
+	if (pipe2(k->intr_pipe, O_NONBLOCK | O_CLOEXEC) == 0)
+		k->intr_watch = evloop_watch_add(&k->loop, k->intr_pipe[0], 0, interrupt_ready, k);
+	else
+		k->intr_pipe[0] = k->intr_pipe[1] = -1; /* signals still end the run, only later */
 	k->hostin.watch = -1;
 	k->hostin.fd = -1;
 	k->cfg = cfg;
@@ -486,6 +520,9 @@ void kernel_destroy(struct kernel *k)
 {
 	hostin_destroy(&k->hostin);
 	evloop_destroy(&k->loop);
+	for (int i = 0; i < 2; i++)
+		if (k->intr_pipe[i] >= 0)
+			close(k->intr_pipe[i]);
 	for (uint32_t i = 0; i < k->created; i++) {
 		vm_release(k->vms[i]);
 		free(k->vms[i]);

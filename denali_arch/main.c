@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "denali_arch/config.h"
 #include "denali_arch/kernel.h"
@@ -13,11 +14,23 @@
 #endif
 
 /* Ctrl-C or a kill: the run ends between two instructions with its output and statistics
- * written. The handler is reset by its first call, so a second signal ends the process. */
+ * written. A second signal two seconds or more after the first ends the process at once (a run
+ * that does not stop); one sooner is the same request again (timeout(1) and a terminal can
+ * deliver one signal both to the process and to its group). */
 static struct kernel *running_kernel;
+static struct timespec first_signal;
 
 static void on_signal(int signo)
 {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now); /* async-signal-safe */
+	if (first_signal.tv_sec && now.tv_sec - first_signal.tv_sec >= 2) {
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return;
+	}
+	if (!first_signal.tv_sec)
+		first_signal = now.tv_sec ? now : (struct timespec){ 1, 0 };
 	if (running_kernel)
 		kernel_interrupt(running_kernel, signo);
 }
@@ -27,8 +40,7 @@ static void catch_signals(struct kernel *k)
 	running_kernel = k;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND; /* and no SA_RESTART: the event loop's wait returns at once */
+	sa.sa_handler = on_signal; /* no SA_RESTART: the event loop's wait returns at once */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
