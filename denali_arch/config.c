@@ -158,7 +158,7 @@ static int set_seed(struct run_config *rc, struct group_config *g, const char *v
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(v, &end, 0);
-	if (!*v || *v == '-' || errno || *end)
+	if (*v < '0' || *v > '9' || errno || *end) /* strtoull would take spaces and a sign */
 		return fail(err, "'%s' is not a whole number (decimal or 0x hex)", v);
 	rc->seed = n;
 	return 0;
