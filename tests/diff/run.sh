@@ -139,20 +139,38 @@ run_guest() {
 	$MK --no-print-directory -s "$2/guest.elf" || { echo "difftest: seed $1: guest build failed"; return 1; }
 	"$BUILD/denali" run --max-insns "$MAX_INSNS" "$2/guest.elf" >"$2/guest.out" 2>"$2/guest.err"
 	grc=$?
-	[ $grc -eq 0 ] || echo "difftest: seed $1: the guest ended with status $grc: $(head -c 600 "$2/guest.err")"
+	if [ $grc -ne 0 ]; then
+		echo "difftest: seed $1: the guest ended with status $grc: $(head -c 600 "$2/guest.err")"
+		fail=$((fail + 1))
+	fi
 	return 0
+}
+
+# ended SEED LABEL FILE [WANT]: FILE's last line is the driver's "end N M" (WANT exactly, when
+# given: a native half must end as the guest did); a half that stopped early is a failure even
+# when the cases it did print all matched.
+ended() {
+	last=$(tail -n 1 "$3")
+	case "$last" in
+	"end "*[0-9]" "*[0-9]) [ -z "${4:-}" ] || [ "$last" = "$4" ] && return 0 ;;
+	esac
+	echo "difftest: seed $1 ($2): the output ends '$(printf %.80s "$last")', not '${4:-end N M}'"
+	fail=$((fail + 1))
 }
 
 for seed in "$@"; do
 	dir=$BUILD/diff/s$seed-n$COUNT-x$XCOUNT
 	run_guest "$seed" "$dir" || { fail=$((fail + 1)); continue; }
+	ended "$seed" guest "$dir/guest.out"
 	if [ "$can64" = 1 ]; then
 		if $MK --no-print-directory -s "$dir/native64"; then
 			run_native "$seed" "$dir" native64
 			rc=$?
 			[ $rc -eq 3 ] && { echo "difftest: seed $seed: native64 cannot map the low window (it should need none)"; fail=$((fail + 1)); }
-			[ $rc -eq 0 ] &&
+			if [ $rc -eq 0 ]; then
 				compare x86-64 "$seed" "$dir/native64.out" "$dir/guest.out" "$dir/cases64.s" --64
+				ended "$seed" "x86-64 native" "$dir/native64.out" "$(tail -n 1 "$dir/guest.out")"
+			fi
 		else
 			echo "difftest: seed $seed: x86-64 native build failed"
 			fail=$((fail + 1))
@@ -170,7 +188,10 @@ for seed in "$@"; do
 		run_native "$seed" "$dir" native
 		rc=$?
 	fi
-	[ $rc -eq 0 ] && compare i386 "$seed" "$dir/native.out" "$dir/guest.out" "$dir/cases.s" --32
+	if [ $rc -eq 0 ]; then
+		compare i386 "$seed" "$dir/native.out" "$dir/guest.out" "$dir/cases.s" --32
+		ended "$seed" "i386 native" "$dir/native.out" "$(tail -n 1 "$dir/guest.out")"
+	fi
 done
 # every seed compared something: a run that checked nothing is not a pass
 [ "$pass" -gt 0 ] || { echo "difftest: no case was compared"; fail=$((fail + 1)); }
