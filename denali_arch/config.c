@@ -234,6 +234,7 @@ static int set_summary(struct run_config *rc, struct group_config *g, const char
 static int set_console_in(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)g;
+	rc->console_in_given = true;
 	return u32_in(v, 0, 9999999, &rc->console_in, err);
 }
 static int set_file(char **slot, const char *v, char *err)
@@ -427,6 +428,17 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 	if (rc->console_in >= config_vm_count(rc))
 		return fail(err, "console_in: VM %u does not exist: the run has %" PRIu64 " VM%s",
 			    (unsigned)rc->console_in, config_vm_count(rc), config_vm_count(rc) == 1 ? "" : "s");
+	if (rc->console_in_given) {
+		uint64_t first = 0;
+		for (unsigned i = 0; i < rc->ngroups; first += rc->groups[i++].count) {
+			const struct group_config *g = &rc->groups[i];
+			if (rc->console_in < first || rc->console_in >= first + g->count)
+				continue;
+			if (!(g->devices & (1u << DEVICE_CONSOLE)))
+				return fail(err, "console_in: VM %u has no console (group '%s' has devices without it)",
+					    (unsigned)rc->console_in, g->name);
+		}
+	}
 	if (rc->record && rc->replay)
 		return fail(err, "record and replay: a run takes its input from the host or from a record, not both");
 	if ((rc->record || rc->replay) && rc->host_clock)

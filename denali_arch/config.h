@@ -46,6 +46,7 @@ struct run_config {
 	bool progress;          /* a progress line on stderr (default: when stderr is a terminal) */
 	bool summary;           /* a summary table on stderr at the end */
 	uint32_t console_in;    /* the VM whose console takes host input (stdin) */
+	bool console_in_given;  /* set by the user: that VM must have a console */
 	char *record;           /* --record FILE: log the host input, or NULL */
 	char *replay;           /* --replay FILE: take the host input from a record, or NULL */
 	struct group_config groups[CONFIG_GROUPS_MAX];

@@ -7,6 +7,7 @@
  *   ...
  *   input 12 34567 6 68656c6c6f0a         quantum, instruction count, length, the bytes in hex
  *   end 13 40000                          the input ended there
+ *   stop 20 99000 130                     the run was stopped there (a signal, --max-insns)
  */
 #include "denali_arch/hostin.h"
 
@@ -144,8 +145,21 @@ static const char *header_diff(char (*rec)[ITEM_MAX], unsigned nrec, char (*run)
 
 /* ---- recording ------------------------------------------------------------------------------- */
 
+/* A write to the record failed: say so once and record nothing more. */
+static void record_failed(struct hostin *h)
+{
+	if (!h->record_failed)
+		fprintf(stderr, "denali: --record %s: cannot write: %s\n", h->record_path, strerror(errno));
+	h->record_failed = true;
+	if (h->record)
+		fclose(h->record);
+	h->record = NULL;
+}
+
 static void log_input(struct hostin *h, int n, const unsigned char *buf)
 {
+	if (!h->record)
+		return;
 	struct point p = point_now(h->k);
 	if (n < 0) {
 		fprintf(h->record, "end %" PRIu64 " %" PRIu64 "\n", p.quantum, p.insn);
@@ -154,7 +168,42 @@ static void log_input(struct hostin *h, int n, const unsigned char *buf)
 		hex(text, buf, (size_t)n);
 		fprintf(h->record, "input %" PRIu64 " %" PRIu64 " %d %s\n", p.quantum, p.insn, n, text);
 	}
-	fflush(h->record); /* input is rare; a run that is killed keeps what it read */
+	if (fflush(h->record) || ferror(h->record)) /* input is rare; a killed run keeps what it read */
+		record_failed(h);
+}
+
+void hostin_stopped(struct hostin *h, int status)
+{
+	if (!h->record)
+		return;
+	struct point p = point_now(h->k);
+	fprintf(h->record, "stop %" PRIu64 " %" PRIu64 " %d\n", p.quantum, p.insn, status);
+	if (fflush(h->record) || ferror(h->record))
+		record_failed(h);
+}
+
+bool hostin_finish(struct hostin *h)
+{
+	if (h->record && fclose(h->record))
+		record_failed(h);
+	h->record = NULL;
+	return h->record_failed;
+}
+
+uint64_t hostin_budget(const struct hostin *h, uint64_t budget)
+{
+	if (!h->has_stop || h->stop_quantum != h->k->quanta || h->stop_insn < h->k->clock.retired)
+		return budget;
+	uint64_t left = h->stop_insn - h->k->clock.retired;
+	return left < budget ? left : budget;
+}
+
+bool hostin_replay_stops(const struct hostin *h, int *status)
+{
+	if (!h->has_stop || point_cmp(h->stop_quantum, h->stop_insn, point_now(h->k)) > 0)
+		return false;
+	*status = h->stop_status;
+	return true;
 }
 
 static int record_read(void *opaque, unsigned char *buf, unsigned max)
@@ -256,7 +305,30 @@ static int load_record(struct hostin *h, FILE *f, char (*rec)[ITEM_MAX], unsigne
 		struct hostin_entry e = { 0 };
 		char text[2 * CONSOLE_IN_BUF + 2];
 		int n = 0, at = 0; /* the line's end, and where the bytes start */
-		if (!strncmp(line, "input ", 6) || !strncmp(line, "end ", 4)) {
+		bool entry = !strncmp(line, "input ", 6) || !strncmp(line, "end ", 4) || !strncmp(line, "stop ", 5);
+		if (entry && (h->has_stop || (h->nrep && h->rep[h->nrep - 1].len < 0 && line[0] != 's'))) {
+			fprintf(stderr, "denali: --replay %s:%u: an entry after the %s\n", h->replay_path, lineno,
+				h->has_stop ? "run's stop" : "end of input");
+			bad = 1;
+			break;
+		}
+		if (!strncmp(line, "stop ", 5)) {
+			int status = 0;
+			if (sscanf(line, "stop %" SCNu64 " %" SCNu64 " %d%n", &h->stop_quantum, &h->stop_insn,
+				   &status, &n) != 3 || line[n] != '\0' || strchr(line, '-') || status <= 0 ||
+			    status > 255 ||
+			    (h->nrep && point_cmp(h->stop_quantum, h->stop_insn,
+						  (struct point){ h->rep[h->nrep - 1].quantum, h->rep[h->nrep - 1].insn }) < 0)) {
+				fprintf(stderr, "denali: --replay %s:%u: not a stop entry in order (stop QUANTUM INSN STATUS)\n",
+					h->replay_path, lineno);
+				bad = 1;
+				break;
+			}
+			h->has_stop = true;
+			h->stop_status = status;
+			continue;
+		}
+		if (entry) {
 			bool input = line[0] == 'i';
 			int got = input ? sscanf(line, "input %" SCNu64 " %" SCNu64 " %d %n%513s%n", &e.quantum,
 						 &e.insn, &e.len, &at, text, &n)
@@ -301,7 +373,7 @@ static int load_record(struct hostin *h, FILE *f, char (*rec)[ITEM_MAX], unsigne
 			h->rep[h->nrep++] = e;
 			continue;
 		}
-		if (h->nrep || *nrec == HEADER_MAX || (size_t)len >= ITEM_MAX) {
+		if (h->nrep || h->has_stop || *nrec == HEADER_MAX || (size_t)len >= ITEM_MAX) {
 			fprintf(stderr, "denali: --replay %s:%u: not an input entry or a header item\n",
 				h->replay_path, lineno);
 			bad = 1;
@@ -337,7 +409,10 @@ int hostin_init(struct hostin *h, struct kernel *k)
 		fprintf(h->record, "%s\n", HOSTIN_FORMAT);
 		for (unsigned i = 0; i < nrun; i++)
 			fprintf(h->record, "%s\n", run[i]);
-		fflush(h->record);
+		if (fflush(h->record) || ferror(h->record)) {
+			fprintf(stderr, "denali: --record %s: cannot write: %s\n", cfg->record, strerror(errno));
+			return EXIT_USAGE;
+		}
 		h->src = (struct console_input){ record_read, h };
 		return 0;
 	}
@@ -390,6 +465,8 @@ void hostin_released(struct hostin *h, struct vm *v)
 	if (h->vm == v) {
 		h->con = NULL;
 		h->vm = NULL;
+		if (h->watch >= 0) /* hostin_serve is no longer called: stop watching here */
+			evloop_watch_events(&h->k->loop, h->watch, 0);
 	}
 }
 

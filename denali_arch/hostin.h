@@ -43,6 +43,10 @@ struct hostin {
 	unsigned nrep, next;      /* entries, and the next to give */
 	unsigned char *bytes;     /* their bytes */
 	bool diverged;            /* the run left the record's path (said once on stderr) */
+	bool record_failed;       /* writing the record failed (said once on stderr) */
+	bool has_stop;            /* --replay: the recorded run was stopped (signal, --max-insns) */
+	uint64_t stop_quantum, stop_insn; /* there */
+	int stop_status;          /* with this exit status */
 };
 
 /* After the images are open: check --console-in, open --record and write its header, or load
@@ -61,5 +65,15 @@ bool hostin_wanted(const struct hostin *h);
  * kernel would wait for input. Returns true when the event loop must not wait (replay answers
  * without the host). */
 bool hostin_serve(struct hostin *h, bool waiting);
+/* --record: the run is being stopped here (a signal, --max-insns) with exit status: the record
+ * says so, so that its replay stops at the same point. */
+void hostin_stopped(struct hostin *h, int status);
+/* --replay of a stopped run: a quantum starting now may run at most the returned budget, so it
+ * ends where the recorded one was stopped; and whether the run has reached that point (then
+ * *status is the recorded exit status). */
+uint64_t hostin_budget(const struct hostin *h, uint64_t budget);
+bool hostin_replay_stops(const struct hostin *h, int *status);
+/* At the end of the run: close the record. Whether it could not be written (said in one line). */
+bool hostin_finish(struct hostin *h);
 
 #endif

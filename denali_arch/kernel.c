@@ -30,12 +30,15 @@ uint64_t kernel_retired_now(const struct kernel *k)
  * waiting at most bound_ns (0 only looks; EVLOOP_FOREVER waits for the next host event). */
 static void serve_host(struct kernel *k, uint64_t bound_ns)
 {
-	if (hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
+	if (k->hostin.vm && hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
 		bound_ns = 0;
 	/* A signal that came just before the wait would not end it: its byte in the pipe does.
 	 * Watched only when the round may wait, so a quantum boundary still makes no system call. */
-	if (k->intr_watch >= 0)
-		evloop_watch_events(&k->loop, k->intr_watch, bound_ns ? POLLIN : 0);
+	bool arm = bound_ns != 0;
+	if (k->intr_watch >= 0 && arm != k->intr_armed) {
+		evloop_watch_events(&k->loop, k->intr_watch, arm ? POLLIN : 0);
+		k->intr_armed = arm;
+	}
 	evloop_run(&k->loop, k->interrupted ? 0 : bound_ns);
 }
 
@@ -43,8 +46,7 @@ static void serve_host(struct kernel *k, uint64_t bound_ns)
  * pipe for signals. */
 static unsigned backend_watches(const struct kernel *k)
 {
-	bool intr = k->intr_watch >= 0 && k->loop.watches[k->intr_watch].events;
-	return k->loop.nwatching - intr;
+	return k->loop.nwatching - k->intr_armed;
 }
 
 static void interrupt_ready(void *opaque, int fd, short revents)
@@ -228,6 +230,10 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		v->yielded = false;
 		v->cpu.r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
 	}
+	/* Counted as it starts: a point of the run inside this quantum, (quanta, instructions), is
+	 * then never the point of the boundary before it (docs/internals.md 7c). */
+	k->quanta++;
+	budget = hostin_budget(&k->hostin, budget);
 	if (k->last != v) {
 		v->stats.switches++;
 		k->switches++;
@@ -266,7 +272,6 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	}
 	bool preempted = k->preempt;
 	k->running = NULL;
-	k->quanta++;
 	v->stats.host_ns += clock_host_ns() - host_start;
 
 	k->preempt = false;
@@ -385,7 +390,17 @@ int kernel_run(struct kernel *k)
 	k->wall_start_ns = clock_host_ns();
 	admit(k);
 	while (k->done < k->total) {
+		int recorded;
+		if (hostin_replay_stops(&k->hostin, &recorded)) { /* the record ends as its run did */
+			stop_all(k);
+			stats_progress(k, true);
+			fprintf(stderr, "denali: --replay %s: the recorded run was stopped here, after %" PRIu64
+				" instructions (exit status %d)\n", k->hostin.replay_path, k->clock.retired, recorded);
+			status = recorded;
+			break;
+		}
 		if (k->interrupted) { /* every VM's output so far is written, and the statistics */
+			hostin_stopped(&k->hostin, 128 + (int)k->interrupted);
 			stop_all(k);
 			stats_progress(k, true);
 			fprintf(stderr, "denali: interrupted (signal %d) after %" PRIu64 " instructions\n",
@@ -394,6 +409,7 @@ int kernel_run(struct kernel *k)
 			break;
 		}
 		if (k->cfg->max_insns && k->clock.retired >= k->cfg->max_insns) {
+			hostin_stopped(&k->hostin, EXIT_LIMIT);
 			stop_all(k);
 			stats_progress(k, true);
 			fprintf(stderr, "denali: stopped after %" PRIu64 " instructions (--max-insns)\n",
@@ -443,6 +459,8 @@ int kernel_run(struct kernel *k)
 		stats_progress(k, true);
 		status = run_status(k);
 	}
+	if (hostin_finish(&k->hostin) && status == 0)
+		status = EXIT_REFUSED; /* the record could not be written: said in one line */
 	return status;
 }
 
@@ -495,9 +513,6 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 			return EXIT_REFUSED;
 		}
 	}
-	int st = hostin_init(&k->hostin, k);
-	if (st)
-		return st;
 	if (cfg->trace) {
 		k->trace = strcmp(cfg->trace, "-") ? fopen(cfg->trace, "w") : stderr;
 		if (!k->trace) {
@@ -513,7 +528,8 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 		fprintf(stderr, "denali: cannot reserve host address space for guests: %s\n", strerror(errno));
 		return EXIT_REFUSED;
 	}
-	return 0;
+	/* Last, so a run refused for any other reason leaves an existing --record file alone. */
+	return hostin_init(&k->hostin, k);
 }
 
 void kernel_destroy(struct kernel *k)

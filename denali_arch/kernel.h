@@ -60,6 +60,7 @@ struct kernel {
 	volatile sig_atomic_t interrupted; /* the signal kernel_interrupt was told of, or 0 */
 	int intr_pipe[2];         /* kernel_interrupt writes a byte here, so a wait in poll ends */
 	int intr_watch;           /* the loop's watch on it, active only while the loop may wait */
+	bool intr_armed;          /* that watch is active */
 	struct vm_events vm_events; /* what every VM's devices tell the kernel through */
 	FILE *trace;
 	uint64_t wall_start_ns;   /* host monotonic time at the start of the run */

@@ -40,7 +40,10 @@ static void catch_signals(struct kernel *k)
 	running_kernel = k;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: the event loop's wait returns at once */
+	sa.sa_handler = on_signal;
+	/* SA_RESTART, so a write to a slow stdout is not cut short and its bytes lost; ppoll is
+	 * never restarted whatever the flag says (signal(7)), so a wait still ends at once. */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -68,6 +71,8 @@ static int cmd_run(int argc, char **argv)
 		catch_signals(&k);
 		status = kernel_run(&k);
 		running_kernel = NULL;
+		signal(SIGINT, SIG_DFL); /* the run has ended: a signal now ends the process */
+		signal(SIGTERM, SIG_DFL);
 		if (rc.summary)
 			stats_print_summary(&k, status, stderr);
 		if (rc.stats_dir && stats_write(&k, status))

@@ -107,6 +107,8 @@ void dev_request_complete(const struct device *d, uint32_t addr, const struct dv
 struct port_bus {
 	struct device *dev[PORT_BUS_MAX];
 	unsigned n;
+	struct device *bdev[PORT_BUS_MAX]; /* those with a boundary hook, run at every quantum end */
+	unsigned nb;
 	const struct dev_host *host; /* given to every device attached */
 };
 

@@ -13,6 +13,8 @@ int port_bus_attach(struct port_bus *bus, struct device *d)
 			return -1;
 	d->host = bus->host;
 	bus->dev[bus->n++] = d;
+	if (d->ops->boundary)
+		bus->bdev[bus->nb++] = d;
 	return 0;
 }
 
@@ -21,7 +23,7 @@ void port_bus_destroy(struct port_bus *bus)
 	for (unsigned i = 0; i < bus->n; i++)
 		if (bus->dev[i]->ops->destroy)
 			bus->dev[i]->ops->destroy(bus->dev[i]);
-	bus->n = 0;
+	bus->n = bus->nb = 0;
 }
 
 static struct device *owner(struct port_bus *bus, uint16_t port)
@@ -97,9 +99,8 @@ uint64_t port_bus_expire(struct port_bus *bus, uint64_t now)
 
 void port_bus_boundary(struct port_bus *bus, bool final)
 {
-	for (unsigned i = 0; i < bus->n; i++)
-		if (bus->dev[i]->ops->boundary)
-			bus->dev[i]->ops->boundary(bus->dev[i], final);
+	for (unsigned i = 0; i < bus->nb; i++)
+		bus->bdev[i]->ops->boundary(bus->bdev[i], final);
 }
 
 uint32_t port_bus_lines(const struct port_bus *bus)

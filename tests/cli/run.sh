@@ -539,6 +539,47 @@ else
 	else
 		bad "a replay that leaves its record says so once and exits 1" "exit $rc, stderr: $(tr '\n' '|' <"$T/err")"
 	fi
+	# A run stopped by a signal or by --max-insns: the record says where, and its replay stops
+	# there too, with the same output and exit status (the guest polls with a timeout, so
+	# without the stop entry the replay would run on for ever).
+	(printf 'ab\n'; sleep 3) | timeout --preserve-status -s INT 1 "$D" run --record "$T/sig.rec" "$STAMP" \
+		>"$T/sig.out" 2>"$T/err"
+	rc_rec=$?
+	timeout 20 "$D" run --replay "$T/sig.rec" "$STAMP" </dev/null >"$T/sigr.out" 2>"$T/sigr.err"
+	rc_rep=$?
+	if [ "$rc_rec" -eq 130 ] && [ "$rc_rep" -eq 130 ] && grep -q '^stop [0-9]* [0-9]* 130$' "$T/sig.rec" &&
+		cmp -s "$T/sig.out" "$T/sigr.out" && grep -q '^ab @' "$T/sig.out" && contains "$T/sigr.err" "was stopped here"; then
+		ok "a run stopped by SIGINT replays to the same point: same output, exit 130"
+	else
+		bad "a run stopped by SIGINT replays to the same point" \
+			"exit $rc_rec/$rc_rep, out '$(tr '\n' '|' <"$T/sig.out")' / '$(tr '\n' '|' <"$T/sigr.out")', $(head -n 1 "$T/sigr.err")"
+	fi
+	(printf 'ab\n'; sleep 1; printf 'cd\n') | "$D" run --record "$T/lim.rec" --max-insns 300000 "$STAMP" >"$T/lim.out" 2>"$T/err"
+	rc_rec=$?
+	timeout 20 "$D" run --replay "$T/lim.rec" "$STAMP" </dev/null >"$T/limr.out" 2>"$T/err"
+	rc_rep=$?
+	if [ "$rc_rec" -eq 124 ] && [ "$rc_rep" -eq 124 ] && cmp -s "$T/lim.out" "$T/limr.out" &&
+		grep -q "^stop [0-9]* 300000 124$" "$T/lim.rec"; then
+		ok "a run stopped by --max-insns replays to the same point without the option: exit 124"
+	else
+		bad "a run stopped by --max-insns replays to the same point" "exit $rc_rec/$rc_rep: $(first_err)"
+	fi
+	# A record that cannot be written is said in one line and fails the run.
+	if [ -w /dev/full ]; then
+		printf 'x\n' | "$D" run --record /dev/full "$STAMP" >"$T/out" 2>"$T/err"
+		rc=$?
+		one_line "--record to a file that cannot be written is refused in one line" 2 "--record /dev/full: cannot write"
+	fi
+	# A run refused for another reason leaves an existing record alone.
+	cp "$T/rec" "$T/keep.rec"
+	run run --record "$T/keep.rec" --trace "$T/no/such/dir/t" "$STAMP"
+	if [ "$rc" -eq 2 ] && cmp -s "$T/rec" "$T/keep.rec"; then
+		ok "a run refused before it starts leaves its --record file as it was"
+	else
+		bad "a run refused before it starts leaves its --record file as it was" "exit $rc: $(first_err)"
+	fi
+	run run --console-in 0 -o main.devices=timer "$STAMP"
+	one_line "--console-in naming a VM without a console is refused" 2 "VM 0 has no console"
 	run run --record "$T/r2" --clock host "$STAMP"
 	one_line "--record with --clock host is refused: it needs the deterministic clock" 2 "needs the deterministic clock"
 	run run --record "$T/r2" --replay "$T/rec" "$STAMP"

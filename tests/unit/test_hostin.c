@@ -623,7 +623,7 @@ static void a_replay_of_a_recorded_run_gives_its_output_byte_for_byte_without_re
  * refused by kernel_init with status, one line on stderr holding want, and no output. */
 struct refuse_row {
 	const char *name;
-	const char *key, *value;  /* a run key to set, or NULL */
+	const char *key, *value;  /* a run key to set ("main.KEY": the group's), or NULL */
 	bool image_b;             /* run image B instead of A */
 	unsigned count;           /* VMs (0: 1) */
 };
@@ -677,6 +677,20 @@ static void a_record_of_another_run_is_refused_naming_the_first_difference(void 
 		  "recorded with cpu_hz 1000000000, this run has 2000000" },
 		{ { "another irq_mode", "irq_mode", "sync", false, 0 },
 		  "recorded with irq_mode batched, this run has sync" },
+		{ { "another epoch", "epoch_ns", "5", false, 0 },
+		  "recorded with epoch_ns 1039392000000000000, this run has 5" },
+		{ { "a gatekeeper limit on VMs", "max_active", "3", false, 0 },
+		  "recorded with max_active 0, this run has 3" },
+		{ { "a gatekeeper memory budget", "mem_budget", "1M", false, 0 },
+		  "recorded with mem_budget 0, this run has 1048576" },
+		{ { "input for another VM", "console_in", "1", false, 2 },
+		  "recorded with console_in 0, this run has 1" },
+		{ { "another guest memory size", "main.mem", "128K", false, 0 },
+		  "recorded with group main mem 65536, this run has 131072" },
+		{ { "another argument string", "main.args", "x", false, 0 },
+		  "recorded with group main args hex:, this run has hex:78" },
+		{ { "other devices", "main.devices", "console", false, 0 },
+		  "recorded with group main devices console,timer, this run has console" },
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -686,7 +700,9 @@ static void a_record_of_another_run_is_refused_naming_the_first_difference(void 
 		struct run_config rc;
 		cfg_make(&rc, row->image_b ? g.image_b : g.image_a, row->count ? row->count : 1, dir);
 		set(&rc, "run", "replay", g.base_rec);
-		if (row->key)
+		if (row->key && strchr(row->key, '.')) /* "GROUP.KEY" */
+			set(&rc, "main", strchr(row->key, '.') + 1, row->value);
+		else if (row->key)
 			set(&rc, "run", row->key, row->value);
 		assert_int_equal(config_check(&rc, err), 0);
 		strf(prefix, sizeof(prefix), "denali: --replay %s: %s", g.base_rec, rows[i].want);
@@ -769,6 +785,24 @@ static void a_record_that_is_not_well_formed_is_refused_naming_the_file_and_line
 		  ": the bytes are not 1 in hex", EXIT_REFUSED },
 		{ "a header item after an entry", -1, -1, -1, NULL, { "input 5 100 1 61", "quantum 7", NULL }, 1,
 		  ": not an input entry or a header item", EXIT_REFUSED },
+		{ "a stop entry after the input is in order (the control)", -1, -1, -1, NULL,
+		  { "input 5 100 1 61", "stop 5 200 130", NULL }, -1, "", 0 },
+		{ "a stop entry after the end of input is in order (the control)", -1, -1, -1, NULL,
+		  { "end 5 100", "stop 5 100 124", NULL }, -1, "", 0 },
+		{ "an entry after the run's stop", -1, -1, -1, NULL, { "stop 5 200 130", "input 6 1 1 61", NULL }, 1,
+		  ": an entry after the run's stop", EXIT_REFUSED },
+		{ "a second stop", -1, -1, -1, NULL, { "stop 5 200 130", "stop 6 1 130", NULL }, 1,
+		  ": an entry after the run's stop", EXIT_REFUSED },
+		{ "an input after the end of input", -1, -1, -1, NULL, { "end 5 100", "input 5 200 1 61", NULL }, 1,
+		  ": an entry after the end of input", EXIT_REFUSED },
+		{ "a stop with exit status 0", -1, -1, -1, NULL, { "stop 5 200 0", NULL }, 0,
+		  ": not a stop entry in order (stop QUANTUM INSN STATUS)", EXIT_REFUSED },
+		{ "a stop before the entry above it", -1, -1, -1, NULL, { "input 5 100 1 61", "stop 5 99 130", NULL }, 1,
+		  ": not a stop entry in order", EXIT_REFUSED },
+		{ "a stop with a negative count", -1, -1, -1, NULL, { "stop -5 200 130", NULL }, 0,
+		  ": not a stop entry in order", EXIT_REFUSED },
+		{ "an input with a negative instruction count", -1, -1, -1, NULL, { "input 5 -1 1 61", NULL }, 0,
+		  ": not an input entry in order", EXIT_REFUSED },
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
