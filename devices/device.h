@@ -49,8 +49,10 @@ struct device_ops {
 	uint64_t (*deadline)(const struct device *d);
 	/* Do what is due at system time now: fire timers, complete requests (optional). */
 	void (*expire)(struct device *d, uint64_t now);
-	/* Between quanta: write buffered output, take host input (optional). final: the VM ends. */
+	/* After each quantum of its VM: write buffered output (optional). final: the VM ends. */
 	void (*boundary)(struct device *d, bool final);
+	/* The VM is being released: flush, free, and cancel every request still pending on the host
+	 * (no completion may reach guest memory after this returns). */
 	void (*destroy)(struct device *d);
 };
 
