@@ -190,17 +190,17 @@ bool hostin_finish(struct hostin *h)
 	return h->record_failed;
 }
 
-uint64_t hostin_budget(const struct hostin *h, uint64_t budget)
+uint64_t hostin_stop_budget(const struct hostin *h, uint64_t budget)
 {
-	if (!h->has_stop || h->stop_quantum != h->k->quanta || h->stop_insn < h->k->clock.retired)
+	if ( h->stop_quantum != h->k->quanta || h->stop_insn < h->k->clock.retired)
 		return budget;
 	uint64_t left = h->stop_insn - h->k->clock.retired;
 	return left < budget ? left : budget;
 }
 
-bool hostin_replay_stops(const struct hostin *h, int *status)
+bool hostin_stop_reached(const struct hostin *h, int *status)
 {
-	if (!h->has_stop || point_cmp(h->stop_quantum, h->stop_insn, point_now(h->k)) > 0)
+	if (point_cmp(h->stop_quantum, h->stop_insn, point_now(h->k)) > 0)
 		return false;
 	*status = h->stop_status;
 	return true;

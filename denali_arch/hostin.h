@@ -15,12 +15,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "denali_arch/vm.h"
 #include "devices/console.h"
 
 #define HOSTIN_FORMAT "denali-record 1" /* a record's first line */
 
 struct kernel;
-struct vm;
 
 /* One piece of recorded input. */
 struct hostin_entry {
@@ -71,8 +71,27 @@ void hostin_stopped(struct hostin *h, int status);
 /* --replay of a stopped run: a quantum starting now may run at most the returned budget, so it
  * ends where the recorded one was stopped; and whether the run has reached that point (then
  * *status is the recorded exit status). */
-uint64_t hostin_budget(const struct hostin *h, uint64_t budget);
-bool hostin_replay_stops(const struct hostin *h, int *status);
+uint64_t hostin_stop_budget(const struct hostin *h, uint64_t budget);
+bool hostin_stop_reached(const struct hostin *h, int *status);
+/* The kernel asks these at every quantum: inline, and a branch when there is nothing to do. */
+static inline uint64_t hostin_budget(const struct hostin *h, uint64_t budget)
+{
+	return h->has_stop ? hostin_stop_budget(h, budget) : budget;
+}
+static inline bool hostin_replay_stops(const struct hostin *h, int *status)
+{
+	return h->has_stop && hostin_stop_reached(h, status);
+}
+/* Whether hostin_serve has anything to do: input is watched, replayed, or may be wanted. */
+static inline bool hostin_busy(const struct hostin *h)
+{
+	if (!h->con)
+		return false;
+	if (h->watch >= 0)
+		return true; /* its interest may have to change */
+	return !h->con->in_ended && (h->replay_path || h->con->in_used ||
+				     (cpu_page0(&h->vm->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN)));
+}
 /* At the end of the run: close the record. Whether it could not be written (said in one line). */
 bool hostin_finish(struct hostin *h);
 

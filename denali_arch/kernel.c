@@ -30,7 +30,7 @@ uint64_t kernel_retired_now(const struct kernel *k)
  * waiting at most bound_ns (0 only looks; EVLOOP_FOREVER waits for the next host event). */
 static void serve_host(struct kernel *k, uint64_t bound_ns)
 {
-	if (k->hostin.vm && hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
+	if (hostin_busy(&k->hostin) && hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
 		bound_ns = 0;
 	/* A signal that came just before the wait would not end it: its byte in the pipe does.
 	 * Watched only when the round may wait, so a quantum boundary still makes no system call. */
@@ -452,7 +452,8 @@ int kernel_run(struct kernel *k)
 			continue;
 		}
 		run_quantum(k, v);
-		stats_progress(k, false);
+		if (k->cfg->progress) /* a branch per quantum, not a call */
+			stats_progress(k, false);
 	}
 	k->wall_ns = clock_host_ns() - k->wall_start_ns;
 	if (status < 0) {

@@ -203,10 +203,10 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		  "[b:7 image=b.elf count=1 mem=16777216 args=<x # y>] "
 		  "[c:10 image=c.elf count=1 mem=16777216 args=<a#b c;d>]" },
 		{ "console_in and replay set their fields; devices picks a group's devices",
-		  "[run]\nconsole_in = 1\nreplay = old.rec\n[group a]\nimage = a.elf\n"
+		  "[run]\nconsole_in = 2\nreplay = old.rec\n[group a]\nimage = a.elf\n"
 		  "count = 2\ndevices = timer\n[group b]\nimage = b.elf\ndevices = timer,console\n"
 		  "[group c]\nimage = c.elf\ndevices = console\n",
-		  "console_in=1 replay=old.rec [a:4 image=a.elf count=2 mem=16777216 devices=0x2] "
+		  "console_in=2 replay=old.rec [a:4 image=a.elf count=2 mem=16777216 devices=0x2] "
 		  "[b:8 image=b.elf count=1 mem=16777216] [c:11 image=c.elf count=1 mem=16777216 devices=0x1]" },
 		{ "record sets its field", "[run]\nrecord = in.rec\n[group a]\nimage = a.elf\n",
 		  "record=in.rec [a:3 image=a.elf count=1 mem=16777216]" },
@@ -482,6 +482,12 @@ static void config_check_refuses_what_no_single_key_can(void **state)
 	assert_int_equal(config_check(&rc, err), -1);
 	assert_string_equal(err, "console_in: VM 2 does not exist: the run has 2 VMs");
 	assert_int_equal(config_set(&rc, "a", "count", "3", err), 0);
+	assert_int_equal(config_check(&rc, err), 0);
+	/* ... and that VM must have a console */
+	assert_int_equal(config_set(&rc, "a", "devices", "timer", err), 0);
+	assert_int_equal(config_check(&rc, err), -1);
+	assert_string_equal(err, "console_in: VM 2 has no console (group 'a' has devices without it)");
+	assert_int_equal(config_set(&rc, "a", "devices", "console", err), 0);
 	assert_int_equal(config_check(&rc, err), 0);
 	assert_int_equal(config_set(&rc, "run", "record", "r", err), 0);
 	assert_int_equal(config_set(&rc, "run", "replay", "p", err), 0);
