@@ -102,15 +102,15 @@ void dev_request_complete(const struct device *d, uint32_t addr, const struct dv
 
 /* ---- a VM's devices --------------------------------------------------------------------------- */
 
-#define PORT_BUS_MAX 8 /* devices per VM: console, net, disk, timer, keyboard, display, ... */
+#define PORT_BUS_MAX 8 /* devices per VM: console, net, disk, timer, keyboard, display, ...
+			* (at most 8: boundary_mask has a bit for each) */
 
 /* A VM's devices, by port range. port_bus_in/out/out_bytes have the signatures of struct
  * cpu_io. */
 struct port_bus {
 	struct device *dev[PORT_BUS_MAX];
 	unsigned n;
-	struct device *bdev[PORT_BUS_MAX]; /* those with a boundary hook, run at every quantum end */
-	unsigned nb;
+	uint8_t boundary_mask; /* bit i: dev[i] has a boundary hook, run at every quantum end */
 	const struct dev_host *host; /* given to every device attached */
 };
 

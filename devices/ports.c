@@ -12,9 +12,9 @@ int port_bus_attach(struct port_bus *bus, struct device *d)
 		if (d->port_first <= bus->dev[i]->port_last && d->port_last >= bus->dev[i]->port_first)
 			return -1;
 	d->host = bus->host;
-	bus->dev[bus->n++] = d;
 	if (d->ops->boundary)
-		bus->bdev[bus->nb++] = d;
+		bus->boundary_mask |= (uint8_t)(1u << bus->n);
+	bus->dev[bus->n++] = d;
 	return 0;
 }
 
@@ -23,7 +23,8 @@ void port_bus_destroy(struct port_bus *bus)
 	for (unsigned i = 0; i < bus->n; i++)
 		if (bus->dev[i]->ops->destroy)
 			bus->dev[i]->ops->destroy(bus->dev[i]);
-	bus->n = bus->nb = 0;
+	bus->n = 0;
+	bus->boundary_mask = 0;
 }
 
 static struct device *owner(struct port_bus *bus, uint16_t port)
@@ -99,8 +100,10 @@ uint64_t port_bus_expire(struct port_bus *bus, uint64_t now)
 
 void port_bus_boundary(struct port_bus *bus, bool final)
 {
-	for (unsigned i = 0; i < bus->nb; i++)
-		bus->bdev[i]->ops->boundary(bus->bdev[i], final);
+	for (unsigned m = bus->boundary_mask; m; m &= m - 1) {
+		struct device *d = bus->dev[__builtin_ctz(m)];
+		d->ops->boundary(d, final);
+	}
 }
 
 uint32_t port_bus_lines(const struct port_bus *bus)
