@@ -218,6 +218,8 @@ int evloop_run(struct evloop *l, uint64_t bound_ns)
 		if (n < 0)
 			for (unsigned i = 0; i < l->npfds; i++)
 				l->pfds[i].revents = 0;
+		if (l->woke) /* the owner's clock moved on while it waited */
+			l->woke(l->woke_opaque);
 	}
 
 	int ran = 0;

@@ -80,6 +80,10 @@ struct evloop {
 			      * returns at once: no clock read, no system call */
 	evloop_clock_fn clock;
 	void *clock_opaque;
+	/* Called once after each poll, before any callback runs (or NULL): the kernel notes the
+	 * system time there, so a line a callback raises counts as raised when the wait ended. */
+	void (*woke)(void *opaque);
+	void *woke_opaque;
 	/* ppoll(2), or a stand-in for tests; timeout NULL waits for ever */
 	int (*poll)(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
 };

@@ -42,11 +42,17 @@ static void serve_host(struct kernel *k, uint64_t bound_ns)
 	evloop_run(&k->loop, k->interrupted ? 0 : bound_ns);
 }
 
-/* Watches of backends that could act on a stopped VM (a debugger's socket): not the kernel's own
- * pipe for signals. */
+/* Watches of backends that could act on a VM (a device's host side, a debugger's socket): not
+ * the kernel's own pipe for signals. */
 static unsigned backend_watches(const struct kernel *k)
 {
 	return k->loop.nwatching - k->intr_armed;
+}
+
+static void loop_woke(void *opaque)
+{
+	struct kernel *k = opaque;
+	k->raise_time = kernel_now(k);
 }
 
 static void interrupt_ready(void *opaque, int fd, short revents)
@@ -93,7 +99,7 @@ static void admit(struct kernel *k)
 		struct vm_config vc = {
 			.id = id, .group = (uint16_t)k->next_group, .mem_size = g->mem_size, .args = args,
 			.sink = sink_for(k), .console_out = stdout, .console_path = path,
-			.trace = k->trace, .devices = g->devices, .events = &k->vm_events,
+			.trace = k->trace, .devices = g->devices, .events = &k->vm_events, .loop = &k->loop,
 			.shared_code = &k->shared_code[k->next_group],
 		};
 		if (++k->next_in_group == g->count) {
@@ -425,8 +431,10 @@ int kernel_run(struct kernel *k)
 			/* Every admitted VM idles or is stopped: jump to (or wait for) the earliest
 			 * event, or for the host. */
 			struct vm *e = events_top(&k->events);
+			/* A backend's fd, source or host timer may yet raise a line or continue a stopped
+			 * VM (a device's host side, the debugger): wait for it rather than give up. */
 			bool all_stopped = k->stopped == k->active;
-			bool host_can_act = k->stopped && (backend_watches(k) || k->loop.nsources);
+			bool host_can_act = backend_watches(k) || k->loop.nsources || k->loop.narmed;
 			if (all_stopped && !host_can_act)
 				e = NULL; /* stopped VMs' events can move nothing: nobody can continue them */
 			if (!e) {
@@ -480,6 +488,8 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 	k->hostin.fd = -1;
 	k->cfg = cfg;
 	k->total = config_vm_count(cfg);
+	k->loop.woke = loop_woke;
+	k->loop.woke_opaque = k;
 	k->vm_events = (struct vm_events){
 		.opaque = k,
 		.line_raised = sched_line_raised,

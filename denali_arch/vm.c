@@ -69,6 +69,7 @@ static int attach_devices(struct vm *vm, const struct vm_config *cfg)
 		.now = host_now,
 		.raise = host_raise,
 		.deadline_moved = host_deadline_moved,
+		.loop = cfg->loop,
 	};
 	vm->bus.host = &vm->devhost;
 	for (unsigned kind = 0; kind < DEVICE_KINDS; kind++) {

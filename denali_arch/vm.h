@@ -79,6 +79,7 @@ struct vm_config {
 	FILE *trace;            /* --trace stream, or NULL */
 	uint32_t devices;       /* 1 << enum device_kind for each device to attach (0: DEVICES_ALL) */
 	const struct vm_events *events; /* told of raised lines and moved deadlines, or NULL */
+	struct evloop *loop;    /* the host event loop, for the devices' backends, or NULL */
 	struct code_cache *shared_code; /* decoded read-only code of the image, or NULL */
 };
 

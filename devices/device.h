@@ -35,9 +35,12 @@ struct dev_host {
 	uint64_t (*now)(void *owner);                 /* system time as the running guest sees it */
 	void (*raise)(void *owner, unsigned line);    /* raise a line (enum dva_line) */
 	void (*deadline_moved)(void *owner);          /* some device's next deadline changed */
+	struct evloop *loop;     /* the host event loop, where a device's backend registers its
+				  * fds and host timers (denali_arch/evloop.h); NULL for a bare VM */
 };
 
 struct device;
+struct evloop;
 
 struct device_ops {
 	/* Port operations: DEV_OK, DEV_GP, or DEV_FAULT (request-block devices). NULL: #GP. */

@@ -115,6 +115,60 @@ static void a_watch_runs_only_when_its_fd_is_ready(void **state)
 	evloop_destroy(&l);
 }
 
+/* The owner's woke hook: once per poll, after the wait and before any callback, with the clock
+ * already moved on by the wait. */
+struct woke_log {
+	unsigned n;        /* calls */
+	uint64_t at;       /* the fake clock at the last one */
+	int fd_hits_then;  /* the watch's callbacks run before it, at the last call */
+	struct hits *h;
+};
+
+static void on_woke(void *opaque)
+{
+	struct woke_log *w = opaque;
+	w->n++;
+	w->at = fake.now;
+	w->fd_hits_then = w->h->n;
+}
+
+static void the_woke_hook_runs_once_per_poll_before_the_callbacks(void **state)
+{
+	(void)state;
+	struct evloop l;
+	struct hits h = { 0 };
+	struct woke_log wl = { .h = &h };
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	loop_new(&l);
+	l.woke = on_woke;
+	l.woke_opaque = &wl;
+
+	/* nothing watched, nothing timed, no wait: no poll, so no call */
+	assert_int_equal(evloop_run(&l, 0), 0);
+	assert_int_equal(fake.polls, 0);
+	assert_int_equal(wl.n, 0);
+
+	int w = evloop_watch_add(&l, p[0], POLLIN, on_fd, &h);
+	assert_true(w >= 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(evloop_run(&l, 0), 1);
+	assert_int_equal(wl.n, 1);
+	assert_int_equal(wl.fd_hits_then, 0); /* before the watch's callback */
+	assert_int_equal(h.n, 1);
+
+	/* a wait of 250 ns that nothing ends: called after it, the clock 250 ns on */
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	uint64_t before = fake.now;
+	assert_int_equal(evloop_run(&l, 250), 0);
+	assert_int_equal(wl.n, 2);
+	assert_int_equal(wl.at, before + 250);
+	close(p[0]);
+	close(p[1]);
+	evloop_destroy(&l);
+}
+
 static void the_wait_ends_at_the_bound_or_the_nearest_timer(void **state)
 {
 	(void)state;
@@ -313,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_watch_runs_only_when_its_fd_is_ready),
+		cmocka_unit_test(the_woke_hook_runs_once_per_poll_before_the_callbacks),
 		cmocka_unit_test(the_wait_ends_at_the_bound_or_the_nearest_timer),
 		cmocka_unit_test(a_wait_is_exact_to_the_nanosecond),
 		cmocka_unit_test(a_timer_may_remove_another_and_rearm_itself),

@@ -30,6 +30,7 @@
 #include <elf.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -789,6 +790,68 @@ static void a_held_vm_with_a_periodic_timer_still_ends_when_nothing_else_can_run
 	assert_int_equal(WEXITSTATUS(ws), 0);
 }
 
+/* A guest that unmasks line 2 (irq_mask = 4), IDLEs for ever, and terminates with 7 + IDLE's
+ * EAX (0 when a line woke it). */
+#define WAIT_LINE2_CODE "c7 05 28 00 00 00 04 00 00 00 b8 ff ff ff ff 0f 3f 01 04 07 0f 3f 02"
+
+/* A device's host side, as a NIC's uplink will be: a watch on a pipe whose callback raises
+ * line 2 for VM 0. */
+struct backend {
+	struct kernel *k;
+	int calls;
+	uint64_t raise_time; /* k->raise_time when it ran */
+};
+
+static void backend_ready(void *opaque, int fd, short revents)
+{
+	struct backend *b = opaque;
+	(void)revents;
+	char c;
+	if (read(fd, &c, 1) != 1)
+		return;
+	b->calls++;
+	b->raise_time = b->k->raise_time;
+	vm_raise(b->k->vms[0], DVA_LINE_NET_RX);
+}
+
+/* With every VM idle for ever and no event, a run with no backend is stuck (125); one with a
+ * backend watching an fd waits for it, and the line its callback raises wakes the guest. */
+static void a_backend_fd_keeps_an_idle_run_waiting_and_its_line_wakes_the_vm(void **state)
+{
+	(void)state;
+	const char *img[] = { WAIT_LINE2_CODE };
+	struct run *plain = run_new(img, 1, 1000, 0, false, NULL);
+	run_go(plain);
+	assert_int_equal(plain->status, EXIT_STUCK);
+	run_free(plain);
+
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	struct run *r = run_new(img, 1, 1000, 0, false, NULL);
+	struct backend b = { .k = &r->k };
+	assert_true(evloop_watch_add(&r->k.loop, p[0], POLLIN, backend_ready, &b) >= 0);
+	/* The byte comes 200 ms after the run has found every VM idle: the kernel must wait. */
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	run_go(r);
+	int ws;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	assert_int_equal(r->status, 7);
+	assert_int_equal(b.calls, 1);
+	/* the deterministic clock stood still while every VM idled: the line rose when it idled */
+	assert_int_equal(b.raise_time, vm_of(r, 0)->idle_since);
+	assert_int_equal(vm_of(r, 0)->stats.idle_ns, 0);
+	assert_int_equal(vm_of(r, 0)->stats.irqs_raised, 1);
+	run_free(r);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* Each case frees the run it leaves behind if it fails. */
 #define TEST(f) cmocka_unit_test_teardown(f, free_left_run)
 
@@ -796,6 +859,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(a_held_fault_stops_the_vm_then_ends_it_as_without_the_hold),
+		TEST(a_backend_fd_keeps_an_idle_run_waiting_and_its_line_wakes_the_vm),
 		TEST(other_vms_keep_running_while_one_is_held),
 		TEST(a_held_vm_ends_on_its_fault_when_the_instruction_limit_stops_the_run),
 		TEST(a_held_vm_ended_when_nothing_else_runs_lets_the_waiting_vms_run),
