@@ -256,7 +256,7 @@ static int set_replay(struct run_config *rc, struct group_config *g, const char 
 	return set_file(&rc->replay, v, err);
 }
 
-const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer" };
+const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer", "net" };
 
 /* A comma-separated list of device names, each at most once. */
 static int set_devices(struct run_config *rc, struct group_config *g, const char *v, char *err)
@@ -271,7 +271,7 @@ static int set_devices(struct run_config *rc, struct group_config *g, const char
 					       strncmp(p, device_kind_names[kind], n)))
 			kind++;
 		if (kind == DEVICE_KINDS)
-			return fail(err, "'%.*s' is not a device (console, timer)", (int)n, p);
+			return fail(err, "'%.*s' is not a device (console, timer, net)", (int)n, p);
 		if (set & (1u << kind))
 			return fail(err, "'%s' names %s twice", v, device_kind_names[kind]);
 		set |= 1u << kind;
@@ -369,7 +369,7 @@ int config_add_group(struct run_config *rc, const char *name, unsigned line, cha
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	g->count = 1;
 	g->mem_size = DVA_MEM_DEFAULT;
-	g->devices = DEVICES_ALL;
+	g->devices = DEVICES_DEFAULT;
 	g->line = line;
 	return 0;
 }

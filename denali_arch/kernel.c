@@ -100,6 +100,7 @@ static void admit(struct kernel *k)
 			.id = id, .group = (uint16_t)k->next_group, .mem_size = g->mem_size, .args = args,
 			.sink = sink_for(k), .console_out = stdout, .console_path = path,
 			.trace = k->trace, .devices = g->devices, .events = &k->vm_events, .loop = &k->loop,
+			.sw = &k->sw,
 			.shared_code = &k->shared_code[k->next_group],
 		};
 		if (++k->next_in_group == g->count) {
@@ -139,6 +140,10 @@ static void finish(struct kernel *k, struct vm *v, int status, int fault)
 	k->active_mem -= v->cpu.mem.size;
 	k->done++;
 	hostin_released(&k->hostin, v);
+	if (switch_busy(&k->sw)) { /* its last frames leave before its NIC goes */
+		k->raise_time = kernel_now(k);
+		switch_run(&k->sw);
+	}
 	vm_release(v); /* flushes the console: the VM's last words come out here */
 	admit(k);
 }
@@ -424,6 +429,11 @@ int kernel_run(struct kernel *k)
 			break;
 		}
 		uint64_t now = kernel_now(k);
+		if (switch_busy(&k->sw)) { /* the frames sent in the last quantum reach their VMs */
+			k->raise_time = now;
+			switch_run(&k->sw);
+			sched_queue_woken(k);
+		}
 		sched_fire_events(k, now);
 		serve_host(k, 0);
 		struct vm *v = runq_pop(&k->runq);
@@ -479,6 +489,7 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 {
 	memset(k, 0, sizeof(*k));
 	evloop_init(&k->loop);
+	switch_init(&k->sw);
 	k->intr_pipe[0] = k->intr_pipe[1] = k->intr_watch = -1;
 	if (pipe2(k->intr_pipe, O_NONBLOCK | O_CLOEXEC) == 0)
 		k->intr_watch = evloop_watch_add(&k->loop, k->intr_pipe[0], 0, interrupt_ready, k);
@@ -555,6 +566,7 @@ void kernel_destroy(struct kernel *k)
 		free(k->vms[i]);
 	}
 	free(k->vms);
+	switch_destroy(&k->sw); /* after the VMs: their NICs detach from it */
 	if (k->images)
 		for (unsigned i = 0; i < k->cfg->ngroups; i++)
 			image_close(&k->images[i]);

@@ -12,6 +12,7 @@
 #include "denali_arch/hostin.h"
 #include "denali_arch/loader.h"
 #include "denali_arch/vm.h"
+#include "devices/net.h"
 
 /* The run queue: a ring of VMs, woken ones pushed at the front, others at the back. */
 struct runq {
@@ -68,6 +69,7 @@ struct kernel {
 	uint64_t progress_at_ns;  /* next progress-line update */
 	struct evloop loop;       /* the host's fds and timers, served between quanta */
 	struct hostin hostin;     /* host input: which VM takes it, --record, --replay */
+	struct netswitch sw;      /* the run's Ethernet switch */
 	/* The debugger's and the monitor's hold on VMs (kernel_vm_stop). */
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
 	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */

@@ -8,6 +8,7 @@
 #include <Zydis/Zydis.h>
 
 #include "denali_arch/param.h"
+#include "devices/net.h"
 #include "devices/timer.h"
 
 static void code_written(void *opaque, uint32_t pfn)
@@ -61,7 +62,7 @@ _Static_assert(DEV_GP == CPU_IO_GP && DEV_FAULT == CPU_IO_FAULT, "device and CPU
 /* Create the devices cfg names and attach them. 0, or -1 (out of host memory). */
 static int attach_devices(struct vm *vm, const struct vm_config *cfg)
 {
-	uint32_t want = cfg->devices ? cfg->devices : DEVICES_ALL;
+	uint32_t want = cfg->devices ? cfg->devices : DEVICES_DEFAULT;
 	vm->devhost = (struct dev_host){
 		.mem = &vm->cpu.mem,
 		.fault = &vm->cpu.fault,
@@ -82,9 +83,16 @@ static int attach_devices(struct vm *vm, const struct vm_config *cfg)
 				vm->console = con;
 				d = &con->dev;
 			}
-		} else {
+		} else if (kind == DEVICE_TIMER) {
 			struct timer *t = timer_new();
 			d = t ? &t->dev : NULL;
+		} else { /* DEVICE_NET: only with a switch to plug it into */
+			if (!cfg->sw)
+				continue;
+			uint8_t mac[6];
+			vm_mac(cfg->id, mac);
+			struct net *n = net_new(cfg->sw, mac);
+			d = n ? &n->dev : NULL;
 		}
 		if (!d)
 			return -1;

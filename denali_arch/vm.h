@@ -77,9 +77,10 @@ struct vm_config {
 	FILE *console_out;      /* SINK_RAW, SINK_PREFIX */
 	const char *console_path; /* SINK_FILE */
 	FILE *trace;            /* --trace stream, or NULL */
-	uint32_t devices;       /* 1 << enum device_kind for each device to attach (0: DEVICES_ALL) */
+	uint32_t devices;       /* 1 << enum device_kind for each device to attach (0: the default) */
 	const struct vm_events *events; /* told of raised lines and moved deadlines, or NULL */
 	struct evloop *loop;    /* the host event loop, for the devices' backends, or NULL */
+	struct netswitch *sw;   /* the run's Ethernet switch, for a net device, or NULL */
 	struct code_cache *shared_code; /* decoded read-only code of the image, or NULL */
 };
 
@@ -98,6 +99,9 @@ void vm_expire_devices(struct vm *vm, uint64_t now);
 
 /* The current system time, as a read of time_ns by this VM would see it now. */
 uint64_t vm_time_ns(const struct vm *vm);
+
+/* The VM's Ethernet address (page 0's mac): 02:44:4E and the 24 low bits of vm_id. */
+void vm_mac(uint32_t id, uint8_t mac[6]);
 
 /* Page 0 (vregs.c): initialise it, and the hooks memory calls. */
 void vregs_init(struct vm *vm, const struct vm_config *cfg);

@@ -14,6 +14,16 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+void vm_mac(uint32_t id, uint8_t mac[6])
+{
+	mac[0] = 0x02; /* locally administered, unicast */
+	mac[1] = 0x44;
+	mac[2] = 0x4E;
+	mac[3] = (uint8_t)(id >> 16);
+	mac[4] = (uint8_t)(id >> 8);
+	mac[5] = (uint8_t)id;
+}
+
 void vregs_init(struct vm *vm, const struct vm_config *cfg)
 {
 	struct dva_regs *p = (struct dva_regs *)vm->cpu.mem.base;
@@ -26,12 +36,7 @@ void vregs_init(struct vm *vm, const struct vm_config *cfg)
 	p->flags = vm->clock->deterministic ? 1u : 0u;
 	p->time_ns = vm_time_ns(vm);
 	/* A locally administered unicast address: 02:44:4E:xx:xx:xx with the vm_id. */
-	p->mac[0] = 0x02;
-	p->mac[1] = 0x44;
-	p->mac[2] = 0x4E;
-	p->mac[3] = (uint8_t)(vm->id >> 16);
-	p->mac[4] = (uint8_t)(vm->id >> 8);
-	p->mac[5] = (uint8_t)vm->id;
+	vm_mac(vm->id, p->mac);
 	p->seed = splitmix64(vm->clock->seed ^ splitmix64(vm->id));
 	p->epoch_ns = vm->clock->epoch_ns;
 	p->devices = port_bus_lines(&vm->bus); /* the lines of the devices attached */

@@ -125,8 +125,9 @@ GUEST_SRCS_k_poll := tests/kernel/guests/k_poll.S $(KLIB_ASM)
 GUEST_SRCS_k_work := tests/kernel/guests/k_work.c $(KLIB_C)
 GUEST_SRCS_k_bad := tests/kernel/guests/k_bad.c $(KLIB_C)
 # Guests of the command-line tests (tests/cli/run.sh).
-TEST_GUESTS += c_stamp
+TEST_GUESTS += c_stamp c_net
 GUEST_SRCS_c_stamp := tests/cli/guests/stamp.c
+GUEST_SRCS_c_net := tests/cli/guests/net.c
 # guestos (the library OS): interrupts, timers, threads, the idle loop.
 TEST_GUESTS += t_os_irq t_os_timer t_os_thread t_os_idle
 GUEST_SRCS_t_os_irq := tests/guests/t_os_irq.c tests/guests/check.c

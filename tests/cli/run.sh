@@ -614,6 +614,35 @@ else
 	bad "SIGINT ends a run waiting in poll for host input" "exit $rc, stderr: $(first_err)"
 fi
 
+# The network (devices = ...,net): VM 0 broadcasts, the others answer it by unicast through the
+# switch; every status of the device shows in the output, and two runs give the same bytes.
+NET=$B/guests/c_net.elf
+if [ -e "$NET" ]; then
+	run run --vms 3 -o main.devices=console,timer,net --console prefix "$NET"
+	cp "$T/out" "$T/net1.out"
+	run run --vms 3 -o main.devices=console,timer,net --console prefix "$NET"
+	if [ "$rc" -eq 0 ] && cmp -s "$T/out" "$T/net1.out" &&
+		grep -q '^\[vm 0\] vm 0 devices 0xf$' "$T/out" &&
+		[ "$(grep -c 'short send status 3$' "$T/out")" -eq 3 ] &&
+		grep -q '^\[vm 0\] empty recv status 2$' "$T/out" &&
+		grep -q "^\[vm 1\] got 'hello from 0' from 00$" "$T/out" &&
+		grep -q "^\[vm 2\] got 'hello from 0' from 00$" "$T/out" &&
+		grep -q "^\[vm 0\] got 'answer from [12]' from 0[12]$" "$T/out" &&
+		grep -q '^\[vm 1\] recv status 0, 26 of 26 bytes$' "$T/out"; then
+		ok "three VMs on the switch: a broadcast reaches the others, their unicast answer comes back"
+	else
+		bad "three VMs on the switch: broadcast and unicast answers" "exit $rc: $(tr '\n' '|' <"$T/out") $(first_err)"
+	fi
+	run run -o main.devices=console,timer "$NET"
+	if [ "$rc" -eq 141 ] && grep -q 'devices 0x3$' "$T/out"; then
+		ok "without net in devices the NIC port is #GP(0) and page 0 says so"
+	else
+		bad "without net in devices the NIC port is #GP(0)" "exit $rc: $(first_err)"
+	fi
+else
+	skip "the network" "$NET not built"
+fi
+
 # devices: a group's VMs get the devices it lists; page 0's devices word follows.
 run run -o main.devices=timer "$HELLO"
 if [ "$rc" -eq 141 ] && contains "$T/err" "vector 13" && [ ! -s "$T/out" ]; then
@@ -623,7 +652,7 @@ else
 fi
 status "devices = console,timer is the default: hello runs" 0 run -o main.devices=console,timer "$HELLO"
 run run -o main.devices=console,disk "$HELLO"
-one_line "devices naming an unknown device is refused" 2 "'disk' is not a device"
+one_line "devices naming an unknown device is refused" 2 "'disk' is not a device (console, timer, net)"
 run run -o main.devices=timer,timer "$HELLO"
 one_line "devices naming a device twice is refused" 2 "names timer twice"
 

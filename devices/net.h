@@ -1,0 +1,96 @@
+/* net.h - the network device (DVA-1 section 7, port 0xD100) and the in-process switch that
+ * carries its frames between the VMs of a run.
+ *
+ * A VM's NIC holds two bounded rings of frames: what it sent and the switch has not yet carried
+ * (SEND gives status 2 when it is full, and line 3 rises when space returns), and what the
+ * switch delivered and the guest has not yet taken (RECV; line 2 rises on arrival; a frame that
+ * finds it full is dropped and counted). A NIC is up from its guest's first OUT to it; only then
+ * are its rings allocated and does it receive (frames for a NIC not up are dropped and counted,
+ * as for an interface whose driver has not started), so a VM that never touches its NIC costs
+ * only the device struct, whatever is broadcast.
+ *
+ * The switch delivers by destination MAC (a hash table), a group address to every attached NIC
+ * but the sender's, and drops unknown unicast and any frame whose source MAC is not its sender's
+ * own (a VM cannot pose as another). It drains the senders round-robin, at most NET_BURST frames
+ * from each per turn, between quanta: receivers see their frames at their next delivery point.
+ */
+#ifndef DENALI_NET_H
+#define DENALI_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/device.h"
+
+#define NET_FRAME_MIN 14u   /* an Ethernet header */
+#define NET_FRAME_MAX 1514u /* and at most 1500 bytes of payload, as DVA-1 says */
+#define NET_TXQ 32u         /* frames a VM may have waiting to leave */
+#define NET_RXQ 32u         /* frames waiting for the guest */
+#define NET_BURST 4u        /* frames the switch takes from one sender per turn */
+
+enum net_op { NET_OP_SEND = 1, NET_OP_RECV = 2 };
+
+struct net_frame {
+	uint16_t len;
+	uint8_t data[NET_FRAME_MAX];
+};
+
+/* A ring of frames, allocated on first use. */
+struct net_ring {
+	struct net_frame *slot;
+	uint32_t head, len, cap;
+};
+
+struct net_stats {
+	uint64_t tx_frames, tx_bytes;   /* frames the switch carried away from this VM */
+	uint64_t rx_frames, rx_bytes;   /* frames the guest received */
+	uint64_t drop_rx_full;          /* frames for it that found its receive ring full */
+	uint64_t drop_spoofed;          /* frames it sent with another source MAC */
+	uint64_t drop_unknown;          /* unicast frames it sent to no attached MAC */
+	uint64_t drop_not_up;           /* frames for it before its guest first used it */
+};
+
+struct netswitch;
+
+struct net {
+	struct device dev;        /* first: the bus sees a struct device */
+	struct netswitch *sw;     /* the run's switch (not owned) */
+	uint8_t mac[6];           /* page 0's mac */
+	uint32_t index;           /* its place in the switch's table of NICs */
+	struct net_ring tx, rx;
+	bool up;                  /* its guest has used it: it has rings and receives */
+	bool tx_blocked;          /* a SEND got status 2: raise line 3 when space returns */
+	bool sending;             /* in the switch's round of senders */
+	struct net_stats stats;
+};
+
+struct netswitch {
+	struct net **nics;        /* every attached NIC, for group addresses */
+	uint32_t n, cap;
+	struct net **hash;        /* by MAC: open addressing, NULL empty, (struct net *)1 deleted */
+	uint32_t hcap;            /* a power of two, more than twice n + ndeleted */
+	uint32_t ndeleted;        /* tombstones in it */
+	struct net **senders;     /* NICs with frames to carry, in round-robin order */
+	uint32_t nsenders, scap, turn;
+	struct net_stats total;   /* over every NIC, including ones that have gone */
+};
+
+void switch_init(struct netswitch *sw);
+/* Called by the NICs: attach (0, or -1 out of memory), detach, and join the senders. */
+int switch_attach(struct netswitch *sw, struct net *n);
+void switch_detach(struct netswitch *sw, struct net *n);
+void switch_queue(struct netswitch *sw, struct net *n);
+/* Put a frame in n's receive ring (the switch, and tests): whether it was taken. */
+bool net_deliver(struct net *n, const struct net_frame *f);
+void switch_destroy(struct netswitch *sw);
+/* Carry every frame waiting to leave, round-robin across the senders. */
+void switch_run(struct netswitch *sw);
+static inline bool switch_busy(const struct netswitch *sw)
+{
+	return sw->nsenders != 0;
+}
+
+/* A NIC with mac, attached to sw (ownership passes to the VM's bus); NULL when out of memory. */
+struct net *net_new(struct netswitch *sw, const uint8_t mac[6]);
+
+#endif

@@ -1,0 +1,188 @@
+/* switch.c - the run's Ethernet switch: a table of NICs by MAC, and a round-robin packet
+ * scheduler over the NICs that have frames to send (devices/net.h). Everything it allocates it
+ * allocates when a VM's NIC is attached or first sends, never per frame. */
+#include "devices/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DELETED ((struct net *)1)
+
+static uint64_t mac_key(const uint8_t mac[6])
+{
+	uint64_t k = 0;
+	memcpy(&k, mac, 6);
+	return k;
+}
+
+static uint32_t mac_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (uint32_t)k;
+}
+
+void switch_init(struct netswitch *sw)
+{
+	memset(sw, 0, sizeof(*sw));
+}
+
+void switch_destroy(struct netswitch *sw)
+{
+	free(sw->nics);
+	free(sw->hash);
+	free(sw->senders);
+	memset(sw, 0, sizeof(*sw));
+}
+
+static struct net *lookup(const struct netswitch *sw, const uint8_t mac[6])
+{
+	if (!sw->hcap)
+		return NULL;
+	uint64_t k = mac_key(mac);
+	for (uint32_t i = mac_hash(k) & (sw->hcap - 1);; i = (i + 1) & (sw->hcap - 1)) {
+		struct net *n = sw->hash[i];
+		if (!n)
+			return NULL;
+		if (n != DELETED && mac_key(n->mac) == k)
+			return n;
+	}
+}
+
+static void hash_put(struct net **table, uint32_t cap, struct net *n)
+{
+	uint32_t i = mac_hash(mac_key(n->mac)) & (cap - 1);
+	while (table[i] && table[i] != DELETED)
+		i = (i + 1) & (cap - 1);
+	table[i] = n;
+}
+
+int switch_attach(struct netswitch *sw, struct net *n)
+{
+	if (sw->n == sw->cap) {
+		uint32_t cap = sw->cap ? sw->cap * 2 : 64;
+		struct net **nics = realloc(sw->nics, (size_t)cap * sizeof(*nics));
+		if (!nics)
+			return -1;
+		sw->nics = nics;
+		sw->cap = cap;
+	}
+	/* Rebuilt, without its tombstones, before live entries and tombstones together fill half
+	 * of it: a lookup that misses must always reach an empty slot. */
+	if (2 * (sw->n + 1 + sw->ndeleted) > sw->hcap) {
+		uint32_t hcap = 128;
+		while (hcap < 4 * (sw->n + 1))
+			hcap *= 2;
+		struct net **h = calloc(hcap, sizeof(*h));
+		if (!h)
+			return -1;
+		for (uint32_t i = 0; i < sw->n; i++)
+			hash_put(h, hcap, sw->nics[i]);
+		free(sw->hash);
+		sw->hash = h;
+		sw->hcap = hcap;
+		sw->ndeleted = 0;
+	}
+	n->index = sw->n;
+	sw->nics[sw->n++] = n;
+	hash_put(sw->hash, sw->hcap, n);
+	return 0;
+}
+
+static void add_stats(struct net_stats *to, const struct net_stats *s)
+{
+	to->tx_frames += s->tx_frames;
+	to->tx_bytes += s->tx_bytes;
+	to->rx_frames += s->rx_frames;
+	to->rx_bytes += s->rx_bytes;
+	to->drop_rx_full += s->drop_rx_full;
+	to->drop_spoofed += s->drop_spoofed;
+	to->drop_unknown += s->drop_unknown;
+	to->drop_not_up += s->drop_not_up;
+}
+
+void switch_detach(struct netswitch *sw, struct net *n)
+{
+	add_stats(&sw->total, &n->stats);
+	uint64_t k = mac_key(n->mac);
+	for (uint32_t i = mac_hash(k) & (sw->hcap - 1); sw->hash[i]; i = (i + 1) & (sw->hcap - 1))
+		if (sw->hash[i] == n) {
+			sw->hash[i] = DELETED;
+			sw->ndeleted++;
+			break;
+		}
+	struct net *last = sw->nics[--sw->n];
+	sw->nics[n->index] = last;
+	last->index = n->index;
+	for (uint32_t i = 0; i < sw->nsenders; i++)
+		if (sw->senders[i] == n) {
+			memmove(&sw->senders[i], &sw->senders[i + 1], (sw->nsenders - i - 1) * sizeof(*sw->senders));
+			sw->nsenders--;
+			break;
+		}
+}
+
+void switch_queue(struct netswitch *sw, struct net *n)
+{
+	if (n->sending)
+		return;
+	if (sw->nsenders == sw->scap) {
+		uint32_t cap = sw->scap ? sw->scap * 2 : 64;
+		struct net **s = realloc(sw->senders, (size_t)cap * sizeof(*s));
+		if (!s)
+			abort(); /* the scheduler's own table: an emulator failure, as in sched.c */
+		sw->senders = s;
+		sw->scap = cap;
+	}
+	sw->senders[sw->nsenders++] = n;
+	n->sending = true;
+}
+
+/* One frame from s: to its destination, to everyone for a group address, or dropped. */
+static void carry(struct netswitch *sw, struct net *s, const struct net_frame *f)
+{
+	if (memcmp(f->data + 6, s->mac, 6)) {
+		s->stats.drop_spoofed++;
+		return;
+	}
+	s->stats.tx_frames++;
+	s->stats.tx_bytes += f->len;
+	if (f->data[0] & 1) { /* the group bit: broadcast and multicast */
+		for (uint32_t i = 0; i < sw->n; i++)
+			if (sw->nics[i] != s)
+				net_deliver(sw->nics[i], f);
+		return;
+	}
+	struct net *d = lookup(sw, f->data);
+	if (d && d != s)
+		net_deliver(d, f);
+	else if (!d)
+		s->stats.drop_unknown++;
+}
+
+void switch_run(struct netswitch *sw)
+{
+	while (sw->nsenders) {
+		/* One turn: each sender in order gives at most NET_BURST frames. */
+		for (uint32_t i = 0; i < sw->nsenders;) {
+			struct net *s = sw->senders[i];
+			for (unsigned k = 0; k < NET_BURST && s->tx.len; k++) {
+				carry(sw, s, &s->tx.slot[s->tx.head]);
+				s->tx.head = (s->tx.head + 1) % s->tx.cap;
+				s->tx.len--;
+			}
+			if (s->tx_blocked && s->tx.len < s->tx.cap) {
+				s->tx_blocked = false;
+				dev_raise(&s->dev, DVA_LINE_NET_TX_SPACE);
+			}
+			if (s->tx.len) {
+				i++;
+				continue;
+			}
+			s->sending = false;
+			memmove(&sw->senders[i], &sw->senders[i + 1], (sw->nsenders - i - 1) * sizeof(*sw->senders));
+			sw->nsenders--;
+		}
+	}
+}
