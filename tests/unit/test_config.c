@@ -117,7 +117,7 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 		    g->count, g->mem_size);
 		if (g->args)
 			PUT(" args=<%s>", g->args);
-		if (g->devices != DEVICES_ALL)
+		if (g->devices != DEVICES_DEFAULT)
 			PUT(" devices=%#x", g->devices);
 		PUT("] ");
 	}
@@ -350,13 +350,13 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		  "@:2: summary: 'YES' is not yes or no" },
 		{ "an empty image is refused", "[group a]\nimage =\n", "@:2: image: needs a file name" },
 		{ "an unknown device is refused naming it", "[group a]\ndevices = console,disk\n",
-		  "@:2: devices: 'disk' is not a device (console, timer)" },
+		  "@:2: devices: 'disk' is not a device (console, timer, net)" },
 		{ "an empty device list is refused", "[group a]\ndevices =\n",
-		  "@:2: devices: '' is not a device (console, timer)" },
+		  "@:2: devices: '' is not a device (console, timer, net)" },
 		{ "a device named twice is refused", "[group a]\ndevices = timer,console,timer\n",
 		  "@:2: devices: 'timer,console,timer' names timer twice" },
 		{ "a trailing comma in devices is refused", "[group a]\ndevices = timer,\n",
-		  "@:2: devices: '' is not a device (console, timer)" },
+		  "@:2: devices: '' is not a device (console, timer, net)" },
 		{ "devices in [run] is refused", "[run]\ndevices = timer\n",
 		  "@:2: 'devices' belongs in a [group NAME] section" },
 		{ "record without a file is refused", "[run]\nrecord =\n", "@:2: record: needs a file name" },
