@@ -563,6 +563,7 @@ void kernel_destroy(struct kernel *k)
 			close(k->intr_pipe[i]);
 	for (uint32_t i = 0; i < k->created; i++) {
 		vm_release(k->vms[i]);
+		free(k->vms[i]->stats.net);
 		free(k->vms[i]);
 	}
 	free(k->vms);

@@ -94,6 +94,19 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 	fprintf(f, "  \"zydis_decodes\": %" PRIu64 ",\n  \"cache_invalidations\": %" PRIu64 ",\n", cs.decodes,
 		cs.invalidations);
 	fprintf(f, "  \"cache_flushes\": %" PRIu64 ",\n", cs.flushes);
+	struct net_stats nt = k->sw.total; /* NICs gone; add those still attached */
+	for (uint32_t i = 0; i < k->sw.n; i++) {
+		const struct net_stats *s = &k->sw.nics[i]->stats;
+		nt.tx_frames += s->tx_frames, nt.tx_bytes += s->tx_bytes;
+		nt.rx_frames += s->rx_frames, nt.rx_bytes += s->rx_bytes;
+		nt.drop_rx_full += s->drop_rx_full, nt.drop_spoofed += s->drop_spoofed;
+		nt.drop_unknown += s->drop_unknown, nt.drop_not_up += s->drop_not_up;
+	}
+	fprintf(f, "  \"net\": { \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"rx_frames\": %" PRIu64
+		", \"rx_bytes\": %" PRIu64 ",\n    \"drops_rx_full\": %" PRIu64 ", \"drops_spoofed\": %" PRIu64
+		", \"drops_unknown\": %" PRIu64 ", \"drops_not_up\": %" PRIu64 " },\n", nt.tx_frames,
+		nt.tx_bytes, nt.rx_frames, nt.rx_bytes, nt.drop_rx_full, nt.drop_spoofed, nt.drop_unknown,
+		nt.drop_not_up);
 	fprintf(f, "  \"host\": {\n");
 	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);
 	fprintf(f, "    \"peak_rss_bytes\": %" PRIu64 ",\n", (uint64_t)ru.ru_maxrss * 1024u);
@@ -107,7 +120,8 @@ static int write_vms(const struct kernel *k, FILE *f)
 {
 	fprintf(f, "id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,"
 		   "idle_ns,status,fault,cache_lookups,cache_misses,zydis_decodes,cache_invalidations,"
-		   "cache_flushes\n");
+		   "cache_flushes,net_tx_frames,net_tx_bytes,net_rx_frames,net_rx_bytes,net_drops_rx_full,"
+		   "net_drops_spoofed,net_drops_unknown,net_drops_not_up\n");
 	for (uint32_t i = 0; i < k->created; i++) {
 		const struct vm *v = k->vms[i];
 		fprintf(f, "%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 ",",
@@ -122,8 +136,15 @@ static int write_vms(const struct kernel *k, FILE *f)
 		if (v->stats.fault >= 0)
 			fprintf(f, "%d", v->stats.fault);
 		const struct cache_stats *cs = &v->cpu.cache.stats;
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", cs->lookups,
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, cs->lookups,
 			cs->misses, cs->decodes, cs->invalidations, cs->flushes);
+		const struct net_stats *ns = v->stats.net; /* every VM is released by now */
+		if (ns)
+			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				",%" PRIu64 "\n", ns->tx_frames, ns->tx_bytes, ns->rx_frames, ns->rx_bytes,
+				ns->drop_rx_full, ns->drop_spoofed, ns->drop_unknown, ns->drop_not_up);
+		else
+			fprintf(f, ",,,,,,,,\n"); /* no NIC */
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -189,6 +189,14 @@ void vm_release(struct vm *vm)
 {
 	if (!vm->cpu.mem.base)
 		return;
+	for (unsigned i = 0; i < vm->bus.n; i++) { /* a NIC's counters outlive it, for --stats */
+		const struct device *d = vm->bus.dev[i];
+		if (d->port_first == DVA_PORT_NET && !vm->stats.net) {
+			vm->stats.net = malloc(sizeof(*vm->stats.net));
+			if (vm->stats.net)
+				*vm->stats.net = ((const struct net *)d)->stats;
+		}
+	}
 	port_bus_destroy(&vm->bus); /* flushes the console */
 	vm->console = NULL;
 	cpu_destroy(&vm->cpu);

@@ -14,6 +14,7 @@
 #include "denali_arch/loader.h"
 #include "devices/console.h"
 #include "devices/device.h"
+#include "devices/net.h"
 
 enum vm_state {
 	VM_RUNNABLE, /* in the run queue (or running) */
@@ -32,6 +33,7 @@ struct vm_stats {
 	uint64_t idle_ns;       /* system time spent in IDLE */
 	uint64_t host_ns;       /* host time its quanta took (profiling: per-VM MIPS) */
 	int32_t fault;          /* the vector it ended on, or -1 */
+	struct net_stats *net;  /* its NIC's counters, kept when the NIC goes; NULL without one */
 };
 
 struct vm;
