@@ -470,14 +470,6 @@ void hostin_released(struct hostin *h, struct vm *v)
 	}
 }
 
-bool hostin_wanted(const struct hostin *h)
-{
-	/* A full ring waits for the guest, not the host: more input could change nothing. */
-	if (!h->con || h->con->in_ended || h->con->ilen == CONSOLE_IN_BUF)
-		return false;
-	return h->con->in_used || (cpu_page0(&h->vm->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN));
-}
-
 /* The loop's watch on stdin: bytes or the end (poll reports both as readable). */
 static void stdin_ready(void *opaque, int fd, short revents)
 {

@@ -58,8 +58,14 @@ void hostin_destroy(struct hostin *h);
 void hostin_admitted(struct hostin *h, struct vm *v);
 void hostin_released(struct hostin *h, struct vm *v);
 /* Whether host input may still come for a VM that wants it (it has looked at its input or
- * unmasked line 1, the input has not ended, and its ring has room). */
-bool hostin_wanted(const struct hostin *h);
+ * unmasked line 1, the input has not ended, and its ring has room: input that cannot fit could
+ * change nothing). Inline: the kernel asks at every quantum. */
+static inline bool hostin_wanted(const struct hostin *h)
+{
+	if (!h->con || h->con->in_ended || h->con->ilen == CONSOLE_IN_BUF)
+		return false;
+	return h->con->in_used || (cpu_page0(&h->vm->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN));
+}
 /* Between quanta, before the event loop runs: watch the host input while it is wanted, or,
  * when replaying, give what the record holds for this point. waiting: every VM idles and the
  * kernel would wait for input. Returns true when the event loop must not wait (replay answers
@@ -82,15 +88,11 @@ static inline bool hostin_replay_stops(const struct hostin *h, int *status)
 {
 	return h->has_stop && hostin_stop_reached(h, status);
 }
-/* Whether hostin_serve has anything to do: input is watched, replayed, or may be wanted. */
+/* Whether hostin_serve has anything to do: a watch whose interest may change, a record to give
+ * from, or input wanted. */
 static inline bool hostin_busy(const struct hostin *h)
 {
-	if (!h->con)
-		return false;
-	if (h->watch >= 0)
-		return true; /* its interest may have to change */
-	return !h->con->in_ended && (h->replay_path || h->con->in_used ||
-				     (cpu_page0(&h->vm->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN)));
+	return h->con && (h->watch >= 0 || (h->replay_path && !h->con->in_ended) || hostin_wanted(h));
 }
 /* At the end of the run: close the record. Whether it could not be written (said in one line). */
 bool hostin_finish(struct hostin *h);

@@ -95,13 +95,8 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 		cs.invalidations);
 	fprintf(f, "  \"cache_flushes\": %" PRIu64 ",\n", cs.flushes);
 	struct net_stats nt = k->sw.total; /* NICs gone; add those still attached */
-	for (uint32_t i = 0; i < k->sw.n; i++) {
-		const struct net_stats *s = &k->sw.nics[i]->stats;
-		nt.tx_frames += s->tx_frames, nt.tx_bytes += s->tx_bytes;
-		nt.rx_frames += s->rx_frames, nt.rx_bytes += s->rx_bytes;
-		nt.drop_rx_full += s->drop_rx_full, nt.drop_spoofed += s->drop_spoofed;
-		nt.drop_unknown += s->drop_unknown, nt.drop_not_up += s->drop_not_up;
-	}
+	for (uint32_t i = 0; i < k->sw.n; i++)
+		net_stats_add(&nt, &k->sw.nics[i]->stats);
 	fprintf(f, "  \"net\": { \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"rx_frames\": %" PRIu64
 		", \"rx_bytes\": %" PRIu64 ",\n    \"drops_rx_full\": %" PRIu64 ", \"drops_spoofed\": %" PRIu64
 		", \"drops_unknown\": %" PRIu64 ", \"drops_not_up\": %" PRIu64 " },\n", nt.tx_frames,

@@ -91,7 +91,9 @@ static int attach_devices(struct vm *vm, const struct vm_config *cfg)
 				continue;
 			uint8_t mac[6];
 			vm_mac(cfg->id, mac);
-			struct net *n = net_new(cfg->sw, mac);
+			/* its counters outlive it, for --stats */
+			vm->stats.net = calloc(1, sizeof(*vm->stats.net));
+			struct net *n = vm->stats.net ? net_new(cfg->sw, mac, vm->stats.net) : NULL;
 			d = n ? &n->dev : NULL;
 		}
 		if (!d)
@@ -136,9 +138,9 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	vm->clock = clock;
 	vm->events = cfg->events;
 	vm->heap_pos = -1;
-	vm->event_at = TIMER_NEVER;
+	vm->event_at = DEV_NEVER;
 	vm->next_deadline = DEV_NEVER; /* devices are attached disarmed */
-	vm->idle_deadline = TIMER_NEVER;
+	vm->idle_deadline = DEV_NEVER;
 	vm->stats.fault = -1;
 	if (cfg->args && strlen(cfg->args) > DVA_ARGS_MAX) {
 		snprintf(err, LOADER_ERR, "argument string is %zu bytes, at most %u fit in page 0",
@@ -189,15 +191,7 @@ void vm_release(struct vm *vm)
 {
 	if (!vm->cpu.mem.base)
 		return;
-	for (unsigned i = 0; i < vm->bus.n; i++) { /* a NIC's counters outlive it, for --stats */
-		const struct device *d = vm->bus.dev[i];
-		if (d->port_first == DVA_PORT_NET && !vm->stats.net) {
-			vm->stats.net = malloc(sizeof(*vm->stats.net));
-			if (vm->stats.net)
-				*vm->stats.net = ((const struct net *)d)->stats;
-		}
-	}
-	port_bus_destroy(&vm->bus); /* flushes the console */
+	port_bus_destroy(&vm->bus); /* flushes the console; a NIC leaves its counters in stats.net */
 	vm->console = NULL;
 	cpu_destroy(&vm->cpu);
 	mem_destroy(&vm->cpu.mem);

@@ -63,7 +63,7 @@ struct vm {
 	enum vm_state resume_state; /* VM_STOPPED: the state it goes back to when continued */
 	bool fault_held;        /* VM_STOPPED on an exception it could not deliver (cpu.fault) */
 	bool stop_wanted;       /* running: kernel_vm_stop asked; it stops when cpu_run returns */
-	uint64_t idle_deadline; /* VM_IDLE: system time its IDLE times out, or TIMER_NEVER */
+	uint64_t idle_deadline; /* VM_IDLE: system time its IDLE times out, or DEV_NEVER */
 	uint64_t idle_since;    /* VM_IDLE: when it went idle */
 	uint64_t event_at;      /* key in the kernel's event heap: min(idle deadline, timer) */
 	int32_t heap_pos;       /* its index in that heap, -1 when absent */

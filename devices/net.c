@@ -123,6 +123,8 @@ static void net_destroy(struct device *d)
 {
 	struct net *n = (struct net *)d;
 	switch_detach(n->sw, n); /* nothing is carried to or from it any more */
+	if (n->keep)
+		*n->keep = n->stats;
 	free(n->tx.slot);
 	free(n->rx.slot);
 	free(n);
@@ -133,7 +135,7 @@ static const struct device_ops net_ops = {
 	.destroy = net_destroy,
 };
 
-struct net *net_new(struct netswitch *sw, const uint8_t mac[6])
+struct net *net_new(struct netswitch *sw, const uint8_t mac[6], struct net_stats *keep)
 {
 	struct net *n = calloc(1, sizeof(*n));
 	if (!n)
@@ -142,6 +144,7 @@ struct net *net_new(struct netswitch *sw, const uint8_t mac[6])
 	n->dev.port_first = n->dev.port_last = DVA_PORT_NET;
 	n->dev.lines = 1u << DVA_LINE_NET_RX | 1u << DVA_LINE_NET_TX_SPACE;
 	n->sw = sw;
+	n->keep = keep;
 	memcpy(n->mac, mac, 6);
 	if (switch_attach(sw, n)) {
 		free(n);

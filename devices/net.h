@@ -62,6 +62,7 @@ struct net {
 	bool tx_blocked;          /* a SEND got status 2: raise line 3 when space returns */
 	bool sending;             /* in the switch's round of senders */
 	struct net_stats stats;
+	struct net_stats *keep;   /* where its counters go when it is destroyed, or NULL */
 };
 
 struct netswitch {
@@ -90,7 +91,10 @@ static inline bool switch_busy(const struct netswitch *sw)
 	return sw->nsenders != 0;
 }
 
-/* A NIC with mac, attached to sw (ownership passes to the VM's bus); NULL when out of memory. */
-struct net *net_new(struct netswitch *sw, const uint8_t mac[6]);
+/* A NIC with mac, attached to sw (ownership passes to the VM's bus); NULL when out of memory.
+ * When it is destroyed its counters are copied to *keep (the VM's, for --stats), if not NULL. */
+struct net *net_new(struct netswitch *sw, const uint8_t mac[6], struct net_stats *keep);
+/* to += s, counter by counter. */
+void net_stats_add(struct net_stats *to, const struct net_stats *s);
 
 #endif

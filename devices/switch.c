@@ -90,7 +90,7 @@ int switch_attach(struct netswitch *sw, struct net *n)
 	return 0;
 }
 
-static void add_stats(struct net_stats *to, const struct net_stats *s)
+void net_stats_add(struct net_stats *to, const struct net_stats *s)
 {
 	to->tx_frames += s->tx_frames;
 	to->tx_bytes += s->tx_bytes;
@@ -104,7 +104,7 @@ static void add_stats(struct net_stats *to, const struct net_stats *s)
 
 void switch_detach(struct netswitch *sw, struct net *n)
 {
-	add_stats(&sw->total, &n->stats);
+	net_stats_add(&sw->total, &n->stats);
 	uint64_t k = mac_key(n->mac);
 	for (uint32_t i = mac_hash(k) & (sw->hcap - 1); sw->hash[i]; i = (i + 1) & (sw->hcap - 1))
 		if (sw->hash[i] == n) {

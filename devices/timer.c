@@ -14,7 +14,7 @@ int timer_expire(struct timer *t, uint64_t now)
 {
 	int fired = 0;
 	if (t->oneshot_at <= now) {
-		t->oneshot_at = TIMER_NEVER;
+		t->oneshot_at = DEV_NEVER;
 		fired = 1;
 	}
 	if (t->periodic_next <= now) {
@@ -33,10 +33,10 @@ static int timer_out(struct device *d, uint16_t port, unsigned size, uint32_t va
 		return DEV_GP;
 	uint64_t now = dev_now(d), ns = (uint64_t)val * 1000u;
 	if (port == DVA_PORT_TIMER_ONESHOT) {
-		t->oneshot_at = val ? now + ns : TIMER_NEVER;
+		t->oneshot_at = val ? now + ns : DEV_NEVER;
 	} else if (port == DVA_PORT_TIMER_PERIODIC) {
 		t->period_ns = ns;
-		t->periodic_next = val ? now + ns : TIMER_NEVER;
+		t->periodic_next = val ? now + ns : DEV_NEVER;
 	} else {
 		return DEV_GP;
 	}
@@ -76,6 +76,6 @@ struct timer *timer_new(void)
 	t->dev.port_first = DVA_PORT_TIMER_ONESHOT;
 	t->dev.port_last = DVA_PORT_TIMER_PERIODIC;
 	t->dev.lines = 1u << DVA_LINE_TIMER;
-	t->oneshot_at = t->periodic_next = TIMER_NEVER;
+	t->oneshot_at = t->periodic_next = DEV_NEVER;
 	return t;
 }

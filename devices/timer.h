@@ -8,18 +8,16 @@
 
 #include "devices/device.h"
 
-#define TIMER_NEVER DEV_NEVER
-
 struct timer {
 	struct device dev;       /* first: the bus sees a struct device */
-	uint64_t oneshot_at;     /* system time (ns) the one-shot fires, or TIMER_NEVER */
-	uint64_t periodic_next;  /* next tick of the periodic timer (ns), or TIMER_NEVER */
+	uint64_t oneshot_at;     /* system time (ns) the one-shot fires, or DEV_NEVER */
+	uint64_t periodic_next;  /* next tick of the periodic timer (ns), or DEV_NEVER */
 	uint64_t period_ns;      /* its period, 0 when stopped */
 };
 
 /* A disarmed timer, or NULL when out of host memory. */
 struct timer *timer_new(void);
-/* The earliest time either timer fires, or TIMER_NEVER. */
+/* The earliest time either timer fires, or DEV_NEVER. */
 uint64_t timer_next(const struct timer *t);
 /* Fire what is due at time now: returns whether line 0 must be raised. Periodic ticks that fell
  * since the last expiry fold into this one (DVA-1 section 7). */

@@ -1,6 +1,8 @@
 /* harness.c - a bare CPU with memory and a console port, and the row runner for unit vectors. */
 #include "tests/unit/harness.h"
 
+#include <elf.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,4 +203,32 @@ void run_rows(const struct row *rows, size_t n)
 		failed += run_row(&rows[i]) ? 1 : 0;
 	if (failed)
 		fail_msg("%d of %zu rows failed", failed, n);
+}
+
+size_t tvm_elf(uint8_t *out, size_t cap, uint32_t va, const uint8_t *code, size_t n)
+{
+	size_t size = TVM_ELF_CODE_OFF + n;
+	assert_true(size <= cap);
+	memset(out, 0, TVM_ELF_CODE_OFF);
+	Elf32_Ehdr eh = { 0 };
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS32;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = EM_386;
+	eh.e_version = EV_CURRENT;
+	eh.e_entry = va;
+	eh.e_phoff = sizeof(Elf32_Ehdr);
+	eh.e_ehsize = sizeof(Elf32_Ehdr);
+	eh.e_phentsize = sizeof(Elf32_Phdr);
+	eh.e_phnum = 1;
+	Elf32_Phdr ph = {
+		.p_type = PT_LOAD, .p_offset = TVM_ELF_CODE_OFF, .p_vaddr = va, .p_paddr = va,
+		.p_filesz = (uint32_t)n, .p_memsz = (uint32_t)n, .p_flags = PF_R | PF_X, .p_align = 0x1000,
+	};
+	memcpy(out, &eh, sizeof(eh));
+	memcpy(out + sizeof(eh), &ph, sizeof(ph));
+	memcpy(out + TVM_ELF_CODE_OFF, code, n);
+	return size;
 }

@@ -33,6 +33,12 @@ void tvm_poke(struct tvm *t, uint32_t addr, const void *bytes, size_t n);
 void tvm_peek(struct tvm *t, uint32_t addr, void *bytes, size_t n);
 /* Parse hex "01 d8" into buf; returns the byte count. */
 size_t tvm_hex(const char *hex, uint8_t *buf, size_t cap);
+
+/* A DVA-1 image for tests that run a kernel: a static ELF32 i386 executable whose one R+X
+ * PT_LOAD holds the n bytes of code at guest address va (its entry), from file offset
+ * TVM_ELF_CODE_OFF. Writes it to out (at least TVM_ELF_CODE_OFF + n bytes); returns its size. */
+#define TVM_ELF_CODE_OFF 0x100u
+size_t tvm_elf(uint8_t *out, size_t cap, uint32_t va, const uint8_t *code, size_t n);
 /* Run up to n instructions from the current EIP. */
 enum cpu_exit tvm_run(struct tvm *t, uint64_t n);
 /* Bytes written to the console port so far (NUL-terminated). */

@@ -62,7 +62,6 @@
 /* --- the guest ------------------------------------------------------------------------------- */
 
 #define CODE_VA 0x1000u
-#define CODE_OFF 0x80u /* file offset of the code: after the ELF header and one program header */
 
 static const uint8_t guest_code[] = {
 	/* 00 loop: */
@@ -106,35 +105,13 @@ static const uint8_t guest_code[] = {
 	/* 50: one byte never run, the tag that tells image A from image B */
 };
 
-/* The image: ELF header, one R+X PT_LOAD at CODE_VA holding the code and then the tag byte. */
+/* The image: one R+X PT_LOAD at CODE_VA holding the code and then the tag byte. */
 static size_t build_image(uint8_t *out, size_t cap, uint8_t tag)
 {
-	size_t codesz = sizeof(guest_code) + 1, size = CODE_OFF + codesz;
-	assert_true(size <= cap);
-	memset(out, 0, size);
-	Elf32_Ehdr eh = { 0 };
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS32;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	eh.e_type = ET_EXEC;
-	eh.e_machine = EM_386;
-	eh.e_version = EV_CURRENT;
-	eh.e_entry = CODE_VA;
-	eh.e_phoff = sizeof(Elf32_Ehdr);
-	eh.e_ehsize = sizeof(Elf32_Ehdr);
-	eh.e_phentsize = sizeof(Elf32_Phdr);
-	eh.e_phnum = 1;
-	Elf32_Phdr ph = {
-		.p_type = PT_LOAD, .p_offset = CODE_OFF, .p_vaddr = CODE_VA, .p_paddr = CODE_VA,
-		.p_filesz = (uint32_t)codesz, .p_memsz = (uint32_t)codesz, .p_flags = PF_R | PF_X,
-		.p_align = 0x1000,
-	};
-	memcpy(out, &eh, sizeof(eh));
-	memcpy(out + sizeof(eh), &ph, sizeof(ph));
-	memcpy(out + CODE_OFF, guest_code, sizeof(guest_code));
-	out[CODE_OFF + sizeof(guest_code)] = tag;
-	return size;
+	uint8_t code[sizeof(guest_code) + 1];
+	memcpy(code, guest_code, sizeof(guest_code));
+	code[sizeof(guest_code)] = tag;
+	return tvm_elf(out, cap, CODE_VA, code, sizeof(code));
 }
 
 static uint64_t fnv1a64(const uint8_t *p, size_t n)

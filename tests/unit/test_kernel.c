@@ -47,7 +47,6 @@
 /* ---- the guests ------------------------------------------------------------------------------ */
 
 #define IMG_VA 0x1000u     /* where the code is loaded, and the entry point */
-#define CODE_OFF 0x100u    /* its offset in the file: after the ELF header and one PH */
 #define FAULT_ADDR 0xFFFFFFF0u
 
 /* inc ebx; inc ebx; mov eax, [0xFFFFFFF0] (#PF: outside memory); mov al, 9; TERMINATE.
@@ -95,34 +94,13 @@ static void spin_fault_code(char *out, size_t cap, uint32_t n)
  * temporary file; its path goes to path. */
 static void image_write(char path[PATH_MAX], const char *hex)
 {
-	uint8_t file[CODE_OFF + 256];
-	memset(file, 0, sizeof(file));
-	size_t n = tvm_hex(hex, file + CODE_OFF, sizeof(file) - CODE_OFF);
-	Elf32_Ehdr eh = { 0 };
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS32;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	eh.e_type = ET_EXEC;
-	eh.e_machine = EM_386;
-	eh.e_version = EV_CURRENT;
-	eh.e_entry = IMG_VA;
-	eh.e_phoff = sizeof(Elf32_Ehdr);
-	eh.e_ehsize = sizeof(Elf32_Ehdr);
-	eh.e_phentsize = sizeof(Elf32_Phdr);
-	eh.e_phnum = 1;
-	Elf32_Phdr ph = {
-		.p_type = PT_LOAD, .p_offset = CODE_OFF, .p_vaddr = IMG_VA, .p_paddr = IMG_VA,
-		.p_filesz = (uint32_t)n, .p_memsz = (uint32_t)n, .p_flags = PF_R | PF_X, .p_align = 0x10,
-	};
-	memcpy(file, &eh, sizeof(eh));
-	memcpy(file + sizeof(eh), &ph, sizeof(ph));
+	uint8_t code[256], file[TVM_ELF_CODE_OFF + sizeof(code)];
+	size_t size = tvm_elf(file, sizeof(file), IMG_VA, code, tvm_hex(hex, code, sizeof(code)));
 
 	const char *d = getenv("TMPDIR");
 	snprintf(path, PATH_MAX, "%s/denali-kernel-XXXXXX", d && *d ? d : "/tmp");
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
-	size_t size = CODE_OFF + n;
 	assert_int_equal(write(fd, file, size), (ssize_t)size);
 	assert_int_equal(close(fd), 0);
 }

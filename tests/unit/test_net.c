@@ -132,7 +132,7 @@ static struct world *world_new(void)
 					     .now = host_now, .raise = host_raise,
 					     .deadline_moved = host_deadline_moved };
 		vm_mac_of(i, v->mac);
-		v->n = net_new(&w->sw, v->mac);
+		v->n = net_new(&w->sw, v->mac, NULL);
 		assert_non_null(v->n);
 		v->n->dev.host = &v->host; /* as port_bus_attach would */
 	}
@@ -894,7 +894,7 @@ static void unknown_unicast_still_drops_after_nics_come_and_go(void **state)
 	struct vm *a = &w->vm[0];
 	for (uint32_t i = 0; i < CHURN; i++) {
 		const uint8_t mac[6] = { 0x02, 0x44, 0x4E, 0x01, (uint8_t)(i >> 8), (uint8_t)i };
-		struct net *n = net_new(&w->sw, mac);
+		struct net *n = net_new(&w->sw, mac, NULL);
 		assert_non_null(n);
 		n->dev.ops->destroy(&n->dev);
 	}
