@@ -23,8 +23,8 @@ struct group_config {
 
 /* The devices a VM can have attached (a group's `devices` list), and their names there. */
 enum device_kind { DEVICE_CONSOLE, DEVICE_TIMER, DEVICE_NET, DEVICE_KINDS };
-/* What a group has unless it says: the network is not attached by default yet (issue #12). */
-#define DEVICES_DEFAULT (1u << DEVICE_CONSOLE | 1u << DEVICE_TIMER)
+/* What a group has unless it says: every device there is. */
+#define DEVICES_DEFAULT (1u << DEVICE_CONSOLE | 1u << DEVICE_TIMER | 1u << DEVICE_NET)
 extern const char *const device_kind_names[DEVICE_KINDS];
 
 enum console_mode { CONSOLE_AUTO, CONSOLE_RAW, CONSOLE_PREFIX, CONSOLE_FILES, CONSOLE_NONE };

@@ -41,6 +41,7 @@ suite "guests (denali)" sh tests/guests/run.sh "$build" "$build/denali"
 suite "guests (denali-san)" sh tests/guests/run.sh "$build" "$build/denali-san"
 suite "cli" sh tests/cli/run.sh "$build"
 suite "kernel" sh tests/kernel/run.sh "$build"
+suite "net" sh tests/net/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
 suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30

@@ -204,7 +204,7 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		  "[c:10 image=c.elf count=1 mem=16777216 args=<a#b c;d>]" },
 		{ "console_in and replay set their fields; devices picks a group's devices",
 		  "[run]\nconsole_in = 2\nreplay = old.rec\n[group a]\nimage = a.elf\n"
-		  "count = 2\ndevices = timer\n[group b]\nimage = b.elf\ndevices = timer,console\n"
+		  "count = 2\ndevices = timer\n[group b]\nimage = b.elf\ndevices = timer,console,net\n"
 		  "[group c]\nimage = c.elf\ndevices = console\n",
 		  "console_in=2 replay=old.rec [a:4 image=a.elf count=2 mem=16777216 devices=0x2] "
 		  "[b:8 image=b.elf count=1 mem=16777216] [c:11 image=c.elf count=1 mem=16777216 devices=0x1]" },

@@ -1,0 +1,9 @@
+# tests/net/: the network suite (tests/net/run.sh). Every tests/net/guests/n_NAME.c is a guest of
+# its own, built with guestos to build/guests/n_NAME.elf; tests/net/cases/*.sh run them.
+NET_TEST_GUESTS := $(patsubst tests/net/guests/%.c,%,$(wildcard tests/net/guests/n_*.c))
+TEST_GUESTS += $(NET_TEST_GUESTS)
+$(foreach g,$(NET_TEST_GUESTS),$(eval GUEST_SRCS_$(g) := tests/net/guests/$(g).c))
+
+net-tests: $(BUILD)/denali guests
+	sh tests/net/run.sh $(BUILD)
+.PHONY: net-tests
