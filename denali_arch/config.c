@@ -42,6 +42,10 @@ void config_free(struct run_config *rc)
 	free(rc->trace);
 	free(rc->record);
 	free(rc->replay);
+	free(rc->pcap);
+	free(rc->pcap_vms);
+	rc->pcap_vms = NULL;
+	rc->npcap_vms = 0;
 	rc->ngroups = 0;
 }
 
@@ -255,6 +259,35 @@ static int set_replay(struct run_config *rc, struct group_config *g, const char 
 	(void)g;
 	return set_file(&rc->replay, v, err);
 }
+static int set_pcap(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return set_file(&rc->pcap, v, err);
+}
+/* A comma-separated list of vm_ids; each occurrence adds to the ones before (--pcap-vm repeats). */
+static int set_pcap_vm(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	const char *p = v;
+	do {
+		char one[16];
+		size_t n = strcspn(p, ",");
+		if (!n || n >= sizeof(one))
+			return fail(err, "'%s' is not a list of vm_ids", v);
+		memcpy(one, p, n);
+		one[n] = 0;
+		uint32_t id = 0;
+		if (u32_in(one, 0, 9999999, &id, err))
+			return -1;
+		uint32_t *l = realloc(rc->pcap_vms, (rc->npcap_vms + 1) * sizeof(*l));
+		if (!l)
+			return fail(err, "out of memory");
+		rc->pcap_vms = l;
+		rc->pcap_vms[rc->npcap_vms++] = id;
+		p += n;
+	} while (*p++ == ',');
+	return 0;
+}
 
 const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer", "net" };
 
@@ -341,6 +374,8 @@ static const struct key {
 	{ "console_in", false, set_console_in },
 	{ "record", false, set_record },
 	{ "replay", false, set_replay },
+	{ "pcap", false, set_pcap },
+	{ "pcap_vm", false, set_pcap_vm },
 	{ "devices", true, set_devices },
 	{ "image", true, set_image },
 	{ "count", true, set_count },
@@ -444,6 +479,12 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 	if ((rc->record || rc->replay) && rc->host_clock)
 		return fail(err, "%s: needs the deterministic clock (not clock = host): the host clock cannot be replayed",
 			    rc->record ? "record" : "replay");
+	if (rc->npcap_vms && !rc->pcap)
+		return fail(err, "pcap_vm: needs pcap, the file to capture to");
+	for (unsigned i = 0; i < rc->npcap_vms; i++)
+		if (rc->pcap_vms[i] >= config_vm_count(rc))
+			return fail(err, "pcap_vm: VM %u does not exist: the run has %" PRIu64 " VM%s",
+				    (unsigned)rc->pcap_vms[i], config_vm_count(rc), config_vm_count(rc) == 1 ? "" : "s");
 	return 0;
 }
 

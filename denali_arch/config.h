@@ -50,6 +50,9 @@ struct run_config {
 	bool console_in_given;  /* set by the user: that VM must have a console */
 	char *record;           /* --record FILE: log the host input, or NULL */
 	char *replay;           /* --replay FILE: take the host input from a record, or NULL */
+	char *pcap;             /* --pcap FILE: capture the switch's frames, or NULL */
+	uint32_t *pcap_vms;     /* --pcap-vm N, each: capture only frames to or from these VMs */
+	unsigned npcap_vms;     /* 0: every frame */
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */

@@ -480,6 +480,8 @@ int kernel_run(struct kernel *k)
 	}
 	if (hostin_finish(&k->hostin) && status == 0)
 		status = EXIT_REFUSED; /* the record could not be written: said in one line */
+	if (capture_finish(k) && status == 0)
+		status = EXIT_REFUSED; /* likewise the capture */
 	return status;
 }
 
@@ -550,13 +552,17 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 		fprintf(stderr, "denali: cannot reserve host address space for guests: %s\n", strerror(errno));
 		return EXIT_REFUSED;
 	}
-	/* Last, so a run refused for any other reason leaves an existing --record file alone. */
-	return hostin_init(&k->hostin, k);
+	/* Last, so a run refused for any other reason leaves existing --pcap and --record files
+	 * alone (a record refused removes no capture: it is only output). */
+	int rc = capture_init(k);
+	return rc ? rc : hostin_init(&k->hostin, k);
 }
 
 void kernel_destroy(struct kernel *k)
 {
 	hostin_destroy(&k->hostin);
+	if (k->capture.w.f) /* a run that never ran: what it captured is still a valid file */
+		capture_finish(k);
 	evloop_destroy(&k->loop);
 	for (int i = 0; i < 2; i++)
 		if (k->intr_pipe[i] >= 0)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "denali_arch/capture.h"
 #include "denali_arch/config.h"
 #include "denali_arch/evloop.h"
 #include "denali_arch/hostin.h"
@@ -70,6 +71,7 @@ struct kernel {
 	struct evloop loop;       /* the host's fds and timers, served between quanta */
 	struct hostin hostin;     /* host input: which VM takes it, --record, --replay */
 	struct netswitch sw;      /* the run's Ethernet switch */
+	struct capture capture;   /* --pcap */
 	/* The debugger's and the monitor's hold on VMs (kernel_vm_stop). */
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
 	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */

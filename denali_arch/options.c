@@ -35,6 +35,8 @@ void options_usage(FILE *f)
 		"  --console-in N      the VM whose console reads stdin (default 0)\n"
 		"  --record FILE       log every piece of host input with the point it was taken\n"
 		"  --replay FILE       take the host input from a record instead (same image, options)\n"
+		"  --pcap FILE         capture every frame the switch carries (pcap, for tcpdump)\n"
+		"  --pcap-vm N         capture only frames to or from VM N (repeatable)\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
 		"  --summary           a summary table on stderr at the end\n"
 		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
@@ -64,7 +66,8 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--max-active", "max_active" }, { "--mem-budget", "mem_budget" },
 	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
 	{ "--trace", "trace" }, { "--summary", "summary" }, { "--console-in", "console_in" },
-	{ "--record", "record" }, { "--replay", "replay" },
+	{ "--record", "record" }, { "--replay", "replay" }, { "--pcap", "pcap" },
+	{ "--pcap-vm", "pcap_vm" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {

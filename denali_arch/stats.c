@@ -99,9 +99,9 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 		net_stats_add(&nt, &k->sw.nics[i]->stats);
 	fprintf(f, "  \"net\": { \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"rx_frames\": %" PRIu64
 		", \"rx_bytes\": %" PRIu64 ",\n    \"drops_rx_full\": %" PRIu64 ", \"drops_spoofed\": %" PRIu64
-		", \"drops_unknown\": %" PRIu64 ", \"drops_not_up\": %" PRIu64 " },\n", nt.tx_frames,
-		nt.tx_bytes, nt.rx_frames, nt.rx_bytes, nt.drop_rx_full, nt.drop_spoofed, nt.drop_unknown,
-		nt.drop_not_up);
+		", \"drops_unknown\": %" PRIu64 ", \"drops_not_up\": %" PRIu64 ", \"drops_too_long\": %" PRIu64
+		" },\n", nt.tx_frames, nt.tx_bytes, nt.rx_frames, nt.rx_bytes, nt.drop_rx_full, nt.drop_spoofed,
+		nt.drop_unknown, nt.drop_not_up, nt.drop_too_long);
 	fprintf(f, "  \"host\": {\n");
 	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);
 	fprintf(f, "    \"peak_rss_bytes\": %" PRIu64 ",\n", (uint64_t)ru.ru_maxrss * 1024u);
@@ -116,7 +116,7 @@ static int write_vms(const struct kernel *k, FILE *f)
 	fprintf(f, "id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,"
 		   "idle_ns,status,fault,cache_lookups,cache_misses,zydis_decodes,cache_invalidations,"
 		   "cache_flushes,net_tx_frames,net_tx_bytes,net_rx_frames,net_rx_bytes,net_drops_rx_full,"
-		   "net_drops_spoofed,net_drops_unknown,net_drops_not_up\n");
+		   "net_drops_spoofed,net_drops_unknown,net_drops_not_up,net_drops_too_long\n");
 	for (uint32_t i = 0; i < k->created; i++) {
 		const struct vm *v = k->vms[i];
 		fprintf(f, "%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 ",",
@@ -136,10 +136,10 @@ static int write_vms(const struct kernel *k, FILE *f)
 		const struct net_stats *ns = v->stats.net; /* every VM is released by now */
 		if (ns)
 			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-				",%" PRIu64 "\n", ns->tx_frames, ns->tx_bytes, ns->rx_frames, ns->rx_bytes,
-				ns->drop_rx_full, ns->drop_spoofed, ns->drop_unknown, ns->drop_not_up);
+				",%" PRIu64 ",%" PRIu64 "\n", ns->tx_frames, ns->tx_bytes, ns->rx_frames, ns->rx_bytes,
+				ns->drop_rx_full, ns->drop_spoofed, ns->drop_unknown, ns->drop_not_up, ns->drop_too_long);
 		else
-			fprintf(f, ",,,,,,,,\n"); /* no NIC */
+			fprintf(f, ",,,,,,,,,\n"); /* no NIC */
 	}
 	return ferror(f) ? -1 : 0;
 }

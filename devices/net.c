@@ -63,6 +63,8 @@ bool net_deliver(struct net *n, const struct net_frame *f)
 
 static enum dva_req_status net_send(struct net *n, const struct dva_request *rq)
 {
+	if (rq->len > NET_FRAME_MAX)
+		n->stats.drop_too_long++;
 	if (rq->len < NET_FRAME_MIN || rq->len > NET_FRAME_MAX ||
 	    dev_range_check(&n->dev, rq->addr, rq->len, false) != DVA_REQ_DONE)
 		return DVA_REQ_BAD;

@@ -48,6 +48,7 @@ struct net_stats {
 	uint64_t drop_spoofed;          /* frames it sent with another source MAC */
 	uint64_t drop_unknown;          /* unicast frames it sent to no attached MAC */
 	uint64_t drop_not_up;           /* frames for it before its guest first used it */
+	uint64_t drop_too_long;         /* SENDs it made of more than NET_FRAME_MAX bytes */
 };
 
 struct netswitch;
@@ -74,6 +75,11 @@ struct netswitch {
 	struct net **senders;     /* NICs with frames to carry, in round-robin order */
 	uint32_t nsenders, scap, turn;
 	struct net_stats total;   /* over every NIC, including ones that have gone */
+	/* A tap (--pcap): sees every frame taken from a sender, before the switch delivers or
+	 * drops it, with its sender and, for unicast, the NIC it is for (NULL for a group address
+	 * or an unknown one). */
+	void (*tap)(void *opaque, const struct net *from, const struct net *to, const struct net_frame *f);
+	void *tap_opaque;
 };
 
 void switch_init(struct netswitch *sw);

@@ -100,6 +100,7 @@ void net_stats_add(struct net_stats *to, const struct net_stats *s)
 	to->drop_spoofed += s->drop_spoofed;
 	to->drop_unknown += s->drop_unknown;
 	to->drop_not_up += s->drop_not_up;
+	to->drop_too_long += s->drop_too_long;
 }
 
 void switch_detach(struct netswitch *sw, struct net *n)
@@ -142,19 +143,22 @@ void switch_queue(struct netswitch *sw, struct net *n)
 /* One frame from s: to its destination, to everyone for a group address, or dropped. */
 static void carry(struct netswitch *sw, struct net *s, const struct net_frame *f)
 {
+	bool group = f->data[0] & 1; /* the group bit: broadcast and multicast */
+	struct net *d = group ? NULL : lookup(sw, f->data);
+	if (sw->tap)
+		sw->tap(sw->tap_opaque, s, d, f);
 	if (memcmp(f->data + 6, s->mac, 6)) {
 		s->stats.drop_spoofed++;
 		return;
 	}
 	s->stats.tx_frames++;
 	s->stats.tx_bytes += f->len;
-	if (f->data[0] & 1) { /* the group bit: broadcast and multicast */
+	if (group) {
 		for (uint32_t i = 0; i < sw->n; i++)
 			if (sw->nics[i] != s)
 				net_deliver(sw->nics[i], f);
 		return;
 	}
-	struct net *d = lookup(sw, f->data);
 	if (d && d != s)
 		net_deliver(d, f);
 	else if (!d)

@@ -2,12 +2,13 @@
 # deps.sh - install the Debian packages the build needs, or say exactly how (make deps).
 # Packages: gcc-multilib (32-bit guests and the native half of the differential tests),
 # libzydis-dev (the decoder), libcmocka-dev (unit tests), libsdl2-dev (the optional display),
-# clang-14 and libclang-rt-14-dev (libFuzzer, for make fuzz), python3 (make bench's runner).
+# clang-14 and libclang-rt-14-dev (libFuzzer, for make fuzz), python3 (make bench's runner),
+# tcpdump (the network tests read --pcap captures back with it).
 # `sh tests/deps.sh bench` (make bench) also wants qemu-user (qemu-i386, which make bench runs
 # the workloads under for a comparison); the plain call (make deps, make test, make demo, CI)
 # does not.
 set -e
-PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3"
+PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3 tcpdump"
 [ "$1" = bench ] && PKGS="$PKGS qemu-user"
 missing=""
 for p in $PKGS; do
