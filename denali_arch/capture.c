@@ -55,7 +55,7 @@ int capture_init(struct kernel *k)
 	}
 	if (pcap_open(&c->w, cfg->pcap)) {
 		fprintf(stderr, "denali: --pcap: cannot create '%s': %s\n", cfg->pcap, strerror(errno));
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	k->sw.tap = tap;
 	k->sw.tap_opaque = k;

@@ -18,7 +18,7 @@ struct capture {
 	uint8_t *pick; /* by vm_id, 1 for the --pcap-vm ones; NULL: every frame */
 };
 
-/* Open the run's --pcap file, if any, and tap the switch. 0, or EXIT_REFUSED after one line. */
+/* Open the run's --pcap file, if any, and tap the switch. 0, or the exit status after one line. */
 int capture_init(struct kernel *k);
 /* Close the file: 0, or -1 after one line saying the capture could not be written. */
 int capture_finish(struct kernel *k);
