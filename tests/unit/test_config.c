@@ -111,6 +111,9 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 	if (rc->console_in) PUT("console_in=%u ", rc->console_in);
 	if (rc->record) PUT("record=%s ", rc->record);
 	if (rc->replay) PUT("replay=%s ", rc->replay);
+	if (rc->pcap) PUT("pcap=%s ", rc->pcap);
+	for (unsigned i = 0; i < rc->npcap_vms; i++)
+		PUT("pcap_vm=%u ", rc->pcap_vms[i]);
 	for (unsigned i = 0; i < rc->ngroups; i++) {
 		const struct group_config *g = &rc->groups[i];
 		PUT("[%s:%u image=%s count=%u mem=%u", g->name, g->line, g->image ? g->image : "-",
@@ -208,6 +211,9 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		  "[group c]\nimage = c.elf\ndevices = console\n",
 		  "console_in=2 replay=old.rec [a:4 image=a.elf count=2 mem=16777216 devices=0x2] "
 		  "[b:8 image=b.elf count=1 mem=16777216] [c:11 image=c.elf count=1 mem=16777216 devices=0x1]" },
+		{ "pcap sets its field; each pcap_vm adds its list to the ones before",
+		  "[run]\npcap = lan.pcap\npcap_vm = 3\npcap_vm = 0,7\n[group a]\nimage = a.elf\ncount = 8\n",
+		  "pcap=lan.pcap pcap_vm=3 pcap_vm=0 pcap_vm=7 [a:5 image=a.elf count=8 mem=16777216]" },
 		{ "record sets its field", "[run]\nrecord = in.rec\n[group a]\nimage = a.elf\n",
 		  "record=in.rec [a:3 image=a.elf count=1 mem=16777216]" },
 		{ "a value may contain '=' after the first '='",
@@ -353,6 +359,11 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		  "@:2: devices: 'disk' is not a device (console, timer, net)" },
 		{ "an empty device list is refused", "[group a]\ndevices =\n",
 		  "@:2: devices: '' is not a device (console, timer, net)" },
+		{ "a pcap_vm that is not a list of vm_ids is refused", "[run]\npcap_vm = 1,\n",
+		  "@:2: pcap_vm: '1,' is not a list of vm_ids" },
+		{ "a pcap_vm past 9,999,999 is refused", "[run]\npcap_vm = 10000000\n",
+		  "@:2: pcap_vm: '10000000' is not a whole number from 0 to 9999999" },
+		{ "an empty pcap is refused", "[run]\npcap =\n", "@:2: pcap: needs a file name" },
 		{ "a device named twice is refused", "[group a]\ndevices = timer,console,timer\n",
 		  "@:2: devices: 'timer,console,timer' names timer twice" },
 		{ "a trailing comma in devices is refused", "[group a]\ndevices = timer,\n",
