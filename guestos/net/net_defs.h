@@ -11,6 +11,8 @@
 #include "guestos/net/net_param.h"
 #include "net.h"
 #include "timer.h"
+#include <errno.h>
+#include <sys/socket.h>
 
 #define ETH_HLEN 14u
 #define ETH_FRAME_MAX 1514u

@@ -50,9 +50,15 @@ $(BUILD)/bench/work/%.native64: tests/bench/work/%.c tests/bench/work/bench.h
 
 # sizes: prints the host structures a VM owns (a host program; headers only, nothing linked).
 $(BUILD)/bench/sizes: tests/bench/sizes.c cpu/cache.h cpu/cpu.h cpu/insn.h cpu/fpu.h mmu/mem.h \
-		denali_arch/vm.h devices/console.h devices/timer.h devices/device.h
+		denali_arch/vm.h devices/console.h devices/timer.h devices/device.h devices/net.h
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -o $@ tests/bench/sizes.c
+
+# netcost: the host cost of the NIC's OUT and of the switch per frame, without a guest (a host
+# program linked with the emulator's objects).
+$(BUILD)/bench/netcost: $(BUILD)/obj/tests/bench/netcost.o $(CORE_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(HOST_LDLIBS)
 
 # BENCH_ARGS passes options to the runner, e.g. make bench BENCH_ARGS="--quick" or
 # BENCH_ARGS="--only cpu".
@@ -77,6 +83,6 @@ bench:
 	fi
 	python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
-bench-build: $(BUILD)/denali $(BENCH_GUEST_ELFS) $(BUILD)/bench/sizes $(BENCH_WORK_ELFS) \
-		$(BENCH_WORK_NATIVE64)
+bench-build: $(BUILD)/denali $(BENCH_GUEST_ELFS) $(BUILD)/bench/sizes $(BUILD)/bench/netcost \
+		$(BENCH_WORK_ELFS) $(BENCH_WORK_NATIVE64)
 .PHONY: bench-build

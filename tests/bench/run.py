@@ -323,7 +323,8 @@ def bench_memory(ctx):
         "host = everything else (the VM structures, decoded-code cache, allocator); "
         "page tables = VmPTE, host kernel memory not counted in RSS;",
         f"fixed heap structures per VM (build/bench/sizes): struct vm {sizes['struct_vm']} B, "
-        f"console {sizes['struct_console']} B, timer {sizes['struct_timer']} B, code-cache hash "
+        f"console {sizes['struct_console']} B, timer {sizes['struct_timer']} B, NIC (never up) "
+        f"{sizes['struct_net']} + {sizes['struct_net_stats']} B, code-cache hash "
         f"{sizes['cache_hash']} B and first pool {sizes['cache_first_pool']} B: "
         f"{sizes['heap_per_vm']} B before allocator overhead",
     ]

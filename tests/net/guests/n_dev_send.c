@@ -1,41 +1,47 @@
 /* n_dev_send.c - SEND is status 0 and the frame arrives intact (tests/net/cases/device.sh).
  *
- * Two VMs. VM 1 brings its NIC up (a RECV that finds nothing), then IDLEs with only line 2 in
+ * Two VMs. VM 1 brings its NIC up (a RECV that finds nothing) and IDLEs with only line 2 in
  * irq_mask; VM 0 waits 1 ms (VM 1 is up by then), SENDs frames of 14, 100 and 1514 bytes to
- * VM 1 and prints each block as the device left it. VM 1 prints what it woke for and, for each
- * frame, the block, how many bytes differ from the frame it knows VM 0 built, and how many
- * bytes past the frame changed in its buffer. */
+ * VM 1 and prints each block as the device left it. VM 1 prints what woke it and, for each
+ * frame, the block, the bytes that differ from the frame it knows VM 0 built and the bytes past
+ * the frame that changed in its buffer. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "denali.h"
 
-#define MARK 0x5Au
-#define ARG0 0xA1A1A1A1u /* what arg and result hold before an OUT */
+#define STATUS0 0xEEEEEEEEu /* a block's status, arg and result before each OUT */
+#define ARG0 0xA1A1A1A1u
 #define RESULT0 0xA2A2A2A2u
+#define NET_SEND 1u /* the NIC's ops (DVA-1 section 7) */
+#define NET_RECV 2u
+#define GADDR(p) ((uint32_t)(uintptr_t)(p))
 
 static struct dva_request rq __attribute__((aligned(4)));
-static uint8_t frame[1514], buf[2048];
 
-static uint32_t nic(uint32_t op, const void *data, uint32_t len)
+/* One request through rq, its status, arg and result preset as above: the status it got. */
+static uint32_t nic(uint32_t op, uint32_t addr, uint32_t len)
 {
-	rq = (struct dva_request){ op, 0xEEEEEEEEu, (uint32_t)(uintptr_t)data, len, ARG0, RESULT0 };
-	__asm__ volatile("outl %0, %w1" : : "a"((uint32_t)(uintptr_t)&rq), "Nd"((uint16_t)DVA_PORT_NET) : "memory");
+	rq = (struct dva_request){ op, STATUS0, addr, len, ARG0, RESULT0 };
+	__asm__ volatile("outl %0, %w1" : : "a"(GADDR(&rq)), "Nd"((uint16_t)DVA_PORT_NET) : "memory");
 	return rq.status;
 }
 
+/* VM id's MAC, as the emulator gives it: 02:44:4E:(id>>16):(id>>8):id. */
 static void mac_of(uint32_t id, uint8_t m[6])
 {
 	const uint8_t v[6] = { 0x02, 0x44, 0x4E, (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id };
 	memcpy(m, v, 6);
 }
 
-/* Header dst, src, EtherType 0x88B5; seq (little-endian) at 14 when it fits; then a pattern. */
-static void make_frame(uint8_t *f, uint32_t dst, uint32_t src, uint32_t len, uint32_t seq)
+/* A frame of len bytes: dst, src, EtherType 0x88B5, seq (little-endian) at 14 when it fits,
+ * then a pattern of seq, so that a receiver can rebuild exactly what was sent. */
+static void make_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint32_t len,
+		       uint32_t seq)
 {
-	mac_of(dst, f);
-	mac_of(src, f + 6);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
 	f[12] = 0x88;
 	f[13] = 0xB5;
 	for (uint32_t i = 14; i < len; i++)
@@ -44,41 +50,59 @@ static void make_frame(uint8_t *f, uint32_t dst, uint32_t src, uint32_t len, uin
 		f[14 + i] = (uint8_t)(seq >> (8 * i));
 }
 
+/* Bytes of [a, a+n) that differ from [b, b+n). */
+static unsigned differ(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+	unsigned d = 0;
+	for (uint32_t i = 0; i < n; i++)
+		d += a[i] != b[i];
+	return d;
+}
+
+/* Bytes of [a, a+n) that are not c. */
+static unsigned not_byte(const uint8_t *a, uint8_t c, uint32_t n)
+{
+	unsigned d = 0;
+	for (uint32_t i = 0; i < n; i++)
+		d += a[i] != c;
+	return d;
+}
+
+#define MARK 0x5Au
+static uint8_t frame[1514], buf[2048];
 static const uint32_t lens[3] = { 14, 100, 1514 };
 
 int main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	uint8_t m0[6], m1[6];
+	mac_of(0, m0);
+	mac_of(1, m1);
 	if (dva_page0.vm_id == 0) {
 		dva_idle(1000);
 		for (unsigned i = 0; i < 3; i++) {
-			make_frame(frame, 1, 0, lens[i], i + 1);
-			uint32_t st = nic(1, frame, lens[i]);
-			printf("send %u: status %u op %u addr ok %u len %u arg 0x%x result 0x%x\n",
-			       (unsigned)lens[i], (unsigned)st, (unsigned)rq.op,
-			       rq.addr == (uint32_t)(uintptr_t)frame, (unsigned)rq.len, (unsigned)rq.arg,
-			       (unsigned)rq.result);
+			make_frame(frame, m1, m0, lens[i], i + 1);
+			uint32_t st = nic(NET_SEND, GADDR(frame), lens[i]);
+			printf("send %u: status %u op %u addr kept %u len %u arg 0x%x result 0x%x\n",
+			       (unsigned)lens[i], (unsigned)st, (unsigned)rq.op, rq.addr == GADDR(frame),
+			       (unsigned)rq.len, (unsigned)rq.arg, (unsigned)rq.result);
 		}
 		return 0;
 	}
-	printf("up: status %u\n", (unsigned)nic(2, buf, 1514));
+	printf("up: status %u\n", (unsigned)nic(NET_RECV, GADDR(buf), 1514));
 	dva_page0.irq_mask = 1u << DVA_LINE_NET_RX;
 	uint32_t woke = dva_idle(100000);
-	printf("idle %u pending line 2 %u\n", (unsigned)woke,
+	printf("idle %u, line 2 pending %u\n", (unsigned)woke,
 	       (unsigned)(dva_page0.irq_pending >> DVA_LINE_NET_RX & 1));
 	for (unsigned i = 0; i < 3; i++) {
 		memset(buf, MARK, sizeof(buf));
-		uint32_t st = nic(2, buf, 1514);
-		make_frame(frame, 1, 0, lens[i], i + 1);
-		unsigned differ = 0, past = 0;
-		for (uint32_t k = 0; k < lens[i]; k++)
-			differ += buf[k] != frame[k];
-		for (uint32_t k = lens[i]; k < sizeof(buf); k++)
-			past += buf[k] != MARK;
+		uint32_t st = nic(NET_RECV, GADDR(buf), 1514);
+		make_frame(frame, m1, m0, lens[i], i + 1);
 		printf("recv: status %u result %u arg %u differ %u past %u\n", (unsigned)st,
-		       (unsigned)rq.result, (unsigned)rq.arg, differ, past);
+		       (unsigned)rq.result, (unsigned)rq.arg, differ(buf, frame, lens[i]),
+		       not_byte(buf + lens[i], MARK, sizeof(buf) - lens[i]));
 	}
-	printf("then: status %u\n", (unsigned)nic(2, buf, 1514));
+	printf("then: status %u\n", (unsigned)nic(NET_RECV, GADDR(buf), 1514));
 	return 0;
 }
