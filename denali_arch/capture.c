@@ -58,7 +58,6 @@ int capture_init(struct kernel *k)
 		return EXIT_USAGE;
 	}
 	k->sw.tap = tap;
-	k->sw.tap_opaque = k;
 	return 0;
 }
 

@@ -217,6 +217,15 @@ void kernel_vm_end_held(struct kernel *k, struct vm *v)
 
 /* ---- one quantum ---------------------------------------------------------------------------- */
 
+/* Sync mode: a SEND ends the running VM's slice, so the switch carries the frame at once and
+ * the line it raises switches to the receiver (run_quantum). */
+static void frame_sent(void *opaque)
+{
+	struct kernel *k = opaque;
+	if (k->running)
+		cpu_request_stop(&k->running->cpu, CPU_STOP_NOW);
+}
+
 static void run_quantum(struct kernel *k, struct vm *v)
 {
 	const struct run_config *cfg = k->cfg;
@@ -277,6 +286,10 @@ static void run_quantum(struct kernel *k, struct vm *v)
 			k->raise_time = v->next_deadline;
 			vm_expire_devices(v, now);
 			sched_update_event(k, v);
+		}
+		if (switch_busy(&k->sw) && cfg->irq_mode == IRQ_SYNC) { /* frame_sent ended the slice */
+			k->raise_time = now;
+			switch_run(&k->sw);
 		}
 		if (k->preempt)
 			break; /* sync mode: a line raised for another VM switches to it now */
@@ -492,6 +505,9 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 	memset(k, 0, sizeof(*k));
 	evloop_init(&k->loop);
 	switch_init(&k->sw);
+	k->sw.owner = k;
+	if (cfg->irq_mode == IRQ_SYNC)
+		k->sw.sent = frame_sent;
 	k->intr_pipe[0] = k->intr_pipe[1] = k->intr_watch = -1;
 	if (pipe2(k->intr_pipe, O_NONBLOCK | O_CLOEXEC) == 0)
 		k->intr_watch = evloop_watch_add(&k->loop, k->intr_pipe[0], 0, interrupt_ready, k);

@@ -216,6 +216,13 @@ void sched_line_raised(void *opaque, struct vm *v)
 		return;
 	if (v->state == VM_IDLE) {
 		sched_wake(k, v, k->raise_time);
+		if (k->cfg->irq_mode == IRQ_SYNC && k->running) {
+			/* Synchronous mode, mid-quantum (a frame from the running VM): the woken VM
+			 * goes first, now. */
+			sched_queue_woken(k);
+			k->preempt = true;
+			cpu_request_stop(&k->running->cpu, CPU_STOP_NOW);
+		}
 	} else if (k->cfg->irq_mode == IRQ_SYNC && v != k->running && v->state == VM_RUNNABLE &&
 		   runq_remove(&k->runq, v)) {
 		/* Synchronous mode: switch to the VM the line was raised for, at once. */

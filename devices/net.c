@@ -79,6 +79,8 @@ static enum dva_req_status net_send(struct net *n, const struct dva_request *rq)
 		return DVA_REQ_BAD;
 	}
 	switch_queue(n->sw, n);
+	if (n->sw->sent)
+		n->sw->sent(n->sw->owner);
 	return DVA_REQ_DONE;
 }
 

@@ -75,11 +75,13 @@ struct netswitch {
 	struct net **senders;     /* NICs with frames to carry, in round-robin order */
 	uint32_t nsenders, scap, turn;
 	struct net_stats total;   /* over every NIC, including ones that have gone */
-	/* A tap (--pcap): sees every frame taken from a sender, before the switch delivers or
-	 * drops it, with its sender and, for unicast, the NIC it is for (NULL for a group address
-	 * or an unknown one). */
-	void (*tap)(void *opaque, const struct net *from, const struct net *to, const struct net_frame *f);
-	void *tap_opaque;
+	/* The kernel's hooks (NULL when unused), each called with owner: sent after a SEND has
+	 * queued a frame (in sync mode the kernel carries it at once); tap (--pcap) for every frame
+	 * taken from a sender, before the switch delivers or drops it, with its sender and, for
+	 * unicast, the NIC it is for (NULL for a group address or an unknown one). */
+	void *owner;
+	void (*sent)(void *owner);
+	void (*tap)(void *owner, const struct net *from, const struct net *to, const struct net_frame *f);
 };
 
 void switch_init(struct netswitch *sw);

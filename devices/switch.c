@@ -146,7 +146,7 @@ static void carry(struct netswitch *sw, struct net *s, const struct net_frame *f
 	bool group = f->data[0] & 1; /* the group bit: broadcast and multicast */
 	struct net *d = group ? NULL : lookup(sw, f->data);
 	if (sw->tap)
-		sw->tap(sw->tap_opaque, s, d, f);
+		sw->tap(sw->owner, s, d, f);
 	if (memcmp(f->data + 6, s->mac, 6)) {
 		s->stats.drop_spoofed++;
 		return;

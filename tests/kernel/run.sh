@@ -174,11 +174,11 @@ if ! $CC -std=c11 -O2 -o "$T/jsoncheck" "$HERE/jsoncheck.c" 2>"$T/cc"; then
 	bad "stats: build jsoncheck" "$(head -n 1 "$T/cc")"
 fi
 run "$S/terminate.ini" $(img ok k_work) $(img odd k_work) --stats "$T/st"
-hdr='id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,idle_ns,status,fault,cache_lookups,cache_misses,zydis_decodes,cache_invalidations,cache_flushes,net_tx_frames,net_tx_bytes,net_rx_frames,net_rx_bytes,net_drops_rx_full,net_drops_spoofed,net_drops_unknown,net_drops_not_up'
+hdr='id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,idle_ns,status,fault,cache_lookups,cache_misses,zydis_decodes,cache_invalidations,cache_flushes,net_tx_frames,net_tx_bytes,net_rx_frames,net_rx_bytes,net_drops_rx_full,net_drops_spoofed,net_drops_unknown,net_drops_not_up,net_drops_too_long'
 if [ "$(head -n 1 "$T/st/vms.csv")" != "$hdr" ]; then bad "stats: vms.csv header" "$(head -n 1 "$T/st/vms.csv")"
 elif [ "$(cut -d, -f1,2 "$T/st/vms.csv" | tail -n +2 | tr '\n' ' ')" != "0,ok 1,ok 2,odd " ]; then
 	bad "stats: vms.csv rows" "$(cut -d, -f1,2 "$T/st/vms.csv" | tr '\n' ' ')"
-elif [ -n "$(awk -F, 'NR > 1 && NF != 24' "$T/st/vms.csv")" ]; then bad "stats: vms.csv rows" "not 24 fields"
+elif [ -n "$(awk -F, 'NR > 1 && NF != 25' "$T/st/vms.csv")" ]; then bad "stats: vms.csv rows" "not 25 fields"
 else ok "stats: vms.csv header and one row per VM"; fi
 if [ -x "$T/jsoncheck" ] && "$T/jsoncheck" <"$T/st/summary.json" 2>"$T/jc" &&
 	grep -q '^  "vms": 3,$' "$T/st/summary.json" && grep -q '^  "vms_done": 3,$' "$T/st/summary.json" &&
