@@ -140,11 +140,7 @@ static void finish(struct kernel *k, struct vm *v, int status, int fault)
 	k->active_mem -= v->cpu.mem.size;
 	k->done++;
 	hostin_released(&k->hostin, v);
-	if (switch_busy(&k->sw)) { /* its last frames leave before its NIC goes */
-		k->raise_time = kernel_now(k);
-		switch_run(&k->sw);
-	}
-	vm_release(v); /* flushes the console: the VM's last words come out here */
+	vm_release(v); /* its NIC's frames still queued leave with the switch's next turn */ /* flushes the console: the VM's last words come out here */
 	admit(k);
 }
 
@@ -178,10 +174,12 @@ void kernel_vm_stop(struct kernel *k, struct vm *v)
 		cpu_request_stop(&v->cpu, CPU_STOP_NOW);
 		return;
 	}
-	if (v->state == VM_RUNNABLE)
-		runq_remove(&k->runq, v);
-	else if (v->state != VM_IDLE)
+	if (v->state == VM_RUNNABLE) {
+		if (runq_remove(&k->runq, v))
+			sched_left_queue(k, v);
+	} else if (v->state != VM_IDLE) {
 		return;
+	}
 	enter_stopped(k, v, v->state);
 }
 
@@ -442,14 +440,16 @@ int kernel_run(struct kernel *k)
 			break;
 		}
 		uint64_t now = kernel_now(k);
-		if (switch_busy(&k->sw)) { /* the frames sent in the last quantum reach their VMs */
+		if (sched_switch_due(k)) { /* the frames sent in the last round reach their VMs */
 			k->raise_time = now;
 			switch_run(&k->sw);
-			sched_queue_woken(k);
+			sched_switch_ran(k);
 		}
 		sched_fire_events(k, now);
 		serve_host(k, 0);
 		struct vm *v = runq_pop(&k->runq);
+		if (v)
+			sched_left_queue(k, v);
 		if (!v) {
 			/* Every admitted VM idles or is stopped: jump to (or wait for) the earliest
 			 * event, or for the host. */
@@ -485,6 +485,10 @@ int kernel_run(struct kernel *k)
 		run_quantum(k, v);
 		if (k->cfg->progress) /* a branch per quantum, not a call */
 			stats_progress(k, false);
+	}
+	if (!k->active && switch_busy(&k->sw)) { /* the last VMs' last frames, for the counters */
+		k->raise_time = kernel_now(k);
+		switch_run(&k->sw);
 	}
 	k->wall_ns = clock_host_ns() - k->wall_start_ns;
 	if (status < 0) {
@@ -583,13 +587,16 @@ void kernel_destroy(struct kernel *k)
 	for (int i = 0; i < 2; i++)
 		if (k->intr_pipe[i] >= 0)
 			close(k->intr_pipe[i]);
-	for (uint32_t i = 0; i < k->created; i++) {
+	for (uint32_t i = 0; i < k->created; i++)
 		vm_release(k->vms[i]);
+	/* After the VMs (their NICs leave it), before their counters go: the NIC of a VM that
+	 * ended with frames queued still writes its counters there when it is freed. */
+	switch_destroy(&k->sw);
+	for (uint32_t i = 0; i < k->created; i++) {
 		free(k->vms[i]->stats.net);
 		free(k->vms[i]);
 	}
 	free(k->vms);
-	switch_destroy(&k->sw); /* after the VMs: their NICs detach from it */
 	if (k->images)
 		for (unsigned i = 0; i < k->cfg->ngroups; i++)
 			image_close(&k->images[i]);

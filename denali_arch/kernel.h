@@ -71,6 +71,10 @@ struct kernel {
 	struct evloop loop;       /* the host's fds and timers, served between quanta */
 	struct hostin hostin;     /* host input: which VM takes it, --record, --replay */
 	struct netswitch sw;      /* the run's Ethernet switch */
+	/* The switch runs once per round (sched_switch_due): when the VM that was last in the
+	 * run queue at its previous run has had its quantum, or nobody is runnable. */
+	struct vm *round_end;     /* that VM, or NULL when the queue was empty */
+	bool round_over;          /* it has run (or left the queue) since */
 	struct capture capture;   /* --pcap */
 	/* The debugger's and the monitor's hold on VMs (kernel_vm_stop). */
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */

@@ -208,6 +208,19 @@ void sched_queue_woken(struct kernel *k)
 	k->nwoken = 0;
 }
 
+bool sched_switch_due(const struct kernel *k)
+{
+	return switch_busy(&k->sw) && (k->round_over || !k->runq.len);
+}
+
+void sched_switch_ran(struct kernel *k)
+{
+	sched_queue_woken(k); /* the receivers and senders it woke take part in the new round */
+	const struct runq *q = &k->runq;
+	k->round_end = q->len ? q->slot[(q->head + q->len - 1) % q->cap] : NULL;
+	k->round_over = !q->len;
+}
+
 void sched_line_raised(void *opaque, struct vm *v)
 {
 	struct kernel *k = opaque;

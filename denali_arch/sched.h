@@ -33,6 +33,19 @@ void sched_wake(struct kernel *k, struct vm *v, uint64_t when);
 void sched_queue_woken(struct kernel *k);
 /* v executed IDLE (EAX = its timeout): to the tail for IDLE 0, else off the run queue. */
 void sched_go_idle(struct kernel *k, struct vm *v);
+/* The switch's rounds (batched mode): whether frames waiting to leave should be carried now,
+ * and, after they are, the start of the next round. A sender and its receivers that wake at
+ * every boundary (a ping-pong, a flood) would otherwise keep the head of the queue for ever:
+ * a round lets every VM runnable at its start have its quantum first. */
+bool sched_switch_due(const struct kernel *k);
+void sched_switch_ran(struct kernel *k);
+/* v leaves the run queue (popped to run, or taken out): the round may be over. */
+static inline void sched_left_queue(struct kernel *k, const struct vm *v)
+{
+	if (v == k->round_end)
+		k->round_over = true;
+}
+
 /* The struct vm_events every VM of the kernel reports to. */
 void sched_line_raised(void *kernel, struct vm *v);
 void sched_deadline_moved(void *kernel, struct vm *v);

@@ -123,15 +123,20 @@ static int net_out(struct device *d, uint16_t port, unsigned size, uint32_t val)
 	return DEV_OK;
 }
 
-static void net_destroy(struct device *d)
+void net_release(struct net *n)
 {
-	struct net *n = (struct net *)d;
-	switch_detach(n->sw, n); /* nothing is carried to or from it any more */
 	if (n->keep)
 		*n->keep = n->stats;
 	free(n->tx.slot);
 	free(n->rx.slot);
 	free(n);
+}
+
+static void net_destroy(struct device *d)
+{
+	struct net *n = (struct net *)d;
+	if (!switch_leave(n->sw, n)) /* else the switch frees it once its last frames are out */
+		net_release(n);
 }
 
 static const struct device_ops net_ops = {

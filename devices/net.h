@@ -62,6 +62,7 @@ struct net {
 	bool up;                  /* its guest has used it: it has rings and receives */
 	bool tx_blocked;          /* a SEND got status 2: raise line 3 when space returns */
 	bool sending;             /* in the switch's round of senders */
+	bool gone;                /* its VM has ended: kept by the switch until its frames leave */
 	struct net_stats stats;
 	struct net_stats *keep;   /* where its counters go when it is destroyed, or NULL */
 };
@@ -85,10 +86,14 @@ struct netswitch {
 };
 
 void switch_init(struct netswitch *sw);
-/* Called by the NICs: attach (0, or -1 out of memory), detach, and join the senders. */
+/* Called by the NICs: attach (0, or -1 out of memory), and join the senders. */
 int switch_attach(struct netswitch *sw, struct net *n);
-void switch_detach(struct netswitch *sw, struct net *n);
 void switch_queue(struct netswitch *sw, struct net *n);
+/* n's VM has ended: n receives no more. True when frames still wait to leave it: the switch
+ * then keeps n, carries them in its turns like any other sender's, and frees it (net_release)
+ * once they have gone, so a VM's last frames are not lost with it. False: n is the caller's
+ * to free. */
+bool switch_leave(struct netswitch *sw, struct net *n);
 /* Put a frame in n's receive ring (the switch, and tests): whether it was taken. */
 bool net_deliver(struct net *n, const struct net_frame *f);
 void switch_destroy(struct netswitch *sw);
@@ -102,6 +107,8 @@ static inline bool switch_busy(const struct netswitch *sw)
 /* A NIC with mac, attached to sw (ownership passes to the VM's bus); NULL when out of memory.
  * When it is destroyed its counters are copied to *keep (the VM's, for --stats), if not NULL. */
 struct net *net_new(struct netswitch *sw, const uint8_t mac[6], struct net_stats *keep);
+/* Free n, its counters copied to *keep first (net_new's). */
+void net_release(struct net *n);
 /* to += s, counter by counter. */
 void net_stats_add(struct net_stats *to, const struct net_stats *s);
 

@@ -30,6 +30,13 @@ void switch_init(struct netswitch *sw)
 
 void switch_destroy(struct netswitch *sw)
 {
+	while (sw->nsenders) { /* NICs of ended VMs whose frames never left (the run stopped) */
+		struct net *n = sw->senders[--sw->nsenders];
+		if (n->gone) {
+			net_stats_add(&sw->total, &n->stats);
+			net_release(n);
+		}
+	}
 	free(sw->nics);
 	free(sw->hash);
 	free(sw->senders);
@@ -103,9 +110,20 @@ void net_stats_add(struct net_stats *to, const struct net_stats *s)
 	to->drop_too_long += s->drop_too_long;
 }
 
-void switch_detach(struct netswitch *sw, struct net *n)
+/* Take n out of the senders' round. */
+static void unqueue(struct netswitch *sw, struct net *n)
 {
-	net_stats_add(&sw->total, &n->stats);
+	for (uint32_t i = 0; i < sw->nsenders; i++)
+		if (sw->senders[i] == n) {
+			memmove(&sw->senders[i], &sw->senders[i + 1], (sw->nsenders - i - 1) * sizeof(*sw->senders));
+			sw->nsenders--;
+			break;
+		}
+	n->sending = false;
+}
+
+bool switch_leave(struct netswitch *sw, struct net *n)
+{
 	uint64_t k = mac_key(n->mac);
 	for (uint32_t i = mac_hash(k) & (sw->hcap - 1); sw->hash[i]; i = (i + 1) & (sw->hcap - 1))
 		if (sw->hash[i] == n) {
@@ -116,12 +134,14 @@ void switch_detach(struct netswitch *sw, struct net *n)
 	struct net *last = sw->nics[--sw->n];
 	sw->nics[n->index] = last;
 	last->index = n->index;
-	for (uint32_t i = 0; i < sw->nsenders; i++)
-		if (sw->senders[i] == n) {
-			memmove(&sw->senders[i], &sw->senders[i + 1], (sw->nsenders - i - 1) * sizeof(*sw->senders));
-			sw->nsenders--;
-			break;
-		}
+	if (n->sending && n->tx.len) {
+		n->gone = true;
+		n->tx_blocked = false; /* nobody is left to tell of room */
+		return true;
+	}
+	unqueue(sw, n);
+	net_stats_add(&sw->total, &n->stats);
+	return false;
 }
 
 void switch_queue(struct netswitch *sw, struct net *n)
@@ -187,6 +207,10 @@ void switch_run(struct netswitch *sw)
 			s->sending = false;
 			memmove(&sw->senders[i], &sw->senders[i + 1], (sw->nsenders - i - 1) * sizeof(*sw->senders));
 			sw->nsenders--;
+			if (s->gone) { /* its VM's last frames are out */
+				net_stats_add(&sw->total, &s->stats);
+				net_release(s);
+			}
 		}
 	}
 }

@@ -667,7 +667,7 @@ static void a_record_of_another_run_is_refused_naming_the_first_difference(void 
 		{ { "another argument string", "main.args", "x", false, 0 },
 		  "recorded with group main args hex:, this run has hex:78" },
 		{ { "other devices", "main.devices", "console", false, 0 },
-		  "recorded with group main devices console,timer, this run has console" },
+		  "recorded with group main devices console,timer,net, this run has console" },
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

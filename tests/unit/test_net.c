@@ -31,10 +31,26 @@
  *  - Frame bytes are exact end to end for 14, 15, 60, 1513 and 1514 bytes, nothing written
  *    past the frame in the receive buffer.
  *  - Detaching (ops->destroy, as vm_release does): frames to a destroyed NIC's MAC are unknown
- *    drops and broadcasts skip it; destroying a NIC with queued frames, in the senders' list
- *    before and after other senders, is safe and carries nothing from it; the switch's total
- *    stats are the destroyed NICs' counters; after many NICs come and go, unicast to an
+ *    drops and broadcasts skip it; a NIC destroyed with frames queued (first or last in the
+ *    senders' list, blocked or not) stays with the switch until they have left in its turns,
+ *    raises nothing and receives nothing, and is freed then (or by switch_destroy); the
+ *    switch's total stats are the destroyed NICs' counters; after many NICs come and go, unicast to an
  *    unknown MAC is still dropped and counted (the MAC table keeps an empty slot).
+ *  - The scheduler, frame by frame in delivery order (sender and its seq): two flooding senders
+ *    alternate in runs of exactly NET_BURST, the one that queued first leading, shares within
+ *    one burst after every burst and equal at the end, over three rounds; three senders with
+ *    backlogs 12, 3 and 9 take turns of up to NET_BURST, a sender that runs dry leaving the
+ *    round; a sender detached with frames queued in the middle of the senders' list (and a
+ *    leading one) leaves the others' order as if it had never queued, and the NIC the table
+ *    moved into its place still gets unicast and broadcast; a broadcast storm fills a ring with
+ *    the storm's first burst, then all of a unicast sender's frames, then storm (the storm is
+ *    what overflows); a frame to its sender's own MAC reaches nobody and is no unknown drop.
+ *  - The MAC table: 40 cycles of NICs attached and detached in a pseudo-random order (with
+ *    tombstones, and MACs coming back) find every live MAC (exactly its frames reach it) and no
+ *    detached one (an unknown drop each, nothing delivered anywhere).
+ *  - Line 3: not for a full queue never refused; once for a refusal episode however many SENDs
+ *    were refused, on the refused sender only; not again without a new refusal; again for a
+ *    second episode; never for a refused sender detached before room came.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -789,41 +805,6 @@ static void a_destroyed_nic_is_gone_from_the_switch(void **state)
 
 /* VM 1 and VM 3 queue frames to VM 2, VM 0 too (senders: 1, 0, 3); destroying VM 1, then VM 3,
  * with their frames still queued leaves only VM 0's to carry. */
-static void destroying_a_queued_sender_is_safe(void **state)
-{
-	struct world *w = *state;
-	struct vm *a = &w->vm[0], *b = &w->vm[1], *c = &w->vm[2], *d = &w->vm[3];
-	bring_up(w, c);
-	for (uint32_t i = 0; i < 6; i++)
-		EXPECT(w, "VM 1 queues", send_to(w, b, c, 60, 100 + i), DVA_REQ_DONE);
-	for (uint32_t i = 0; i < 6; i++)
-		EXPECT(w, "VM 0 queues", send_to(w, a, c, 60, i), DVA_REQ_DONE);
-	for (uint32_t i = 0; i < NET_TXQ; i++)
-		EXPECT(w, "VM 3 queues", send_to(w, d, c, 60, 300 + i), DVA_REQ_DONE);
-	EXPECT(w, "VM 3's queue is full", send_to(w, d, c, 60, 999), DVA_REQ_WOULD_BLOCK);
-	nic_destroy(b); /* first in the senders' list */
-	nic_destroy(d); /* last in it, and blocked */
-	EXPECT(w, "VM 0 still has frames to carry", switch_busy(&w->sw), 1);
-	switch_run(&w->sw);
-	EXPECT(w, "everything is carried", switch_busy(&w->sw), 0);
-	EXPECT(w, "VM 2: line 2 for VM 0's frames only", c->lines[DVA_LINE_NET_RX], 6);
-	EXPECT(w, "nothing raised on the destroyed VMs", b->raises + d->raises, 0);
-	for (uint32_t i = 0; i < 6; i++) {
-		struct dva_request rq = recv_frame(w, c, NET_FRAME_MAX);
-		EXPECT(w, "VM 2 gets VM 0's frames in order", rq.status == DVA_REQ_DONE &&
-		       c->m.base[RXBUF + 11] == a->mac[5] && frame_seq(c->m.base + RXBUF) == i, 1);
-	}
-	EXPECT(w, "and nothing from the destroyed senders", recv_frame(w, c, NET_FRAME_MAX).status,
-	       DVA_REQ_WOULD_BLOCK);
-	/* The only sender left destroyed while queued: nothing remains to carry. */
-	EXPECT(w, "VM 0 queues again", send_to(w, a, c, 60, 50), DVA_REQ_DONE);
-	nic_destroy(a);
-	EXPECT(w, "no sender left after the only one is destroyed", switch_busy(&w->sw), 0);
-	switch_run(&w->sw);
-	EXPECT(w, "nothing arrives from it", c->lines[DVA_LINE_NET_RX], 6);
-	done(w);
-}
-
 static void switch_totals_include_destroyed_nics(void **state)
 {
 	struct world *w = *state;
@@ -917,6 +898,412 @@ static void unknown_unicast_still_drops_after_nics_come_and_go(void **state)
 	done(w);
 }
 
+/* ---- the switch's scheduler ------------------------------------------------------------------ */
+
+/* One frame as a receiver saw it: the sender (its MAC's last byte) and the sender's seq. */
+struct seen {
+	uint8_t src;
+	uint32_t seq;
+};
+
+/* RECV everything waiting for v into got (at most max): how many. */
+static uint32_t drain_seen(struct world *w, struct vm *v, struct seen *got, uint32_t max)
+{
+	uint32_t n = 0;
+	while (n < max) {
+		struct dva_request rq = recv_frame(w, v, NET_FRAME_MAX);
+		if (rq.status != DVA_REQ_DONE)
+			break;
+		got[n].src = v->m.base[RXBUF + 11];
+		got[n].seq = frame_seq(v->m.base + RXBUF);
+		n++;
+	}
+	return n;
+}
+
+/* Check got[0..n) against want[0..n), frame by frame, by name. */
+static void expect_order(struct world *w, const char *name, const struct seen *got, uint32_t ngot,
+			 const struct seen *want, uint32_t nwant)
+{
+	char what[200];
+	snprintf(what, sizeof(what), "%s: frames delivered", name);
+	EXPECT(w, what, ngot, nwant);
+	for (uint32_t i = 0; i < ngot && i < nwant; i++) {
+		snprintf(what, sizeof(what), "%s: frame %u comes from the VM with MAC ..:%02x", name, i,
+			 want[i].src);
+		EXPECT(w, what, got[i].src, want[i].src);
+		snprintf(what, sizeof(what), "%s: frame %u is that sender's seq", name, i);
+		EXPECT(w, what, got[i].seq, want[i].seq);
+	}
+}
+
+/* VM 0 and VM 1 flood VM 2 with 16 frames each (all fit its ring), three rounds; in round 2
+ * VM 1 queues first. The ring holds runs of exactly NET_BURST from alternating senders, the
+ * one that queued first leading, so after every turn the shares differ by at most one burst
+ * and at the end they are equal. */
+static void two_flooding_senders_alternate_burst_by_burst(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1], *c = &w->vm[2];
+	bring_up(w, c);
+	const uint32_t each = NET_RXQ / 2;
+	for (int round = 0; round < 3; round++) {
+		struct vm *first = round == 1 ? b : a, *second = round == 1 ? a : b;
+		for (uint32_t i = 0; i < each; i++) {
+			EXPECT(w, "the first sender queues", send_to(w, first, c, 60, 100 * round + i), DVA_REQ_DONE);
+			EXPECT(w, "the second sender queues", send_to(w, second, c, 60, 100 * round + i), DVA_REQ_DONE);
+		}
+		switch_run(&w->sw);
+		struct seen got[NET_RXQ], want[NET_RXQ];
+		for (uint32_t i = 0; i < 2 * each; i++) {
+			uint32_t turn = i / (2 * NET_BURST), k = i % (2 * NET_BURST);
+			want[i].src = (k < NET_BURST ? first : second)->mac[5];
+			want[i].seq = 100 * round + turn * NET_BURST + k % NET_BURST;
+		}
+		uint32_t n = drain_seen(w, c, got, NET_RXQ);
+		expect_order(w, round == 1 ? "two senders, VM 1 first" : "two senders, VM 0 first", got, n,
+			     want, 2 * each);
+		uint32_t from_a = 0, from_b = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			from_a += got[i].src == a->mac[5];
+			from_b += got[i].src == b->mac[5];
+			if ((i + 1) % NET_BURST == 0) {
+				uint32_t d = from_a > from_b ? from_a - from_b : from_b - from_a;
+				EXPECT(w, "after every burst the shares differ by at most NET_BURST", d <= NET_BURST, 1);
+			}
+		}
+		EXPECT(w, "equal shares at the end", from_a == each && from_b == each, 1);
+	}
+	EXPECT(w, "no frame lost", c->n->stats.drop_rx_full, 0);
+	done(w);
+}
+
+/* VM 0, VM 1 and VM 2 queue 12, 3 and 9 frames for VM 3, in that order: each turn takes up to
+ * NET_BURST from each sender still holding frames, a sender that runs dry leaves the round. */
+static void three_senders_with_unequal_backlogs_share_by_turns(void **state)
+{
+	struct world *w = *state;
+	struct vm *d = &w->vm[3];
+	static const uint32_t backlog[3] = { 12, 3, 9 };
+	bring_up(w, d);
+	for (unsigned s = 0; s < 3; s++)
+		for (uint32_t i = 0; i < backlog[s]; i++)
+			EXPECT(w, "a sender queues", send_to(w, &w->vm[s], d, 60, i), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	/* Turn 1: 0:0-3 1:0-2 2:0-3; turn 2: 0:4-7 2:4-7; turn 3: 0:8-11 2:8. */
+	static const struct { unsigned s; uint32_t first, n; } runs[] = {
+		{ 0, 0, 4 }, { 1, 0, 3 }, { 2, 0, 4 }, { 0, 4, 4 }, { 2, 4, 4 }, { 0, 8, 4 }, { 2, 8, 1 },
+	};
+	struct seen want[24], got[NET_RXQ];
+	uint32_t nwant = 0;
+	for (size_t r = 0; r < ROWS(runs); r++)
+		for (uint32_t k = 0; k < runs[r].n; k++)
+			want[nwant++] = (struct seen){ w->vm[runs[r].s].mac[5], runs[r].first + k };
+	uint32_t n = drain_seen(w, d, got, NET_RXQ);
+	expect_order(w, "three senders, backlogs 12, 3, 9", got, n, want, nwant);
+	for (unsigned s = 0; s < 3; s++)
+		EXPECT(w, "each sender carried its whole backlog", w->vm[s].n->stats.tx_frames, backlog[s]);
+	EXPECT(w, "the switch is idle after", switch_busy(&w->sw), 0);
+	done(w);
+}
+
+/* Senders VM 0, VM 1, VM 2 (in that order) queue 8 frames each for VM 3; VM 1, in the middle
+ * of the round, goes away before the switch runs. VM 0 and VM 2 then alternate by bursts as if
+ * it had never been there, and VM 2 (moved into VM 1's place in the switch's table of NICs)
+ * still gets broadcasts and unicast. */
+/* A NIC destroyed (its VM ended) with frames still queued: the switch keeps it until they
+ * have left in its turns like anyone else's, raises nothing on it, takes nothing for it, adds
+ * its counters to the totals when it frees it, and frees one it never drained at
+ * switch_destroy (ASan's leak check runs on the sanitizer build of this test). */
+static void destroying_a_queued_sender_is_safe(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1], *c = &w->vm[2], *d = &w->vm[3];
+	bring_up(w, c);
+	for (uint32_t i = 0; i < 6; i++)
+		EXPECT(w, "VM 1 queues", send_to(w, b, c, 60, 100 + i), DVA_REQ_DONE);
+	for (uint32_t i = 0; i < 6; i++)
+		EXPECT(w, "VM 0 queues", send_to(w, a, c, 60, i), DVA_REQ_DONE);
+	for (uint32_t i = 0; i < NET_TXQ; i++)
+		EXPECT(w, "VM 3 queues", send_to(w, d, c, 60, 300 + i), DVA_REQ_DONE);
+	EXPECT(w, "VM 3's queue is full", send_to(w, d, c, 60, 999), DVA_REQ_WOULD_BLOCK);
+	nic_destroy(b); /* first in the senders' list */
+	nic_destroy(d); /* last in it, and blocked */
+	EXPECT(w, "frames still wait to leave", switch_busy(&w->sw), 1);
+	EXPECT(w, "a broadcast from VM 0 reaches no destroyed NIC",
+	       send_from(w, a, BROADCAST, NULL, 60, 77), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	EXPECT(w, "everything is carried", switch_busy(&w->sw), 0);
+	/* Turns of NET_BURST: VM 1's 6, VM 0's 6 and the broadcast, VM 3's until VM 2's ring is full. */
+	struct seen want[NET_RXQ], got[NET_RXQ];
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < 4; i++)
+		want[k++] = (struct seen){ b->mac[5], 100 + i };
+	for (uint32_t i = 0; i < 4; i++)
+		want[k++] = (struct seen){ a->mac[5], i };
+	for (uint32_t i = 0; i < 4; i++)
+		want[k++] = (struct seen){ d->mac[5], 300 + i };
+	for (uint32_t i = 4; i < 6; i++)
+		want[k++] = (struct seen){ b->mac[5], 100 + i };
+	for (uint32_t i = 4; i < 6; i++)
+		want[k++] = (struct seen){ a->mac[5], i };
+	want[k++] = (struct seen){ a->mac[5], 77 };
+	for (uint32_t i = 4; k < NET_RXQ; i++)
+		want[k++] = (struct seen){ d->mac[5], 300 + i };
+	EXPECT(w, "VM 2: line 2 once per frame it took", c->lines[DVA_LINE_NET_RX], NET_RXQ);
+	EXPECT(w, "VM 2 dropped the rest of VM 3's", c->n->stats.drop_rx_full, 6 + 6 + 1 + NET_TXQ - NET_RXQ);
+	EXPECT(w, "nothing raised on the destroyed VMs", b->raises + d->raises, 0);
+	expect_order(w, "the destroyed senders' frames", got, drain_seen(w, c, got, NET_RXQ), want, NET_RXQ);
+	EXPECT(w, "their counters are in the totals once they are freed", w->sw.total.tx_frames, 6 + NET_TXQ);
+	/* A NIC destroyed with nothing queued is the caller's at once; one destroyed with frames
+	 * queued and never carried is freed by switch_destroy (world_free). */
+	EXPECT(w, "VM 0 queues again", send_to(w, a, c, 60, 50), DVA_REQ_DONE);
+	nic_destroy(a);
+	switch_run(&w->sw);
+	EXPECT(w, "VM 2 gets VM 0's last frame", drain_seen(w, c, got, NET_RXQ), 1);
+	EXPECT(w, "from VM 0", got[0].src == a->mac[5] && got[0].seq == 50, 1);
+	EXPECT(w, "VM 2 queues one for nobody", send_to(w, c, a, 60, 51), DVA_REQ_DONE);
+	nic_destroy(c);
+	EXPECT(w, "kept until the switch goes", switch_busy(&w->sw), 1);
+	done(w);
+}
+
+static void a_sender_detached_mid_round_leaves_the_others_alternating(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1], *c = &w->vm[2], *d = &w->vm[3];
+	bring_up(w, d);
+	for (uint32_t i = 0; i < 8; i++)
+		for (unsigned s = 0; s < 3; s++)
+			EXPECT(w, "a sender queues", send_to(w, &w->vm[s], d, 60, i), DVA_REQ_DONE);
+	nic_destroy(b); /* its frames still leave, in its turns */
+	switch_run(&w->sw);
+	struct seen want[24], got[NET_RXQ];
+	for (uint32_t i = 0; i < 24; i++) {
+		uint32_t turn = i / (3 * NET_BURST), k = i % (3 * NET_BURST);
+		want[i] = (struct seen){ w->vm[k / NET_BURST].mac[5], turn * NET_BURST + k % NET_BURST };
+	}
+	uint32_t n = drain_seen(w, d, got, NET_RXQ);
+	expect_order(w, "VM 1 gone mid-round", got, n, want, 24);
+	/* The survivors, wherever the table moved them, still get what is theirs. */
+	bring_up(w, c);
+	EXPECT(w, "a broadcast after the detach", send_from(w, a, BROADCAST, NULL, 60, 40), DVA_REQ_DONE);
+	EXPECT(w, "a unicast to VM 2 after the detach", send_to(w, a, c, 60, 41), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	EXPECT(w, "VM 2 gets both", drain_seen(w, c, got, NET_RXQ), 2);
+	EXPECT(w, "VM 3 gets the broadcast", drain_seen(w, d, got, NET_RXQ), 1);
+	EXPECT(w, "nothing raised on the detached VM after it went", b->raises, 0);
+	/* A second round after a detach in its middle: VM 2 queues, then VM 0, and VM 0 goes. */
+	for (uint32_t i = 0; i < 6; i++)
+		EXPECT(w, "VM 2 queues", send_to(w, c, d, 60, 200 + i), DVA_REQ_DONE);
+	for (uint32_t i = 0; i < 6; i++)
+		EXPECT(w, "VM 0 queues", send_to(w, a, d, 60, 300 + i), DVA_REQ_DONE);
+	nic_destroy(a);
+	switch_run(&w->sw);
+	n = drain_seen(w, d, got, NET_RXQ);
+	/* Turns of NET_BURST: VM 2's 200-203, VM 0's 300-303, VM 2's 204-205, VM 0's 304-305. */
+	static const uint32_t order[12] = { 200, 201, 202, 203, 300, 301, 302, 303, 204, 205, 304, 305 };
+	for (uint32_t i = 0; i < 12; i++)
+		want[i] = (struct seen){ (order[i] < 300 ? c : a)->mac[5], order[i] };
+	expect_order(w, "VM 0 gone with frames queued", got, n, want, 12);
+	done(w);
+}
+
+/* VM 0 floods the switch with NET_TXQ broadcasts while VM 1 sends VM 2 four unicast frames:
+ * VM 2's ring gets VM 0's first burst, then all of VM 1's, then broadcasts until it is full. */
+static void a_broadcast_storm_does_not_starve_unicast(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1], *c = &w->vm[2], *d = &w->vm[3];
+	for (unsigned i = 0; i < NVM; i++)
+		bring_up(w, &w->vm[i]);
+	for (uint32_t i = 0; i < NET_TXQ; i++)
+		EXPECT(w, "VM 0 broadcasts", send_from(w, a, BROADCAST, NULL, 60, i), DVA_REQ_DONE);
+	for (uint32_t i = 0; i < NET_BURST; i++)
+		EXPECT(w, "VM 1 sends VM 2 unicast", send_to(w, b, c, 60, 1000 + i), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	struct seen want[NET_RXQ], got[NET_RXQ];
+	for (uint32_t i = 0; i < NET_RXQ; i++) {
+		if (i >= NET_BURST && i < 2 * NET_BURST)
+			want[i] = (struct seen){ b->mac[5], 1000 + i - NET_BURST };
+		else
+			want[i] = (struct seen){ a->mac[5], i < NET_BURST ? i : i - NET_BURST };
+	}
+	uint32_t n = drain_seen(w, c, got, NET_RXQ);
+	expect_order(w, "VM 2 under a broadcast storm", got, n, want, NET_RXQ);
+	EXPECT(w, "VM 2 dropped broadcasts, not unicast", c->n->stats.drop_rx_full, NET_BURST);
+	EXPECT(w, "VM 3 got the first NET_RXQ broadcasts", drain_seen(w, d, got, NET_RXQ), NET_RXQ);
+	EXPECT(w, "VM 3 dropped the rest", d->n->stats.drop_rx_full, NET_TXQ - NET_RXQ);
+	EXPECT(w, "VM 1 got every broadcast it had room for", drain_seen(w, b, got, NET_RXQ), NET_RXQ);
+	done(w);
+}
+
+/* A frame to its sender's own MAC goes nowhere: not back to the sender, not to anyone else,
+ * and it is not an unknown drop (the MAC is attached); frames after it still flow. */
+static void a_frame_to_its_senders_own_mac_is_not_looped_back(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1];
+	for (unsigned i = 0; i < NVM; i++)
+		bring_up(w, &w->vm[i]);
+	EXPECT(w, "SEND to its own MAC", send_to(w, a, a, 60, 1), DVA_REQ_DONE);
+	EXPECT(w, "SEND to VM 1", send_to(w, a, b, 60, 2), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	EXPECT(w, "the sender raises nothing", a->raises, 0);
+	EXPECT(w, "the sender RECVs nothing", recv_frame(w, a, NET_FRAME_MAX).status, DVA_REQ_WOULD_BLOCK);
+	EXPECT(w, "not an unknown drop", a->n->stats.drop_unknown, 0);
+	EXPECT(w, "VM 1 gets only its frame", b->raises, 1);
+	struct dva_request rq = recv_frame(w, b, NET_FRAME_MAX);
+	EXPECT(w, "VM 1's frame is seq 2", rq.status == DVA_REQ_DONE && frame_seq(b->m.base + RXBUF) == 2, 1);
+	EXPECT(w, "VM 2 and VM 3 raise nothing", w->vm[2].raises + w->vm[3].raises, 0);
+	done(w);
+}
+
+/* ---- the MAC table ------------------------------------------------------------------------- */
+
+#define POOL 512u     /* NICs that come and go */
+#define CYCLES 40u
+#define PER_CYCLE 48u /* attached and detached each cycle */
+
+static void pool_mac(uint32_t i, uint8_t mac[6])
+{
+	const uint8_t m[6] = { 0x02, 0x44, 0x4E, 0x02, (uint8_t)(i >> 8), (uint8_t)i };
+	memcpy(mac, m, 6);
+}
+
+/* VM 0 sends one frame to each MAC in macs (in batches that fit its queue). */
+static void send_to_each(struct world *w, const uint8_t (*macs)[6], uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		EXPECT(w, "SEND to a pool MAC", send_from(w, &w->vm[0], macs[i], NULL, 60, i), DVA_REQ_DONE);
+		if (i % NET_TXQ == NET_TXQ - 1)
+			switch_run(&w->sw);
+	}
+	switch_run(&w->sw);
+}
+
+/* NICs of a pool attach and detach in a fixed pseudo-random order, leaving tombstones in the
+ * MAC table, and some MACs come back. After every cycle: a frame to each live MAC reaches that
+ * NIC (it is not up: its drop_not_up counts exactly the frames for it), and a frame to each MAC
+ * detached is an unknown drop, never delivered to anyone. */
+static void the_mac_table_finds_every_live_mac_and_no_detached_one(void **state)
+{
+	struct world *w = *state;
+	struct net **pool = calloc(POOL, sizeof(*pool));
+	uint8_t (*live)[6] = calloc(POOL, 6), (*gone)[6] = calloc(POOL, 6);
+	uint64_t *want_hits = calloc(POOL, sizeof(*want_hits));
+	assert_true(pool && live && gone && want_hits);
+	uint32_t rng = 12345, unknown = 0;
+	bool had_tombstones = false;
+	for (uint32_t cycle = 0; cycle < CYCLES; cycle++) {
+		for (uint32_t k = 0; k < PER_CYCLE; k++) { /* attach free slots */
+			uint32_t i = (rng = rng * 1103515245u + 12345u) >> 8 & (POOL - 1);
+			while (pool[i])
+				i = (i + 1) & (POOL - 1);
+			uint8_t mac[6];
+			pool_mac(i, mac);
+			pool[i] = net_new(&w->sw, mac, NULL);
+			assert_non_null(pool[i]);
+			want_hits[i] = 0;
+		}
+		uint32_t ngone = 0;
+		for (uint32_t k = 0; k < PER_CYCLE - cycle % 3; k++) { /* detach some */
+			uint32_t i = (rng = rng * 1103515245u + 12345u) >> 8 & (POOL - 1);
+			while (!pool[i])
+				i = (i + 1) & (POOL - 1);
+			pool[i]->dev.ops->destroy(&pool[i]->dev);
+			pool[i] = NULL;
+			pool_mac(i, gone[ngone++]);
+		}
+		uint32_t nlive = 0;
+		for (uint32_t i = 0; i < POOL; i++)
+			if (pool[i])
+				pool_mac(i, live[nlive++]);
+		EXPECT(w, "NICs attached: the VMs' and the pool's live ones", w->sw.n, NVM + nlive);
+		uint32_t empty = 0;
+		for (uint32_t i = 0; i < w->sw.hcap; i++)
+			empty += w->sw.hash[i] == NULL;
+		EXPECT(w, "the MAC table keeps empty slots", empty > 0, 1);
+		if (!empty)
+			break; /* a lookup that misses would never end */
+		had_tombstones |= w->sw.ndeleted > 0;
+		send_to_each(w, (const uint8_t (*)[6])live, nlive);
+		send_to_each(w, (const uint8_t (*)[6])gone, ngone);
+		unknown += ngone;
+		uint32_t missed = 0;
+		for (uint32_t i = 0; i < POOL; i++)
+			if (pool[i])
+				missed += pool[i]->stats.drop_not_up != ++want_hits[i];
+		EXPECT(w, "every live MAC got exactly its frames", missed, 0);
+		EXPECT(w, "every detached MAC is unknown", w->vm[0].n->stats.drop_unknown, unknown);
+		for (unsigned v = 1; v < NVM; v++)
+			EXPECT(w, "no VM gets a frame for the pool", w->vm[v].raises + w->vm[v].n->stats.drop_not_up, 0);
+	}
+	EXPECT(w, "the cycles left tombstones in the table at some point", had_tombstones, 1);
+	for (uint32_t i = 0; i < POOL; i++)
+		if (pool[i])
+			pool[i]->dev.ops->destroy(&pool[i]->dev);
+	free(pool);
+	free(live);
+	free(gone);
+	free(want_hits);
+	done(w);
+}
+
+/* ---- line 3 ---------------------------------------------------------------------------------- */
+
+/* Line 3 rises on a sender exactly when its queue gets room after a SEND of its was refused
+ * (status 2), once per refusal episode however many SENDs were refused, and never otherwise:
+ * not for a full queue never refused, not on other VMs, not for a sender refused and then
+ * detached. */
+static void line_3_rises_exactly_when_a_blocked_sender_gets_room(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1], *c = &w->vm[2], *d = &w->vm[3];
+	struct seen scratch[NET_RXQ];
+	bring_up(w, c);
+	/* A full queue, never refused: nothing. */
+	for (uint32_t i = 0; i < NET_TXQ; i++)
+		EXPECT(w, "VM 0 fills its queue", send_to(w, a, c, 60, i), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	EXPECT(w, "a full queue that refused nothing: no line 3", a->lines[DVA_LINE_NET_TX_SPACE], 0);
+	EXPECT(w, "the receiver drains", drain_seen(w, c, scratch, NET_RXQ), NET_RXQ);
+	/* Refused three times, then room: line 3 once, on the refused sender only. */
+	for (uint32_t i = 0; i < NET_TXQ; i++)
+		EXPECT(w, "VM 0 fills its queue", send_to(w, a, c, 60, i), DVA_REQ_DONE);
+	for (int k = 0; k < 3; k++)
+		EXPECT(w, "VM 0 is refused", send_to(w, a, c, 60, 99), DVA_REQ_WOULD_BLOCK);
+	for (uint32_t i = 0; i < 5; i++)
+		EXPECT(w, "VM 1 sends a few", send_to(w, b, d, 60, i), DVA_REQ_DONE);
+	EXPECT(w, "no line 3 while the queue is still full", a->lines[DVA_LINE_NET_TX_SPACE], 0);
+	switch_run(&w->sw);
+	EXPECT(w, "line 3 once on the refused sender", a->lines[DVA_LINE_NET_TX_SPACE], 1);
+	EXPECT(w, "no line 3 on the sender never refused", b->lines[DVA_LINE_NET_TX_SPACE], 0);
+	EXPECT(w, "no line 3 on the receivers", c->lines[DVA_LINE_NET_TX_SPACE] + d->lines[DVA_LINE_NET_TX_SPACE], 0);
+	/* Sending on with room: no more line 3. */
+	EXPECT(w, "the receiver drains", drain_seen(w, c, scratch, NET_RXQ), NET_RXQ);
+	EXPECT(w, "VM 0 sends with room", send_to(w, a, c, 60, 1), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	switch_run(&w->sw);
+	EXPECT(w, "no line 3 without a new refusal", a->lines[DVA_LINE_NET_TX_SPACE], 1);
+	/* A second refusal episode: a second line 3. */
+	for (uint32_t i = 0; i < NET_TXQ; i++)
+		EXPECT(w, "VM 0 fills its queue again", send_to(w, a, c, 60, i), DVA_REQ_DONE);
+	EXPECT(w, "VM 0 is refused again", send_to(w, a, c, 60, 99), DVA_REQ_WOULD_BLOCK);
+	switch_run(&w->sw);
+	EXPECT(w, "line 3 again after the second refusal", a->lines[DVA_LINE_NET_TX_SPACE], 2);
+	EXPECT(w, "nothing but line 3 on the sender", a->raises, 2);
+	/* Refused, then detached before room came: nothing raised on it. */
+	for (uint32_t i = 0; i < NET_TXQ; i++)
+		EXPECT(w, "VM 1 fills its queue", send_to(w, b, d, 60, i), DVA_REQ_DONE);
+	EXPECT(w, "VM 1 is refused", send_to(w, b, d, 60, 99), DVA_REQ_WOULD_BLOCK);
+	unsigned before = b->raises;
+	nic_destroy(b);
+	switch_run(&w->sw);
+	EXPECT(w, "a refused sender detached gets no line 3", b->raises, before);
+	done(w);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -947,6 +1334,16 @@ int main(void)
 		T(switch_totals_include_destroyed_nics),
 		T(switch_totals_include_drop_not_up),
 		T(unknown_unicast_still_drops_after_nics_come_and_go),
+		/* the switch's scheduler */
+		T(two_flooding_senders_alternate_burst_by_burst),
+		T(three_senders_with_unequal_backlogs_share_by_turns),
+		T(a_sender_detached_mid_round_leaves_the_others_alternating),
+		T(a_broadcast_storm_does_not_starve_unicast),
+		T(a_frame_to_its_senders_own_mac_is_not_looped_back),
+		/* the MAC table */
+		T(the_mac_table_finds_every_live_mac_and_no_detached_one),
+		/* line 3 */
+		T(line_3_rises_exactly_when_a_blocked_sender_gets_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
