@@ -58,4 +58,7 @@ void swtch(uint32_t *old_sp, uint32_t new_sp);
 void *stack_alloc(void);
 void stack_free(void *stack);
 
+/* The network stack (guestos/net/) keeps its own index of shared functions and state in
+ * guestos/net/net_defs.h, its tunables in guestos/net/net_param.h. */
+
 #endif

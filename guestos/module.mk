@@ -23,3 +23,7 @@ GUESTOS_SRCS += guestos/printf_float.c guestos/ctype.c guestos/strtol.c guestos/
 GUESTOS_SRCS += guestos/trap.S guestos/trap.c guestos/fault.c guestos/irq.c guestos/timer.c \
 	guestos/thread.c guestos/swtch.S guestos/sync.c guestos/sleep.c guestos/idle.c \
 	guestos/stack.c
+# The network stack (guestos/net/, its index net/net_defs.h, tunables net/net_param.h).
+GUESTOS_SRCS += guestos/net/pbuf.c guestos/net/inet.c guestos/net/nic.c guestos/net/ether.c \
+	guestos/net/arp.c guestos/net/ip.c guestos/net/icmp.c guestos/net/udp.c \
+	guestos/net/socket.c guestos/net/poll.c guestos/net/netif.c

@@ -11,7 +11,7 @@
 enum arp_state {
 	ARP_FREE,    /* unused */
 	ARP_PENDING, /* requests going out; packets waiting in q */
-	ARP_OK,      /* mac is valid until expires */
+	ARP_OK,      /* mac is valid for arp_ttl_ms from learned */
 	ARP_FAILED,  /* nobody answered: sends fail at once until expires */
 };
 
@@ -19,7 +19,8 @@ struct arp_entry {
 	enum arp_state state;
 	uint32_t ip;         /* network order */
 	uint8_t mac[6];
-	uint64_t expires;    /* ns of system time: end of validity (OK) or of hold-down (FAILED) */
+	uint64_t learned;    /* ns of system time the mac was learned (OK): valid for arp_ttl_ms */
+	uint64_t expires;    /* ns, the end of the hold-down (FAILED) */
 	uint64_t used;       /* last lookup, ns: the least recently used resolved entry is evicted */
 	uint32_t tries;      /* requests sent for this resolution */
 	struct timer retry;  /* armed while PENDING */
@@ -131,7 +132,7 @@ static void resolved(struct arp_entry *e, const uint8_t mac[6])
 		timer_cancel(&e->retry);
 	e->state = ARP_OK;
 	memcpy(e->mac, mac, 6);
-	e->expires = now_ns() + ms_ns(net.arp_ttl_ms);
+	e->learned = now_ns();
 	struct pbuf *pb;
 	while ((pb = pbq_pop(&e->q)))
 		ether_output(pb, e->mac, ETH_TYPE_IP);
@@ -178,7 +179,7 @@ int arp_output(struct pbuf *pb, uint32_t ip)
 
 	if (e && e->state == ARP_FAILED && now >= e->expires)
 		e->state = ARP_FREE; /* hold-down over: try again */
-	if (e && e->state == ARP_OK && now >= e->expires) {
+	if (e && e->state == ARP_OK && now - e->learned >= ms_ns(net.arp_ttl_ms)) {
 		net.c.arp_expired++;
 		e->state = ARP_FREE;
 	}

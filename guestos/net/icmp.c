@@ -27,10 +27,11 @@ void icmp_input(struct pbuf *pb, const struct ip_info *ii)
 	if (m[0] == ICMP_ECHO_REPLY && m[1] == 0) {
 		/* A ping socket's identifier is its local port (Linux's ping sockets do this). */
 		pb->ttl = ii->ttl;
-		if (sock_deliver(SK_PING, get16(m + 4), ii->src, 0, pb) == 0) {
+		int r = sock_deliver(SK_PING, get16(m + 4), ii->src, 0, pb);
+		if (r == 0)
 			net.c.icmp_replies_rcvd++;
-			return;
-		}
+		if (r >= 0)
+			return; /* queued, or dropped and counted by the socket layer */
 	}
 	net.c.icmp_unmatched++;
 	pbuf_free(pb);

@@ -32,7 +32,7 @@ struct pbuf {
 	uint32_t len;
 	/* for a socket's receive queue */
 	uint32_t src;        /* sender's address, network order */
-	uint16_t sport;      /* sender's port, network order (0 for ICMP) */
+	uint16_t sport;      /* sender's port, host order (0 for ICMP) */
 	uint8_t ttl;
 	/* for ARP's queue: the socket that sent it, told EHOSTUNREACH if resolution fails */
 	int8_t owner;        /* socket index, -1 none */
@@ -133,10 +133,15 @@ void udp_input(struct pbuf *pb, const struct ip_info *ii);
 
 /* socket.c: the layers below hand datagrams up here. */
 enum sock_kind { SK_UDP = 1, SK_PING = 2 };
-/* Queue pb (payload at p, src/sport/ttl filled) on the socket of kind bound to port; 0, or
- * -1 when there is none (pb is still the caller's). */
+/* Queue pb (payload at p, ttl filled) from src (network order) and sport (host order) on the
+ * socket of kind bound to port (host order; a ping socket's port is its echo identifier).
+ * 0 queued, 1 dropped (queue full: counted, pb freed), -1 no such socket (pb is still the
+ * caller's). */
 int sock_deliver(enum sock_kind kind, uint16_t port, uint32_t src, uint16_t sport,
 		 struct pbuf *pb);
+/* poll's view of socket fd: the events of mask that hold now, POLLERR with a pending error,
+ * POLLNVAL for no such socket. */
+short sock_poll(int fd, short mask);
 /* Resolution failed for a packet a socket sent: remember EHOSTUNREACH on it. */
 void sock_set_error(int8_t owner, uint32_t gen, int err);
 

@@ -45,8 +45,9 @@ static void nic_rx_irq(unsigned line)
 				pbuf_free(pb);
 			return;
 		}
+		uint32_t len = rq.result; /* before the chatty I/Os reuse the block */
 		net.c.rx_frames++;
-		net.c.rx_bytes += rq.result;
+		net.c.rx_bytes += len;
 		net.c.rx_ios++;
 		if (net.chatty) {
 			nic_waste(NET_CHATTY_RX_IOS - 1u);
@@ -57,7 +58,7 @@ static void nic_rx_irq(unsigned line)
 			continue;
 		}
 		pb->p = pb->buf;
-		pb->len = rq.result;
+		pb->len = len;
 		ether_input(pb);
 	}
 }

@@ -23,7 +23,7 @@ void udp_input(struct pbuf *pb, const struct ip_info *ii)
 	pb->p += UDP_HLEN;
 	pb->len = len - UDP_HLEN;
 	pb->ttl = ii->ttl;
-	if (sock_deliver(SK_UDP, dport, ii->src, sport, pb) != 0) {
+	if (sock_deliver(SK_UDP, dport, ii->src, sport, pb) < 0) {
 		net.c.udp_no_port++;
 		pbuf_free(pb);
 	}
