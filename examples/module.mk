@@ -9,3 +9,7 @@ EXAMPLE_GUESTS += threads sleepers faults
 GUEST_SRCS_threads := examples/threads.c
 GUEST_SRCS_sleepers := examples/sleepers.c
 GUEST_SRCS_faults := examples/faults.c
+# The network stack (guestos/net/): ping over ICMP echo sockets, a UDP echo server and client.
+EXAMPLE_GUESTS += ping udpecho
+GUEST_SRCS_ping := examples/ping.c
+GUEST_SRCS_udpecho := examples/udpecho.c
