@@ -20,11 +20,17 @@
 
 static struct dva_request rq __attribute__((aligned(4)));
 
+/* OUT DX, EAX to the NIC with EAX = block (one instruction, 0xEF). */
+static void nic_out(uint32_t block)
+{
+	__asm__ volatile("outl %0, %w1" : : "a"(block), "Nd"((uint16_t)DVA_PORT_NET) : "memory");
+}
+
 /* One request through rq, its status, arg and result preset as above: the status it got. */
 static uint32_t nic(uint32_t op, uint32_t addr, uint32_t len)
 {
 	rq = (struct dva_request){ op, STATUS0, addr, len, ARG0, RESULT0 };
-	__asm__ volatile("outl %0, %w1" : : "a"(GADDR(&rq)), "Nd"((uint16_t)DVA_PORT_NET) : "memory");
+	nic_out(GADDR(&rq));
 	return rq.status;
 }
 
