@@ -1,13 +1,15 @@
 /* ping.c - ICMP echo over a ping socket, printed as Linux's ping prints it.
  *
- *   ping [-c COUNT] [-i INTERVAL_MS] [-s SIZE] [-W WAIT_MS] [-b] ADDRESS
+ *   ping [-c COUNT] [-i INTERVAL_MS] [-s SIZE] [-W WAIT_MS] [-D DELAY_MS] [-b] ADDRESS
  *
  * Sends COUNT (default 3) echo requests of SIZE (default 56) data bytes, one every INTERVAL_MS
  * (default 100), and takes replies until WAIT_MS (default 1000) after the last request: the run
  * always lasts (COUNT - 1) * INTERVAL_MS + WAIT_MS of system time, whatever comes back, so that
  * when every VM of a run pings, each one stays up to answer the others. -b, or ADDRESS
  * 255.255.255.255 or 10.255.255.255, pings every VM: each reply after a request's first is a
- * duplicate, as Linux counts them. Exit status 0 when every request had a reply, else 1
+ * duplicate, as Linux counts them. -D waits DELAY_MS before the first request (the VM answers
+ * pings meanwhile): with `-D {id}` in a scenario, a thousand clients start a millisecond apart
+ * instead of all asking at once. Exit status 0 when every request had a reply, else 1
  * (2 for a usage error).
  */
 #include <arpa/inet.h>
@@ -25,13 +27,13 @@
 #define PING_SIZE_MAX 1472 /* data bytes: an 8-byte ICMP header more fills a 1500-byte datagram */
 
 struct opts {
-	int count, interval_ms, size, wait_ms, broadcast;
+	int count, interval_ms, size, wait_ms, delay_ms, broadcast;
 	const char *target;
 };
 
 static int usage(void)
 {
-	printf("usage: ping [-c COUNT] [-i INTERVAL_MS] [-s SIZE] [-W WAIT_MS] [-b] ADDRESS\n");
+	printf("usage: ping [-c COUNT] [-i INTERVAL_MS] [-s SIZE] [-W WAIT_MS] [-D DELAY_MS] [-b] ADDRESS\n");
 	return 2;
 }
 
@@ -48,7 +50,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->broadcast = 1;
 			continue;
 		}
-		if (a[0] == '-' && a[1] && !a[2] && i + 1 < argc && strchr("ciWs", a[1])) {
+		if (a[0] == '-' && a[1] && !a[2] && i + 1 < argc && strchr("ciWsD", a[1])) {
 			int v = atoi(argv[++i]);
 			if (a[1] == 'c')
 				o->count = v;
@@ -56,6 +58,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				o->interval_ms = v;
 			else if (a[1] == 's')
 				o->size = v;
+			else if (a[1] == 'D')
+				o->delay_ms = v;
 			else
 				o->wait_ms = v;
 			continue;
@@ -67,7 +71,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (!o->target && o->broadcast)
 		o->target = "10.255.255.255";
 	if (!o->target || o->count < 1 || o->count > 100000 || o->interval_ms < 0 ||
-	    o->size < 0 || o->size > PING_SIZE_MAX || o->wait_ms < 0)
+	    o->size < 0 || o->size > PING_SIZE_MAX || o->wait_ms < 0 || o->delay_ms < 0)
 		return -1;
 	return 0;
 }
@@ -110,7 +114,7 @@ int main(int argc, char **argv)
 		msg[8 + i] = (uint8_t)i;
 	int transmitted = 0, received = 0, dups = 0;
 	uint64_t rtt_min = UINT64_MAX, rtt_max = 0, rtt_sum = 0;
-	uint64_t start = now_ns(), interval = (uint64_t)o.interval_ms * 1000000u;
+	uint64_t start = now_ns() + (uint64_t)o.delay_ms * 1000000u, interval = (uint64_t)o.interval_ms * 1000000u;
 	uint64_t end = start + (uint64_t)(o.count - 1) * interval + (uint64_t)o.wait_ms * 1000000u;
 	uint64_t next = start;
 

@@ -28,6 +28,10 @@ struct arp_entry {
 };
 
 static struct arp_entry cache[NET_ARP_ENTRIES];
+/* Entries ever used: [0, nused). Searches stop there, so a VM that talks to two hosts scans
+ * two entries for every ARP packet it sees (on a LAN of a thousand VMs, nearly all of them are
+ * other VMs' requests), while a server talking to a thousand still has room for them all. */
+static uint32_t nused;
 
 static uint64_t ms_ns(uint64_t ms)
 {
@@ -98,7 +102,7 @@ static void retry_fn(struct timer *t, void *arg)
 
 static struct arp_entry *lookup(uint32_t ip)
 {
-	for (uint32_t i = 0; i < NET_ARP_ENTRIES; i++)
+	for (uint32_t i = 0; i < nused; i++)
 		if (cache[i].state != ARP_FREE && cache[i].ip == ip)
 			return &cache[i];
 	return NULL;
@@ -109,7 +113,7 @@ static struct arp_entry *claim(uint32_t ip)
 {
 	struct arp_entry *victim = NULL;
 
-	for (uint32_t i = 0; i < NET_ARP_ENTRIES; i++) {
+	for (uint32_t i = 0; i < nused; i++) {
 		struct arp_entry *e = &cache[i];
 		if (e->state == ARP_FREE) {
 			victim = e;
@@ -118,6 +122,8 @@ static struct arp_entry *claim(uint32_t ip)
 		if (e->state != ARP_PENDING && (!victim || e->used < victim->used))
 			victim = e;
 	}
+	if ((!victim || victim->state != ARP_FREE) && nused < NET_ARP_ENTRIES)
+		victim = &cache[nused++]; /* never used yet: before evicting anyone */
 	if (!victim)
 		return NULL;
 	*victim = (struct arp_entry){ .state = ARP_FREE, .ip = ip, .used = now_ns() };

@@ -12,7 +12,8 @@
 #define NET_CHATTY_TX_IOS 12u    /* port I/Os per sent frame in chatty mode */
 
 /* ARP (arp.c). */
-#define NET_ARP_ENTRIES 128u     /* cache entries; the least recently used resolved one goes */
+#define NET_ARP_ENTRIES 1024u    /* cache entries (searched up to the most ever used); the least
+				  * recently used resolved one goes when all are taken */
 #define NET_ARP_TTL_MS 60000u    /* a resolved entry's lifetime (net_set_arp_ttl changes it) */
 #define NET_ARP_TRIES 6u         /* requests sent before the address is given up */
 #define NET_ARP_RETRY_MS 10u     /* wait after the first request; doubles after each one */

@@ -1,0 +1,37 @@
+# scale.sh - a thousand VMs ping one server VM: VM 0 (a ping of itself that stays up 3 s) and
+# 1,000 clients that start a millisecond apart (ping -D {id}) and send it two echo requests
+# each. Every client must resolve the server by ARP and get both replies; the switch must drop
+# nothing; the server must have answered exactly 1,000 ARP requests and 2,000 echoes.
+cat >"$T/scale.ini" <<INI
+[run]
+console = files:$T/con
+[group server]
+image = $G/ping.elf
+count = 1
+mem = 1M
+args = ping -c 1 -W 3000 10.0.0.1
+[group client]
+image = $G/ping.elf
+count = 1000
+mem = 1M
+args = ping -D {id} -c 2 10.0.0.1
+INI
+run --stats "$T/st" "$T/scale.ini"
+answered=$(cat "$T"/con/vm-*.out 2>/dev/null | grep -c '^2 packets transmitted, 2 received, 0% packet loss')
+if [ "$rc" -eq 0 ] && [ "$answered" -eq 1000 ] && grep -q '"vms_status_0": 1001,' "$T/st/summary.json"; then
+	ok "1,000 VMs ping one server VM: every one gets both replies"
+else
+	bad "1,000 VMs ping one server VM" "$(why) $answered clients answered in full"
+fi
+# VM 0 took 1,000 ARP requests (60 bytes) and 2,000 echo requests (98), and sent as many
+# replies; each client sent one ARP request and two echoes and took the other 999 clients'
+# ARP broadcasts, the server's ARP reply and two echo replies. Nothing was dropped anywhere.
+row0=$(sed -n 2p "$T/st/vms.csv" | cut -d, -f17-25)
+row1=$(sed -n 3p "$T/st/vms.csv" | cut -d, -f17-25)
+drops=$(tail -n +2 "$T/st/vms.csv" | awk -F, '{ d += $21 + $22 + $23 + $24 + $25 } END { print d + 0 }')
+if [ "$row0" = "3000,238000,3000,238000,0,0,0,0,0" ] && [ "$row1" = "3,238,1002,42196,0,0,0,0,0" ] &&
+	[ "$drops" -eq 0 ]; then
+	ok "the switch carried every frame of the thousand clients and dropped none"
+else
+	bad "the switch carried every frame and dropped none" "VM 0: $row0, VM 1: $row1, drops $drops"
+fi
