@@ -510,6 +510,7 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 	evloop_init(&k->loop);
 	switch_init(&k->sw);
 	k->sw.owner = k;
+	k->round_over = true; /* no round yet: the first frames go at the first boundary */
 	if (cfg->irq_mode == IRQ_SYNC)
 		k->sw.sent = frame_sent;
 	k->intr_pipe[0] = k->intr_pipe[1] = k->intr_watch = -1;

@@ -6,12 +6,12 @@ if ! command -v tcpdump >/dev/null 2>&1; then
 elif [ ! -e "$NET" ]; then
 	bad "capture" "$NET is missing"
 else
-	# c_net: VM 0 broadcasts (carried at the end of the round, when VMs 1 and 2 have started and
-	# their NICs are up), VMs 1 and 2 answer.
+	# c_net: VM 0 broadcasts (twice: the first finds the others' NICs not up), VMs 1 and 2 answer.
 	run --vms 3 --pcap "$T/a.pcap" "$NET"
 	# (tcpdump dumps an unknown EtherType's payload in hex on lines of their own: not those)
 	tcpdump -nn -e -r "$T/a.pcap" 2>"$T/td.err" | sed -n 's/^[0-9:.]* //p' >"$T/a.txt"
 	want='02:44:4e:00:00:00 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 26: 
+02:44:4e:00:00:00 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 26: 
 02:44:4e:00:00:01 > 02:44:4e:00:00:00, ethertype Unknown (0x88b5), length 27: 
 02:44:4e:00:00:02 > 02:44:4e:00:00:00, ethertype Unknown (0x88b5), length 27: '
 	if [ "$rc" -eq 0 ] && [ "$(cat "$T/a.txt")" = "$want" ] &&
@@ -44,7 +44,7 @@ else
 	# --pcap-vm 2: what VM 2 sent, and the broadcasts it could receive; not VM 1's answer.
 	run --vms 3 --pcap "$T/f.pcap" --pcap-vm 2 "$NET"
 	got=$(tcpdump -nn -e -r "$T/f.pcap" 2>/dev/null | sed -n 's/^[0-9:.]* \([^,]*\),.*/\1/p' | tr '\n' '|')
-	if [ "$rc" -eq 0 ] && [ "$got" = "02:44:4e:00:00:00 > ff:ff:ff:ff:ff:ff|02:44:4e:00:00:02 > 02:44:4e:00:00:00|" ]; then
+	if [ "$rc" -eq 0 ] && [ "$got" = "02:44:4e:00:00:00 > ff:ff:ff:ff:ff:ff|02:44:4e:00:00:00 > ff:ff:ff:ff:ff:ff|02:44:4e:00:00:02 > 02:44:4e:00:00:00|" ]; then
 		ok "--pcap-vm 2 keeps the frames VM 2 sent or could receive, and only those"
 	else
 		bad "--pcap-vm 2 keeps VM 2's frames only" "$(why) got $got"
@@ -57,7 +57,7 @@ else
 		bad "--pcap-vm 0 keeps the unicast frames sent to VM 0" "$(why)"
 	fi
 	run --vms 3 --pcap "$T/g.pcap" --pcap-vm 1 --pcap-vm 2 "$NET"
-	if [ "$rc" -eq 0 ] && [ "$(tcpdump -nn -e -r "$T/g.pcap" 2>/dev/null | grep -c ' > ')" -eq 3 ] &&
+	if [ "$rc" -eq 0 ] && [ "$(tcpdump -nn -e -r "$T/g.pcap" 2>/dev/null | grep -c ' > ')" -eq 4 ] &&
 		cmp -s "$T/g.pcap" "$T/a.pcap"; then
 		ok "--pcap-vm repeats: VMs 1 and 2 together see every frame of this run"
 	else
