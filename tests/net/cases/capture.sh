@@ -107,3 +107,31 @@ if [ -w /dev/full ]; then
 		bad "a capture that cannot be written fails the run in one line" "$(why)"
 	fi
 fi
+
+# A capture of guestos's stack at work: five VMs ping VM 0 (which pings itself by loopback, off
+# the wire). tcpdump must show each client's ARP request and VM 0's reply, then the echo
+# requests and replies; a replay gives the same capture.
+PING=$G/ping.elf
+if command -v tcpdump >/dev/null 2>&1 && [ -e "$PING" ]; then
+	run --vms 5 --pcap "$T/ping.pcap" --record "$T/ping.rec" --args "ping -c 2 10.0.0.1" "$PING"
+	rc_ping=$rc
+	tcpdump -nn -r "$T/ping.pcap" 2>/dev/null | sed 's/^[0-9:.]* //' >"$T/ping.txt"
+	n_req=$(grep -c '^ARP, Request who-has 10.0.0.1 tell 10.0.0.[2-5], length 28$' "$T/ping.txt")
+	n_rep=$(grep -c '^ARP, Reply 10.0.0.1 is-at 02:44:4e:00:00:00, length 28$' "$T/ping.txt")
+	n_echo=$(grep -c '^IP 10.0.0.[2-5] > 10.0.0.1: ICMP echo request, id [0-9]*, seq [12], length 64$' "$T/ping.txt")
+	n_ans=$(grep -c '^IP 10.0.0.1 > 10.0.0.[2-5]: ICMP echo reply, id [0-9]*, seq [12], length 64$' "$T/ping.txt")
+	if [ "$rc_ping" -eq 0 ] && [ "$n_req" -eq 4 ] && [ "$n_rep" -eq 4 ] && [ "$n_echo" -eq 8 ] &&
+		[ "$n_ans" -eq 8 ] && [ "$(wc -l <"$T/ping.txt")" -eq 24 ] &&
+		[ "$(head -n 1 "$T/ping.txt" | cut -c1-3)" = "ARP" ]; then
+		ok "tcpdump reads a ping run's capture: 4 ARP requests and replies, 8 echo requests and replies"
+	else
+		bad "tcpdump reads a ping run's capture" "exit $rc_ping: $n_req $n_rep $n_echo $n_ans: $(head -n 3 "$T/ping.txt" | tr '\n' '|')"
+	fi
+	cp "$T/out" "$T/ping.out"
+	run --vms 5 --pcap "$T/ping2.pcap" --replay "$T/ping.rec" --args "ping -c 2 10.0.0.1" "$PING"
+	if [ "$rc" -eq 0 ] && cmp -s "$T/ping.pcap" "$T/ping2.pcap" && cmp -s "$T/out" "$T/ping.out"; then
+		ok "a replay of the ping run gives its output and capture byte for byte"
+	else
+		bad "a replay of the ping run gives its output and capture byte for byte" "$(why)"
+	fi
+fi
