@@ -42,6 +42,8 @@ suite "guests (denali-san)" sh tests/guests/run.sh "$build" "$build/denali-san"
 suite "cli" sh tests/cli/run.sh "$build"
 suite "kernel" sh tests/kernel/run.sh "$build"
 suite "net" sh tests/net/run.sh "$build"
+# The network again on the sanitizer build, but for the thousand-VM case (a minute there).
+suite "net (denali-san)" env NET_DENALI="$build/denali-san" NET_SKIP=scale sh tests/net/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
 suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30

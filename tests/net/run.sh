@@ -4,6 +4,9 @@
 #
 #   sh tests/net/run.sh BUILD_DIR [CASE...]
 #
+# NET_DENALI names another emulator binary (make test runs the suite again on denali-san) and
+# NET_SKIP the cases to leave out, separated by spaces.
+#
 # Each tests/net/cases/NAME.sh is sourced in turn (all of them, or the NAMEs given) with these
 # at hand: $D the emulator, $G the guest directory, $T an empty scratch directory of its own,
 # run ARGS... (denali with no input: status in $rc, output in $T/out and $T/err), ok NAME,
@@ -13,7 +16,7 @@ set -u
 
 B=${1:?usage: sh tests/net/run.sh BUILD_DIR [CASE...]}
 shift
-D=$B/denali
+D=${NET_DENALI:-$B/denali}
 G=$B/guests
 [ -x "$D" ] || { echo "run.sh: $D is missing (make it first)" >&2; exit 2; }
 cases=$(dirname "$0")/cases
@@ -44,6 +47,7 @@ if [ $# -eq 0 ]; then
 	done
 fi
 for c in "$@"; do
+	case " ${NET_SKIP:-} " in *" $c "*) echo "-- $c: skipped"; continue ;; esac
 	T=$top/$c
 	mkdir -p "$T"
 	echo "-- $c"

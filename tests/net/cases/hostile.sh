@@ -1,8 +1,9 @@
 # hostile.sh - a hostile neighbour cannot disturb the others: four VMs ping each other in a ring
-# (VM k pings VM k+1) while VM 4 makes random NIC requests (n_hostile: frames of every length
-# to every kind of address, spoofed sources, malformed IPv4/ARP/ICMP/UDP aimed at them, bad
-# blocks). The pingers' output must be what it is without VM 4, but for the round-trip times
-# (VM 4's quanta take system time), and VM 4 must end by itself with status 0.
+# (VM k pings VM k+1) while VM 4 makes random NIC requests for the first half second
+# (n_hostile: frames of every length to every kind of address, spoofed sources, malformed
+# IPv4/ARP/ICMP/UDP aimed at them, bad blocks). The pingers' output must be what it is without
+# VM 4, but for the round-trip times (VM 4's quanta take system time), and VM 4 must end by
+# itself with status 0.
 hostile_ini() {
 	echo "[run]"
 	echo "console = prefix"
@@ -16,7 +17,7 @@ hostile_ini() {
 		echo "[group hostile]"
 		echo "image = $G/n_hostile.elf"
 		echo "mem = 1M"
-		echo "args = 1500"
+		echo "args = 500"
 	fi
 }
 hostile_ini with >"$T/with.ini"
