@@ -30,5 +30,6 @@ show_run "$build/denali" run --vms 4 --args "2 6 500" "$build/guests/ticker.elf"
 show_run "$build/denali" run "$build/guests/threads.elf"
 show_run "$build/denali" run --args "4 3" "$build/guests/sleepers.elf"
 show_run "$build/denali" run --args handled "$build/guests/faults.elf"
+show_run "$build/denali" run --vms 3 --args "ping -c 2 10.0.0.1" "$build/guests/ping.elf"
 show_run "$build/denali" run --summary examples/demo.ini
 exit $failed
