@@ -12,59 +12,10 @@
 #include <string.h>
 
 #include "denali.h"
-
-#define STATUS0 0xEEEEEEEEu /* a block's status, arg and result before each OUT */
-#define ARG0 0xA1A1A1A1u
-#define RESULT0 0xA2A2A2A2u
-#define NET_SEND 1u /* the NIC's ops (DVA-1 section 7) */
-#define NET_RECV 2u
-#define GADDR(p) ((uint32_t)(uintptr_t)(p))
-
-static struct dva_request rq __attribute__((aligned(4)));
-
-/* OUT DX, EAX to the NIC with EAX = block (one instruction, 0xEF). */
-static void nic_out(uint32_t block)
-{
-	__asm__ volatile("outl %0, %w1" : : "a"(block), "Nd"((uint16_t)DVA_PORT_NET) : "memory");
-}
-
-/* One request through rq, its status, arg and result preset as above: the status it got. */
-static uint32_t nic(uint32_t op, uint32_t addr, uint32_t len)
-{
-	rq = (struct dva_request){ op, STATUS0, addr, len, ARG0, RESULT0 };
-	nic_out(GADDR(&rq));
-	return rq.status;
-}
-
-/* VM id's MAC, as the emulator gives it: 02:44:4E:(id>>16):(id>>8):id. */
-static void mac_of(uint32_t id, uint8_t m[6])
-{
-	const uint8_t v[6] = { 0x02, 0x44, 0x4E, (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id };
-	memcpy(m, v, 6);
-}
-
-/* A frame of len bytes: dst, src, EtherType 0x88B5, seq (little-endian) at 14 when it fits,
- * then a pattern of seq, so that a receiver can rebuild exactly what was sent. */
-static void make_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint32_t len,
-		       uint32_t seq)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x88;
-	f[13] = 0xB5;
-	for (uint32_t i = 14; i < len; i++)
-		f[i] = (uint8_t)(i * 13u + seq * 7u + (i >> 8) + 5u);
-	for (uint32_t i = 0; i < 4 && 14 + i < len; i++)
-		f[14 + i] = (uint8_t)(seq >> (8 * i));
-}
-
-static uint32_t frame_seq(const uint8_t *f)
-{
-	return f[14] | (uint32_t)f[15] << 8 | (uint32_t)f[16] << 16 | (uint32_t)f[17] << 24;
-}
-
 #include "irq.h"
+#include "netlib.h"
 
+static struct dva_request rq __attribute__((aligned(4))); /* every request's block */
 static uint8_t frame[64], buf[1514];
 static volatile uint32_t rx_upcalls;
 
@@ -77,7 +28,7 @@ static void on_rx(unsigned line)
 /* The next frame, IDLE (woken only by line 2) while none waits: its seq. */
 static uint32_t next_frame(void)
 {
-	while (nic(NET_RECV, GADDR(buf), sizeof(buf)) == DVA_REQ_WOULD_BLOCK)
+	while (nic_request(&rq, NET_RECV, GADDR(buf), sizeof(buf)) == DVA_REQ_WOULD_BLOCK)
 		dva_idle(DVA_IDLE_FOREVER);
 	return rq.status == DVA_REQ_DONE ? frame_seq(buf) : 0xFFFFFFFFu;
 }
@@ -90,12 +41,12 @@ int main(int argc, char **argv)
 	mac_of(0, m0);
 	mac_of(1, m1);
 	irq_register(DVA_LINE_NET_RX, on_rx);
-	printf("up: status %u\n", (unsigned)nic(NET_RECV, GADDR(buf), sizeof(buf)));
+	printf("up: status %u\n", (unsigned)nic_request(&rq, NET_RECV, GADDR(buf), sizeof(buf)));
 	if (dva_page0.vm_id == 0) {
 		dva_idle(1000);
 		for (uint32_t seq = 1; seq <= 8; seq++) {
 			make_frame(frame, m1, m0, 60, seq);
-			uint32_t st = nic(NET_SEND, GADDR(frame), 60);
+			uint32_t st = nic_request(&rq, NET_SEND, GADDR(frame), 60);
 			uint32_t got = next_frame();
 			printf("ping %u: status %u, answer %u from %u\n", (unsigned)seq, (unsigned)st,
 			       (unsigned)got, (unsigned)buf[11]);
@@ -105,7 +56,7 @@ int main(int argc, char **argv)
 			uint32_t got = next_frame();
 			make_frame(frame, m0, m1, 60, got + 100);
 			printf("got %u from %u, answer: status %u\n", (unsigned)got, (unsigned)buf[11],
-			       (unsigned)nic(NET_SEND, GADDR(frame), 60));
+			       (unsigned)nic_request(&rq, NET_SEND, GADDR(frame), 60));
 		}
 	} else {
 		volatile uint32_t x = 0;

@@ -10,69 +10,9 @@
 #include <string.h>
 
 #include "denali.h"
+#include "netlib.h"
 
-#define STATUS0 0xEEEEEEEEu /* a block's status, arg and result before each OUT */
-#define ARG0 0xA1A1A1A1u
-#define RESULT0 0xA2A2A2A2u
-#define NET_SEND 1u /* the NIC's ops (DVA-1 section 7) */
-#define NET_RECV 2u
-#define GADDR(p) ((uint32_t)(uintptr_t)(p))
-
-static struct dva_request rq __attribute__((aligned(4)));
-
-/* OUT DX, EAX to the NIC with EAX = block (one instruction, 0xEF). */
-static void nic_out(uint32_t block)
-{
-	__asm__ volatile("outl %0, %w1" : : "a"(block), "Nd"((uint16_t)DVA_PORT_NET) : "memory");
-}
-
-/* One request through rq, its status, arg and result preset as above: the status it got. */
-static uint32_t nic(uint32_t op, uint32_t addr, uint32_t len)
-{
-	rq = (struct dva_request){ op, STATUS0, addr, len, ARG0, RESULT0 };
-	nic_out(GADDR(&rq));
-	return rq.status;
-}
-
-/* VM id's MAC, as the emulator gives it: 02:44:4E:(id>>16):(id>>8):id. */
-static void mac_of(uint32_t id, uint8_t m[6])
-{
-	const uint8_t v[6] = { 0x02, 0x44, 0x4E, (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id };
-	memcpy(m, v, 6);
-}
-
-/* A frame of len bytes: dst, src, EtherType 0x88B5, seq (little-endian) at 14 when it fits,
- * then a pattern of seq, so that a receiver can rebuild exactly what was sent. */
-static void make_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint32_t len,
-		       uint32_t seq)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x88;
-	f[13] = 0xB5;
-	for (uint32_t i = 14; i < len; i++)
-		f[i] = (uint8_t)(i * 13u + seq * 7u + (i >> 8) + 5u);
-	for (uint32_t i = 0; i < 4 && 14 + i < len; i++)
-		f[14 + i] = (uint8_t)(seq >> (8 * i));
-}
-
-/* Bytes of [a, a+n) that differ from [b, b+n). */
-static unsigned differ(const uint8_t *a, const uint8_t *b, uint32_t n)
-{
-	unsigned d = 0;
-	for (uint32_t i = 0; i < n; i++)
-		d += a[i] != b[i];
-	return d;
-}
-
-/* Bytes of [a, a+n) that are not c. */
-static unsigned not_byte(const uint8_t *a, uint8_t c, uint32_t n)
-{
-	unsigned d = 0;
-	for (uint32_t i = 0; i < n; i++)
-		d += a[i] != c;
-	return d;
-}
+static struct dva_request rq __attribute__((aligned(4))); /* every request's block */
 
 #define MARK 0x5Au
 static uint8_t frame[1514], buf[2048];
@@ -89,26 +29,26 @@ int main(int argc, char **argv)
 		dva_idle(1000);
 		for (unsigned i = 0; i < 3; i++) {
 			make_frame(frame, m1, m0, lens[i], i + 1);
-			uint32_t st = nic(NET_SEND, GADDR(frame), lens[i]);
+			uint32_t st = nic_request(&rq, NET_SEND, GADDR(frame), lens[i]);
 			printf("send %u: status %u op %u addr kept %u len %u arg 0x%x result 0x%x\n",
 			       (unsigned)lens[i], (unsigned)st, (unsigned)rq.op, rq.addr == GADDR(frame),
 			       (unsigned)rq.len, (unsigned)rq.arg, (unsigned)rq.result);
 		}
 		return 0;
 	}
-	printf("up: status %u\n", (unsigned)nic(NET_RECV, GADDR(buf), 1514));
+	printf("up: status %u\n", (unsigned)nic_request(&rq, NET_RECV, GADDR(buf), 1514));
 	dva_page0.irq_mask = 1u << DVA_LINE_NET_RX;
 	uint32_t woke = dva_idle(100000);
 	printf("idle %u, line 2 pending %u\n", (unsigned)woke,
 	       (unsigned)(dva_page0.irq_pending >> DVA_LINE_NET_RX & 1));
 	for (unsigned i = 0; i < 3; i++) {
 		memset(buf, MARK, sizeof(buf));
-		uint32_t st = nic(NET_RECV, GADDR(buf), 1514);
+		uint32_t st = nic_request(&rq, NET_RECV, GADDR(buf), 1514);
 		make_frame(frame, m1, m0, lens[i], i + 1);
 		printf("recv: status %u result %u arg %u differ %u past %u\n", (unsigned)st,
 		       (unsigned)rq.result, (unsigned)rq.arg, differ(buf, frame, lens[i]),
 		       not_byte(buf + lens[i], MARK, sizeof(buf) - lens[i]));
 	}
-	printf("then: status %u\n", (unsigned)nic(NET_RECV, GADDR(buf), 1514));
+	printf("then: status %u\n", (unsigned)nic_request(&rq, NET_RECV, GADDR(buf), 1514));
 	return 0;
 }

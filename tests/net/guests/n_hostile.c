@@ -16,13 +16,10 @@
 #include <string.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "timer.h"
 
-struct req {
-	uint32_t op, status, addr, len, arg, result;
-};
-
-static struct req rq __attribute__((aligned(4)));
+static struct dva_request rq __attribute__((aligned(4))); /* every request's block */
 static uint8_t frame[1600], buf[1600];
 static uint64_t rng;
 
@@ -37,18 +34,6 @@ static uint32_t next(void)
 static uint32_t below(uint32_t n)
 {
 	return next() % n;
-}
-
-static void mac_of_vm(uint8_t *p, uint32_t id)
-{
-	const uint8_t m[6] = { 0x02, 0x44, 0x4E, (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id };
-	memcpy(p, m, 6);
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
 }
 
 static uint32_t frame_len(void)
@@ -74,21 +59,21 @@ static void fill(uint32_t len)
 	switch (below(6)) { /* destination */
 	case 0: memset(frame, 0xFF, 6); break;
 	case 1: frame[0] |= 1; break;                              /* some multicast address */
-	case 2: case 3: mac_of_vm(frame, below(9)); break;          /* a neighbour, or itself */
+	case 2: case 3: mac_of(below(9), frame); break;             /* a neighbour, or itself */
 	default: frame[0] &= (uint8_t)~1u; break;                   /* unicast nobody has, mostly */
 	}
 	uint32_t s = below(10); /* source: its own, mostly */
 	if (s < 7)
-		mac_of_vm(frame + 6, id);
+		mac_of(id, frame + 6);
 	else if (s < 9)
-		mac_of_vm(frame + 6, below(8)); /* a neighbour's: the switch must drop it */
+		mac_of(below(8), frame + 6); /* a neighbour's: the switch must drop it */
 	uint8_t *ip = frame + 14;
 	switch (below(4)) { /* EtherType and what follows */
 	case 0:
 	case 1:
-		put16(frame + 12, 0x0800);
+		put_be16(frame + 12, 0x0800);
 		ip[0] = below(4) ? 0x45 : (uint8_t)next(); /* version and header length */
-		put16(ip + 2, below(2) ? len - 14 : below(1600)); /* total length, right or not */
+		put_be16(ip + 2, below(2) ? len - 14 : below(1600)); /* total length, right or not */
 		ip[6] = below(4) ? 0 : (uint8_t)next(); /* flags and fragment offset */
 		ip[8] = (uint8_t)below(3);              /* TTL 0, 1 or 2 */
 		ip[9] = (uint8_t)(below(4) ? (below(2) ? 1 : 17) : next()); /* ICMP, UDP, or anything */
@@ -98,14 +83,14 @@ static void fill(uint32_t len)
 			ip[20] = below(2) ? 8 : (uint8_t)next(); /* echo request, or another type */
 		break;
 	case 2:
-		put16(frame + 12, 0x0806);
-		put16(ip, 1);
-		put16(ip + 2, 0x0800);
+		put_be16(frame + 12, 0x0806);
+		put_be16(ip, 1);
+		put_be16(ip + 2, 0x0800);
 		ip[4] = 6;
 		ip[5] = 4;
-		put16(ip + 6, 1 + below(2));   /* request or reply */
-		put_ip(ip + 14, false);       /* the sender: never an address in use */
-		put_ip(ip + 24, true);        /* the target: a neighbour */
+		put_be16(ip + 6, 1 + below(2)); /* request or reply */
+		put_ip(ip + 14, false);         /* the sender: never an address in use */
+		put_ip(ip + 24, true);          /* the target: a neighbour */
 		break;
 	default:
 		break; /* random EtherType */
@@ -120,7 +105,7 @@ int main(int argc, char **argv)
 	rng = dva_page0.seed | 1;
 	while (now_ns() < end) {
 		uint32_t op = below(8), len = frame_len();
-		uint32_t addr = (uint32_t)(uintptr_t)(op < 5 ? frame : buf);
+		uint32_t addr = GADDR(op < 5 ? frame : buf);
 		bool past_end = below(20) == 0;
 		if (op < 5) { /* SEND, mostly */
 			fill(len < sizeof(frame) ? len : sizeof(frame));
@@ -135,8 +120,8 @@ int main(int argc, char **argv)
 		 * device took anyway would not write over this program's stack). */
 		if (past_end)
 			addr = (uint32_t)dva_page0.mem_size - 8 + below(16);
-		rq = (struct req){ op, 1, addr, len, next(), next() };
-		__asm__ volatile("outl %0, %w1" : : "a"((uint32_t)(uintptr_t)&rq), "Nd"((uint16_t)0xD100) : "memory");
+		rq = (struct dva_request){ op, 1, addr, len, next(), next() };
+		nic_submit(&rq);
 		if (rq.status < 4)
 			counts[rq.status]++;
 		else

@@ -9,21 +9,17 @@
 #include <string.h>
 
 #include "denali.h"
+#include "netlib.h"
 
 #define FRAMES 20000u
 
-struct req {
-	uint32_t op, status, addr, len, arg, result;
-};
-
-static struct req rq __attribute__((aligned(4)));
+static struct dva_request rq __attribute__((aligned(4))); /* every request's block */
 static uint8_t frame[64];
 
 static uint32_t nic(uint32_t op)
 {
-	rq = (struct req){ op, 1, (uint32_t)(uintptr_t)frame, sizeof(frame), 0, 0 };
-	__asm__ volatile("outl %0, %w1" : : "a"((uint32_t)(uintptr_t)&rq), "Nd"((uint16_t)0xD100) : "memory");
-	return rq.status;
+	rq = (struct dva_request){ op, 1, GADDR(frame), sizeof(frame), 0, 0 };
+	return nic_submit(&rq);
 }
 
 /* op until it is taken (status 0), IDLEing on line (cleared first, RW1C) when it is not, at
@@ -62,11 +58,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	dva_page0.irq_mask = 1u << DVA_LINE_NET_TX_SPACE;
-	memcpy(frame, (const void *)dva_page0.mac, 6);
-	frame[5] = 1;
-	memcpy(frame + 6, (const void *)dva_page0.mac, 6);
-	frame[12] = 0x88;
-	frame[13] = 0xB5;
+	uint8_t me[6], vm1[6];
+	my_mac(me);
+	mac_of(1, vm1);
+	eth_header(frame, vm1, me, ETHERTYPE_TEST);
 	dva_idle(1000); /* VM 1's NIC comes up first */
 	for (uint32_t n = 0; n < FRAMES; n++)
 		until_done(1, DVA_LINE_NET_TX_SPACE, DVA_IDLE_FOREVER);

@@ -13,19 +13,9 @@
 #include <sys/socket.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "guestos/net/net_param.h"
 #include "timer.h"
-
-static int failed;
-
-static void check(const char *name, int cond, long got)
-{
-	if (cond)
-		printf("ok %s\n", name);
-	else
-		printf("FAIL %s: got %ld\n", name, got);
-	failed |= !cond;
-}
 
 static int echo_server(uint64_t start_after_us, uint64_t for_ms)
 {
@@ -93,7 +83,7 @@ static int client(const char *mode)
 		check("arp.late_no_timeout", c.arp_timeouts == 0, c.arp_timeouts);
 	}
 	close(fd);
-	return failed;
+	return checks_failed();
 }
 
 static int fail_case(void)
@@ -119,7 +109,7 @@ static int fail_case(void)
 	check("fail.timeout_counted", c.arp_timeouts == 1, c.arp_timeouts);
 	check("fail.drops_counted", c.arp_drops == 2, c.arp_drops);
 	printf("fail: gave up after %u ms\n", (unsigned)(dt / 1000000u));
-	return failed;
+	return checks_failed();
 }
 
 int main(int argc, char **argv)

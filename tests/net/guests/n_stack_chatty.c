@@ -10,18 +10,8 @@
 #include <sys/socket.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "timer.h"
-
-static int failed;
-
-static void check(const char *name, int cond, long got)
-{
-	if (cond)
-		printf("ok %s\n", name);
-	else
-		printf("FAIL %s: got %ld\n", name, got);
-	failed |= !cond;
-}
 
 int main(int argc, char **argv)
 {
@@ -67,5 +57,5 @@ int main(int argc, char **argv)
 	check("chatty.tx_ios_per_frame", c.tx_ios == tx * c.tx_frames, c.tx_ios);
 	check("chatty.every_out_counted",
 	      c.port_ios == c.rx_ios + c.tx_ios + c.rx_polls + c.tx_retry_ios, c.port_ios);
-	return failed;
+	return checks_failed();
 }

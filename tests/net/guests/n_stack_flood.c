@@ -11,19 +11,9 @@
 #include <sys/socket.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "guestos/net/net_param.h"
 #include "timer.h"
-
-static int failed;
-
-static void check(const char *name, int cond, long got)
-{
-	if (cond)
-		printf("ok %s\n", name);
-	else
-		printf("FAIL %s: got %ld\n", name, got);
-	failed |= !cond;
-}
 
 int main(int argc, char **argv)
 {
@@ -44,7 +34,7 @@ int main(int argc, char **argv)
 		printf("received %d, socket drops %u\n", got, (unsigned)c.sock_rx_drops);
 		check("flood.received_some", got >= 32, got);
 		check("flood.accounted", (uint32_t)got + 1u + c.sock_rx_drops == c.udp_rx, c.udp_rx);
-		return failed;
+		return checks_failed();
 	}
 	sleep_us(1000);
 	struct sockaddr_in to = me;
@@ -71,5 +61,5 @@ int main(int argc, char **argv)
 	check("flood.nonblocking_eagain", again > 0, again);
 	check("flood.nothing_dropped", c.tx_backlog_drops == 0, c.tx_backlog_drops);
 	check("flood.all_left", c.tx_frames == (uint32_t)sent + 2u, c.tx_frames); /* + ARP, 1-byte */
-	return failed;
+	return checks_failed();
 }

@@ -13,18 +13,8 @@
 #include <sys/socket.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "timer.h"
-
-static int failed;
-
-static void check(const char *name, int cond, long got)
-{
-	if (cond)
-		printf("ok %s\n", name);
-	else
-		printf("FAIL %s: got %ld\n", name, got);
-	failed |= !cond;
-}
 
 static ssize_t echo(int fd, const char *addr, uint16_t seq, struct sockaddr_in *to)
 {
@@ -75,7 +65,7 @@ static int self_case(void)
 	check("ping.1480", sendto(fd, huge, 1480, 0, (struct sockaddr *)&to, sizeof to) == 1480, errno);
 	uint8_t r[1500];
 	check("ping.1480_reply", recv(fd, r, sizeof r, 0) == 1480, errno);
-	return failed;
+	return checks_failed();
 }
 
 static int bcast_case(int n)
@@ -85,7 +75,7 @@ static int bcast_case(int n)
 		sleep_us(100000); /* stay up to answer */
 		struct net_counters c = net_counters();
 		check("bcast.answered_once", c.icmp_echoes_answered == 1, c.icmp_echoes_answered);
-		return failed;
+		return checks_failed();
 	}
 	net_init();
 	sleep_us(5000); /* the others bring their NICs up: a broadcast reaches only those */
@@ -111,7 +101,7 @@ static int bcast_case(int n)
 	}
 	check("bcast.every_other_vm", distinct == n - 1 && !seen[0], distinct);
 	check("bcast.one_reply_each", total == n - 1, total);
-	return failed;
+	return checks_failed();
 }
 
 int main(int argc, char **argv)

@@ -10,29 +10,19 @@
 #include <string.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "timer.h"
 
-static int failed;
-
-static void check(const char *name, int cond, long got)
-{
-	if (cond)
-		printf("ok %s\n", name);
-	else
-		printf("FAIL %s: got %ld\n", name, got);
-	failed |= !cond;
-}
-
-static struct dva_request rq __attribute__((aligned(4)));
+static struct dva_request rq __attribute__((aligned(4))); /* every request's block */
 static uint8_t f[1514], in[1514];
 static const uint8_t vm0_mac[6] = { 0x02, 0x44, 0x4E, 0, 0, 0 };
 static const uint8_t my_ip[4] = { 10, 0, 0, 2 }, vm0_ip[4] = { 10, 0, 0, 1 };
 
+/* A request with status preset to 99, which is no status: whatever comes back is the device's. */
 static uint32_t nic(uint32_t op, void *data, uint32_t len)
 {
-	rq = (struct dva_request){ op, 99, (uint32_t)(uintptr_t)data, len, 0, 0 };
-	__asm__ volatile("outl %0, %w1" : : "a"((uint32_t)(uintptr_t)&rq), "Nd"((uint16_t)0xD100) : "memory");
-	return rq.status;
+	rq = (struct dva_request){ op, 99, GADDR(data), len, 0, 0 };
+	return nic_submit(&rq);
 }
 
 static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
@@ -46,17 +36,12 @@ static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
+/* An Ethernet header at f, from this VM. */
 static void eth(const uint8_t *dst, uint16_t type)
 {
-	memcpy(f, dst, 6);
-	memcpy(f + 6, (const void *)dva_page0.mac, 6);
-	put16(f + 12, type);
+	uint8_t me[6];
+	my_mac(me);
+	eth_header(f, dst, me, type);
 }
 
 /* An IPv4 header of hlen bytes at f + 14 for payload bytes of proto; returns the payload. */
@@ -65,15 +50,15 @@ static uint8_t *ip(uint32_t hlen, uint32_t payload, uint8_t proto, uint8_t ttl, 
 	uint8_t *h = f + 14;
 	memset(h, 0, hlen);
 	h[0] = (uint8_t)(0x40 | hlen / 4);
-	put16(h + 2, hlen + payload);
-	put16(h + 6, frag);
+	put_be16(h + 2, hlen + payload);
+	put_be16(h + 6, frag);
 	h[8] = ttl;
 	h[9] = proto;
 	memcpy(h + 12, my_ip, 4);
 	memcpy(h + 16, vm0_ip, 4);
 	if (hlen > 20)
 		h[20] = 1, h[21] = 1, h[22] = 1, h[23] = 0; /* NOP NOP NOP EOL */
-	put16(h + 10, csum(h, hlen, 0));
+	put_be16(h + 10, csum(h, hlen, 0));
 	return h + hlen;
 }
 
@@ -84,16 +69,18 @@ static uint32_t echo(uint32_t hlen, uint8_t ttl, uint16_t frag, uint16_t seq)
 	uint8_t *m = ip(hlen, 24, 1, ttl, frag);
 	memset(m, 0, 24);
 	m[0] = 8;
-	put16(m + 4, 0x1234);
-	put16(m + 6, seq);
-	put16(m + 2, csum(m, 24, 0));
+	put_be16(m + 4, 0x1234);
+	put_be16(m + 6, seq);
+	put_be16(m + 2, csum(m, 24, 0));
 	return 14 + hlen + 24;
 }
 
 static void send_frame(uint32_t len, const char *what)
 {
-	if (nic(1, f, len) != 0)
-		printf("FAIL send %s: status %u\n", what, (unsigned)rq.status), failed = 1;
+	if (nic(1, f, len) != 0) {
+		printf("FAIL send %s: status %u\n", what, (unsigned)rq.status);
+		check_fail();
+	}
 }
 
 static int raw(void)
@@ -106,17 +93,17 @@ static int raw(void)
 	send_frame(echo(20, 64, 0x2000, 2), "fragment (MF)");
 	send_frame(echo(20, 0, 0, 3), "ttl 0");
 	n = echo(20, 64, 0, 4);
-	put16(f + 14 + 2, 200); /* total length past the frame */
-	put16(f + 14 + 10, 0);
-	put16(f + 14 + 10, csum(f + 14, 20, 0));
+	put_be16(f + 14 + 2, 200); /* total length past the frame */
+	put_be16(f + 14 + 10, 0);
+	put_be16(f + 14 + 10, csum(f + 14, 20, 0));
 	send_frame(n, "long total length");
 	send_frame(14 + 10, "10-byte header");
 	eth(vm0_mac, 0x0800);
 	uint8_t *u = ip(20, 12, 17, 64, 0);
-	put16(u, 4000);
-	put16(u + 2, 9);
-	put16(u + 4, 12);
-	put16(u + 6, 0xBAD0); /* not the checksum */
+	put_be16(u, 4000);
+	put_be16(u + 2, 9);
+	put_be16(u + 4, 12);
+	put_be16(u + 6, 0xBAD0); /* not the checksum */
 	memcpy(u + 8, "abcd", 4);
 	send_frame(14 + 20 + 12, "udp bad checksum");
 	send_frame(echo(24, 64, 0, 5), "options");
@@ -135,7 +122,7 @@ static int raw(void)
 			eth(in + 6, 0x0806); /* an ARP reply: we are 10.0.0.2 */
 			memcpy(f + 14, in + 14, 8);
 			f[21] = 2;
-			memcpy(f + 22, (const void *)dva_page0.mac, 6);
+			my_mac(f + 22);
 			memcpy(f + 28, my_ip, 4);
 			memcpy(f + 32, in + 22, 10);
 			send_frame(42, "arp reply");
@@ -149,7 +136,7 @@ static int raw(void)
 	check("raw.arp_answered", arps == 1, arps);
 	check("raw.two_replies", replies == 2, replies);
 	check("raw.replies_to_5_and_6", seq_sum == 11, seq_sum);
-	return failed;
+	return checks_failed();
 }
 
 static int stack(void)
@@ -166,7 +153,7 @@ static int stack(void)
 	check("udp.bad_checksum", c.udp_bad_checksum == 1, c.udp_bad_checksum);
 	check("icmp.answered_after", c.icmp_echoes_answered == 2, c.icmp_echoes_answered);
 	check("ip.accepted", c.ip_rx == 3, c.ip_rx);
-	return failed;
+	return checks_failed();
 }
 
 int main(int argc, char **argv)

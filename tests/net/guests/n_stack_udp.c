@@ -11,19 +11,9 @@
 #include <sys/socket.h>
 
 #include "denali.h"
+#include "netlib.h"
 #include "thread.h"
 #include "timer.h"
-
-static int failed;
-
-static void check(const char *name, int cond, long got)
-{
-	if (cond)
-		printf("ok %s\n", name);
-	else
-		printf("FAIL %s: got %ld\n", name, got);
-	failed |= !cond;
-}
 
 static struct sockaddr_in sin_of(const char *a, int port)
 {
@@ -65,7 +55,7 @@ static int idle_case(void)
 	/* 500 ms of system time at 1e9 instructions/s would be 5e8 instructions of spinning. */
 	check("idle.few_instructions", di < 20000u, (long)di);
 	printf("idle: %u instructions in %u us\n", (unsigned)di, (unsigned)(dt / 1000u));
-	return failed;
+	return checks_failed();
 }
 
 int main(int argc, char **argv)
@@ -204,6 +194,6 @@ int main(int argc, char **argv)
 	check("default_addr", net_default_addr(0) == 0x0A000001u && net_default_addr(65535) ==
 	      0x0A010000u && net_default_addr(16777212) == 0x0AFFFFFDu &&
 	      net_default_addr(16777213) == 0, 0);
-	printf("%s\n", failed ? "n_stack_udp: FAIL" : "n_stack_udp: PASS");
-	return failed;
+	printf("%s\n", checks_failed() ? "n_stack_udp: FAIL" : "n_stack_udp: PASS");
+	return checks_failed();
 }

@@ -9,19 +9,15 @@
 #include <string.h>
 
 #include "denali.h"
+#include "netlib.h"
 
-struct req {
-	uint32_t op, status, addr, len, arg, result;
-};
-
-static struct req rq __attribute__((aligned(4)));
+static struct dva_request rq __attribute__((aligned(4))); /* every request's block */
 static uint8_t frame[64];
 
 static uint32_t nic(uint32_t op, void *data, uint32_t len)
 {
-	rq = (struct req){ op, 1, (uint32_t)(uintptr_t)data, len, 0, 0 };
-	__asm__ volatile("outl %0, %w1" : : "a"((uint32_t)(uintptr_t)&rq), "Nd"((uint16_t)0xD100) : "memory");
-	return rq.status;
+	rq = (struct dva_request){ op, 1, GADDR(data), len, 0, 0 };
+	return nic_submit(&rq);
 }
 
 static uint64_t now(void)
@@ -43,11 +39,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	dva_idle(1000);
-	memcpy(frame, (const void *)dva_page0.mac, 6);
-	frame[5] = 1; /* VM 1 */
-	memcpy(frame + 6, (const void *)dva_page0.mac, 6);
-	frame[12] = 0x88;
-	frame[13] = 0xB5;
+	uint8_t me[6], vm1[6];
+	my_mac(me);
+	mac_of(1, vm1);
+	eth_header(frame, vm1, me, ETHERTYPE_TEST);
 	uint64_t t = now();
 	memcpy(frame + 14, &t, sizeof(t));
 	uint32_t st = nic(1, frame, 60);
