@@ -264,6 +264,53 @@ static int set_pcap(struct run_config *rc, struct group_config *g, const char *v
 	(void)g;
 	return set_file(&rc->pcap, v, err);
 }
+/* A probability: a decimal fraction from 0 to 1 ("0.05", at most 6 places) or a percentage
+ * ("5%", "0.5%"), kept in parts per million. */
+static int set_ppm(uint32_t *out, const char *v, char *err)
+{
+	uint64_t whole = 0, frac = 0, scale = 1;
+	const char *p = v;
+	if (*p < '0' || *p > '9')
+		goto bad;
+	while (*p >= '0' && *p <= '9' && whole < 1000)
+		whole = whole * 10 + (uint64_t)(*p++ - '0');
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			goto bad;
+		while (*p >= '0' && *p <= '9' && scale < 100000000)
+			frac = frac * 10 + (uint64_t)(*p++ - '0'), scale *= 10;
+	}
+	bool pct = *p == '%';
+	if (pct)
+		p++;
+	if (*p)
+		goto bad;
+	/* whole.frac, times 10^6 (a fraction) or 10^4 (a percentage) */
+	uint64_t unit = pct ? 10000 : 1000000;
+	uint64_t ppm = whole * unit + frac * unit / scale;
+	if (ppm > 1000000)
+		goto bad;
+	*out = (uint32_t)ppm;
+	return 0;
+bad:
+	return fail(err, "'%s' is not a probability (0 to 1, or 0%% to 100%%)", v);
+}
+static int set_net_loss(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return set_ppm(&rc->net_loss_ppm, v, err);
+}
+static int set_net_dup(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return set_ppm(&rc->net_dup_ppm, v, err);
+}
+static int set_net_reorder(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return set_ppm(&rc->net_reorder_ppm, v, err);
+}
 /* A comma-separated list of vm_ids; each occurrence adds to the ones before (--pcap-vm repeats). */
 static int set_pcap_vm(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
@@ -376,6 +423,9 @@ static const struct key {
 	{ "replay", false, set_replay },
 	{ "pcap", false, set_pcap },
 	{ "pcap_vm", false, set_pcap_vm },
+	{ "net_loss", false, set_net_loss },
+	{ "net_dup", false, set_net_dup },
+	{ "net_reorder", false, set_net_reorder },
 	{ "devices", true, set_devices },
 	{ "image", true, set_image },
 	{ "count", true, set_count },

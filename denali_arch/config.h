@@ -53,6 +53,9 @@ struct run_config {
 	char *pcap;             /* --pcap FILE: capture the switch's frames, or NULL */
 	uint32_t *pcap_vms;     /* --pcap-vm N, each: capture only frames to or from these VMs */
 	unsigned npcap_vms;     /* 0: every frame */
+	/* Faults the switch injects per frame (--net-loss, --net-dup, --net-reorder), each a
+	 * probability in parts per million, drawn from the run's seed. */
+	uint32_t net_loss_ppm, net_dup_ppm, net_reorder_ppm;
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */

@@ -73,6 +73,9 @@ static unsigned header(const struct kernel *k, char items[HEADER_MAX][ITEM_MAX])
 	snprintf(items[n++], ITEM_MAX, "max_active %" PRIu32, c->max_active);
 	snprintf(items[n++], ITEM_MAX, "mem_budget %" PRIu64, c->mem_budget);
 	snprintf(items[n++], ITEM_MAX, "console_in %" PRIu32, c->console_in);
+	snprintf(items[n++], ITEM_MAX, "net_loss_ppm %" PRIu32, c->net_loss_ppm);
+	snprintf(items[n++], ITEM_MAX, "net_dup_ppm %" PRIu32, c->net_dup_ppm);
+	snprintf(items[n++], ITEM_MAX, "net_reorder_ppm %" PRIu32, c->net_reorder_ppm);
 	snprintf(items[n++], ITEM_MAX, "groups %u", c->ngroups);
 	for (unsigned i = 0; i < c->ngroups; i++) {
 		const struct group_config *g = &c->groups[i];

@@ -511,6 +511,10 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 	switch_init(&k->sw);
 	k->sw.owner = k;
 	k->round_over = true; /* no round yet: the first frames go at the first boundary */
+	k->sw.loss_ppm = cfg->net_loss_ppm;
+	k->sw.dup_ppm = cfg->net_dup_ppm;
+	k->sw.reorder_ppm = cfg->net_reorder_ppm;
+	k->sw.rng = cfg->seed ^ 0x6E65742D6661756Cull; /* its own stream of the run's seed */
 	if (cfg->irq_mode == IRQ_SYNC)
 		k->sw.sent = frame_sent;
 	k->intr_pipe[0] = k->intr_pipe[1] = k->intr_watch = -1;

@@ -37,6 +37,8 @@ void options_usage(FILE *f)
 		"  --replay FILE       take the host input from a record instead (same image, options)\n"
 		"  --pcap FILE         capture every frame the switch carries (pcap, for tcpdump)\n"
 		"  --pcap-vm N         capture only frames to or from VM N (repeatable)\n"
+		"  --net-loss P, --net-dup P, --net-reorder P   the switch drops, doubles or delays\n"
+		"                      each frame with probability P (0.05 or 5%%), from the seed\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
 		"  --summary           a summary table on stderr at the end\n"
 		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
@@ -67,7 +69,8 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
 	{ "--trace", "trace" }, { "--summary", "summary" }, { "--console-in", "console_in" },
 	{ "--record", "record" }, { "--replay", "replay" }, { "--pcap", "pcap" },
-	{ "--pcap-vm", "pcap_vm" },
+	{ "--pcap-vm", "pcap_vm" }, { "--net-loss", "net_loss" }, { "--net-dup", "net_dup" },
+	{ "--net-reorder", "net_reorder" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {

@@ -100,8 +100,10 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 	fprintf(f, "  \"net\": { \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"rx_frames\": %" PRIu64
 		", \"rx_bytes\": %" PRIu64 ",\n    \"drops_rx_full\": %" PRIu64 ", \"drops_spoofed\": %" PRIu64
 		", \"drops_unknown\": %" PRIu64 ", \"drops_not_up\": %" PRIu64 ", \"drops_too_long\": %" PRIu64
+		",\n    \"injected_loss\": %" PRIu64 ", \"injected_dup\": %" PRIu64 ", \"injected_reorder\": %" PRIu64
 		" },\n", nt.tx_frames, nt.tx_bytes, nt.rx_frames, nt.rx_bytes, nt.drop_rx_full, nt.drop_spoofed,
-		nt.drop_unknown, nt.drop_not_up, nt.drop_too_long);
+		nt.drop_unknown, nt.drop_not_up, nt.drop_too_long, k->sw.injected_loss, k->sw.injected_dup,
+		k->sw.injected_reorder);
 	fprintf(f, "  \"host\": {\n");
 	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);
 	fprintf(f, "    \"peak_rss_bytes\": %" PRIu64 ",\n", (uint64_t)ru.ru_maxrss * 1024u);

@@ -82,6 +82,16 @@ struct netswitch {
 	 * unicast, the NIC it is for (NULL for a group address or an unknown one). */
 	void *owner;
 	void (*sent)(void *owner);
+	/* Fault injection (--net-loss, --net-dup, --net-reorder): each carried frame is lost, or
+	 * delivered twice, or held back and delivered after the sender's next frame, with these
+	 * probabilities in parts per million, drawn from rng (the run's seed). */
+	uint32_t loss_ppm, dup_ppm, reorder_ppm;
+	uint64_t rng;
+	uint64_t injected_loss, injected_dup, injected_reorder;
+	bool holding;             /* held is a frame waiting to go after the next one */
+	struct net *held_to;      /* its unicast destination, NULL for a group address */
+	struct net *held_from;
+	struct net_frame held;
 	void (*tap)(void *owner, const struct net *from, const struct net *to, const struct net_frame *f);
 };
 

@@ -160,10 +160,66 @@ void switch_queue(struct netswitch *sw, struct net *n)
 	n->sending = true;
 }
 
+/* f, from s, to d (NULL: everyone but s for a group address, or nobody). */
+static void deliver(struct netswitch *sw, const struct net *s, struct net *d, const struct net_frame *f)
+{
+	if (f->data[0] & 1) { /* the group bit: broadcast and multicast */
+		for (uint32_t i = 0; i < sw->n; i++)
+			if (sw->nics[i] != s)
+				net_deliver(sw->nics[i], f);
+	} else if (d && d != s) {
+		net_deliver(d, f);
+	}
+}
+
+static uint32_t draw_ppm(struct netswitch *sw)
+{
+	uint64_t x = (sw->rng += 0x9E3779B97F4A7C15ull);
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return (uint32_t)((x ^ (x >> 31)) % 1000000u);
+}
+
+/* The held frame goes now (after the frame that overtook it, or at the end of its sender's
+ * turn). */
+static void release_held(struct netswitch *sw)
+{
+	if (!sw->holding)
+		return;
+	sw->holding = false;
+	deliver(sw, sw->held_from, sw->held_to, &sw->held);
+}
+
+/* deliver, with the faults the run asked for: three draws a frame, whatever they decide. */
+static void deliver_faulty(struct netswitch *sw, struct net *s, struct net *d, const struct net_frame *f)
+{
+	bool lose = draw_ppm(sw) < sw->loss_ppm, twice = draw_ppm(sw) < sw->dup_ppm;
+	bool hold = draw_ppm(sw) < sw->reorder_ppm;
+	if (lose) {
+		sw->injected_loss++;
+		return;
+	}
+	if (hold && !sw->holding) {
+		sw->injected_reorder++;
+		sw->holding = true;
+		sw->held_from = s;
+		sw->held_to = d;
+		sw->held.len = f->len;
+		memcpy(sw->held.data, f->data, f->len);
+		return;
+	}
+	deliver(sw, s, d, f);
+	if (twice) {
+		sw->injected_dup++;
+		deliver(sw, s, d, f);
+	}
+	release_held(sw);
+}
+
 /* One frame from s: to its destination, to everyone for a group address, or dropped. */
 static void carry(struct netswitch *sw, struct net *s, const struct net_frame *f)
 {
-	bool group = f->data[0] & 1; /* the group bit: broadcast and multicast */
+	bool group = f->data[0] & 1;
 	struct net *d = group ? NULL : lookup(sw, f->data);
 	if (sw->tap)
 		sw->tap(sw->owner, s, d, f);
@@ -173,16 +229,14 @@ static void carry(struct netswitch *sw, struct net *s, const struct net_frame *f
 	}
 	s->stats.tx_frames++;
 	s->stats.tx_bytes += f->len;
-	if (group) {
-		for (uint32_t i = 0; i < sw->n; i++)
-			if (sw->nics[i] != s)
-				net_deliver(sw->nics[i], f);
+	if (!group && !d) {
+		s->stats.drop_unknown++;
 		return;
 	}
-	if (d && d != s)
-		net_deliver(d, f);
-	else if (!d)
-		s->stats.drop_unknown++;
+	if (sw->loss_ppm | sw->dup_ppm | sw->reorder_ppm)
+		deliver_faulty(sw, s, d, f);
+	else
+		deliver(sw, s, d, f);
 }
 
 void switch_run(struct netswitch *sw)
@@ -196,6 +250,7 @@ void switch_run(struct netswitch *sw)
 				s->tx.head = (s->tx.head + 1) % s->tx.cap;
 				s->tx.len--;
 			}
+			release_held(sw); /* reordering stays within a sender's turn */
 			if (s->tx_blocked && s->tx.len < s->tx.cap) {
 				s->tx_blocked = false;
 				dev_raise(&s->dev, DVA_LINE_NET_TX_SPACE);

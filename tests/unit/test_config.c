@@ -112,6 +112,9 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 	if (rc->record) PUT("record=%s ", rc->record);
 	if (rc->replay) PUT("replay=%s ", rc->replay);
 	if (rc->pcap) PUT("pcap=%s ", rc->pcap);
+	if (rc->net_loss_ppm) PUT("net_loss=%uppm ", rc->net_loss_ppm);
+	if (rc->net_dup_ppm) PUT("net_dup=%uppm ", rc->net_dup_ppm);
+	if (rc->net_reorder_ppm) PUT("net_reorder=%uppm ", rc->net_reorder_ppm);
 	for (unsigned i = 0; i < rc->npcap_vms; i++)
 		PUT("pcap_vm=%u ", rc->pcap_vms[i]);
 	for (unsigned i = 0; i < rc->ngroups; i++) {
@@ -214,6 +217,11 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		{ "pcap sets its field; each pcap_vm adds its list to the ones before",
 		  "[run]\npcap = lan.pcap\npcap_vm = 3\npcap_vm = 0,7\n[group a]\nimage = a.elf\ncount = 8\n",
 		  "pcap=lan.pcap pcap_vm=3 pcap_vm=0 pcap_vm=7 [a:5 image=a.elf count=8 mem=16777216]" },
+		{ "net_loss, net_dup and net_reorder take a fraction or a percentage",
+		  "[run]\nnet_loss = 0.05\nnet_dup = 1%\nnet_reorder = 0.000001\n[group a]\nimage = a.elf\n",
+		  "net_loss=50000ppm net_dup=10000ppm net_reorder=1ppm [a:5 image=a.elf count=1 mem=16777216]" },
+		{ "a probability of 1 and of 100% is certainty", "[run]\nnet_loss = 1\nnet_dup = 100%\n[group a]\nimage = a.elf\n",
+		  "net_loss=1000000ppm net_dup=1000000ppm [a:4 image=a.elf count=1 mem=16777216]" },
 		{ "record sets its field", "[run]\nrecord = in.rec\n[group a]\nimage = a.elf\n",
 		  "record=in.rec [a:3 image=a.elf count=1 mem=16777216]" },
 		{ "a value may contain '=' after the first '='",
@@ -364,6 +372,14 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		{ "a pcap_vm past 9,999,999 is refused", "[run]\npcap_vm = 10000000\n",
 		  "@:2: pcap_vm: '10000000' is not a whole number from 0 to 9999999" },
 		{ "an empty pcap is refused", "[run]\npcap =\n", "@:2: pcap: needs a file name" },
+		{ "a probability over 1 is refused", "[run]\nnet_loss = 1.5\n",
+		  "@:2: net_loss: '1.5' is not a probability (0 to 1, or 0% to 100%)" },
+		{ "a percentage over 100 is refused", "[run]\nnet_dup = 101%\n",
+		  "@:2: net_dup: '101%' is not a probability (0 to 1, or 0% to 100%)" },
+		{ "a probability that is not a number is refused", "[run]\nnet_reorder = some\n",
+		  "@:2: net_reorder: 'some' is not a probability (0 to 1, or 0% to 100%)" },
+		{ "a probability with a dot and nothing after is refused", "[run]\nnet_loss = 0.\n",
+		  "@:2: net_loss: '0.' is not a probability (0 to 1, or 0% to 100%)" },
 		{ "a device named twice is refused", "[group a]\ndevices = timer,console,timer\n",
 		  "@:2: devices: 'timer,console,timer' names timer twice" },
 		{ "a trailing comma in devices is refused", "[group a]\ndevices = timer,\n",

@@ -1068,6 +1068,65 @@ static void destroying_a_queued_sender_is_safe(void **state)
 	done(w);
 }
 
+/* Fault injection (--net-loss, --net-dup, --net-reorder) at certainty: every frame lost and
+ * counted; every frame delivered twice; every pair of a sender's frames swapped; and at 30%
+ * loss the same seed loses the same frames. */
+static void the_switch_injects_loss_duplication_and_reordering(void **state)
+{
+	struct world *w = *state;
+	struct vm *a = &w->vm[0], *b = &w->vm[1];
+	struct seen got[NET_RXQ];
+	bring_up(w, b);
+	w->sw.loss_ppm = 1000000;
+	for (uint32_t i = 0; i < 4; i++)
+		EXPECT(w, "VM 0 sends", send_to(w, a, b, 60, i), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	EXPECT(w, "all lost", drain_seen(w, b, got, NET_RXQ), 0);
+	EXPECT(w, "losses counted", w->sw.injected_loss, 4);
+	EXPECT(w, "a lost frame was still carried from its sender", a->n->stats.tx_frames, 4);
+	w->sw.loss_ppm = 0;
+	w->sw.dup_ppm = 1000000;
+	for (uint32_t i = 0; i < 3; i++)
+		EXPECT(w, "VM 0 sends", send_to(w, a, b, 60, 10 + i), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	struct seen twice[6] = { { a->mac[5], 10 }, { a->mac[5], 10 }, { a->mac[5], 11 },
+				 { a->mac[5], 11 }, { a->mac[5], 12 }, { a->mac[5], 12 } };
+	expect_order(w, "duplicated", got, drain_seen(w, b, got, NET_RXQ), twice, 6);
+	EXPECT(w, "duplicates counted", w->sw.injected_dup, 3);
+	w->sw.dup_ppm = 0;
+	w->sw.reorder_ppm = 1000000;
+	for (uint32_t i = 0; i < 5; i++)
+		EXPECT(w, "VM 0 sends", send_to(w, a, b, 60, 20 + i), DVA_REQ_DONE);
+	switch_run(&w->sw);
+	/* Turns of 4: 20 held, 21 then 20, 22 held, 23 then 22; 24 held and let go at the end of
+	 * the turn it is alone in. */
+	struct seen swapped[5] = { { a->mac[5], 21 }, { a->mac[5], 20 }, { a->mac[5], 23 },
+				   { a->mac[5], 22 }, { a->mac[5], 24 } };
+	expect_order(w, "reordered", got, drain_seen(w, b, got, NET_RXQ), swapped, 5);
+	EXPECT(w, "reorderings counted", w->sw.injected_reorder, 3);
+	/* 30% loss, twice from the same seed: the same frames arrive. */
+	w->sw.reorder_ppm = 0;
+	uint32_t first[NET_TXQ], n1 = 0, n2 = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		w->sw.loss_ppm = 300000;
+		w->sw.rng = 42;
+		for (uint32_t i = 0; i < NET_TXQ; i++)
+			EXPECT(w, "VM 0 sends", send_to(w, a, b, 60, 100 + i), DVA_REQ_DONE);
+		switch_run(&w->sw);
+		uint32_t n = drain_seen(w, b, got, NET_RXQ);
+		for (uint32_t i = 0; i < n; i++) {
+			if (pass == 0)
+				first[i] = got[i].seq;
+			else
+				EXPECT(w, "the same frames survive the same seed", got[i].seq, first[i]);
+		}
+		*(pass == 0 ? &n1 : &n2) = n;
+	}
+	EXPECT(w, "as many survive both times", n2, n1);
+	EXPECT(w, "some are lost at 30%", n1 > 0 && n1 < NET_TXQ, 1);
+	done(w);
+}
+
 static void a_sender_detached_mid_round_leaves_the_others_alternating(void **state)
 {
 	struct world *w = *state;
@@ -1338,6 +1397,7 @@ int main(void)
 		T(two_flooding_senders_alternate_burst_by_burst),
 		T(three_senders_with_unequal_backlogs_share_by_turns),
 		T(a_sender_detached_mid_round_leaves_the_others_alternating),
+		T(the_switch_injects_loss_duplication_and_reordering),
 		T(a_broadcast_storm_does_not_starve_unicast),
 		T(a_frame_to_its_senders_own_mac_is_not_looped_back),
 		/* the MAC table */
