@@ -8,9 +8,16 @@
 #include "denali_arch/kernel.h"
 #include "denali_arch/param.h"
 
+/* The VM n belongs to, or UINT32_MAX for the host's port. */
 static uint32_t vm_of(const struct net *n)
 {
-	return ((const struct vm *)n->dev.host->owner)->id;
+	return n->dev.host ? ((const struct vm *)n->dev.host->owner)->id : UINT32_MAX;
+}
+
+static bool picked(const struct capture *c, const struct net *n)
+{
+	uint32_t id = vm_of(n);
+	return id != UINT32_MAX && c->pick[id];
 }
 
 /* A group frame goes to every running VM but its sender: is a chosen one among them? */
@@ -29,9 +36,8 @@ static void tap(void *opaque, const struct net *from, const struct net *to, cons
 	struct kernel *k = opaque;
 	struct capture *c = &k->capture;
 	if (c->pick) {
-		uint32_t id = vm_of(from);
-		bool keep = c->pick[id] || (to && c->pick[vm_of(to)]) ||
-			    ((f->data[0] & 1) && group_reaches_pick(k, id));
+		bool keep = picked(c, from) || (to && picked(c, to)) ||
+			    ((f->data[0] & 1) && group_reaches_pick(k, vm_of(from)));
 		if (!keep)
 			return;
 	}

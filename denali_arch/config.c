@@ -1,6 +1,7 @@
 /* config.c - the run's settings: one table of keys, each with its parser and its checks. */
 #include "denali_arch/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -45,6 +46,9 @@ void config_free(struct run_config *rc)
 	free(rc->pcap);
 	free(rc->pcap_vms);
 	rc->pcap_vms = NULL;
+	free(rc->fwds);
+	rc->fwds = NULL;
+	rc->nfwds = 0;
 	rc->npcap_vms = 0;
 	rc->ngroups = 0;
 }
@@ -124,6 +128,7 @@ static int set_clock(struct run_config *rc, struct group_config *g, const char *
 		rc->host_clock = true;
 	else
 		return fail(err, "'%s' is not a clock (virtual or host)", v);
+	rc->clock_given = true;
 	return 0;
 }
 static int set_irq_mode(struct run_config *rc, struct group_config *g, const char *v, char *err)
@@ -311,6 +316,97 @@ static int set_net_reorder(struct run_config *rc, struct group_config *g, const 
 	(void)g;
 	return set_ppm(&rc->net_reorder_ppm, v, err);
 }
+/* net = none | user. The host's network runs on the host's clock: user implies clock = host
+ * (config_check refuses an explicit virtual clock with it). */
+static int set_net(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "none"))
+		rc->net_user = false;
+	else if (!strcmp(v, "user"))
+		rc->net_user = true;
+	else
+		return fail(err, "'%s' is not a host network (none or user)", v);
+	if (rc->net_user && !rc->clock_given)
+		rc->host_clock = true;
+	return 0;
+}
+
+static int parse_port(const char *s, const char *end, uint16_t *out)
+{
+	uint32_t v = 0;
+	if (s == end || end - s > 5)
+		return -1;
+	for (const char *p = s; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (uint32_t)(*p - '0');
+	}
+	if (v == 0 || v > 65535)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* tcp|udp:[HOSTADDR]:HOSTPORT-VM:GUESTPORT, VM a vm_id, or HOSTPORT+-*: for VM n at HOSTPORT + n.
+ * Each hostfwd adds a forward. */
+static int set_hostfwd(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	struct hostfwd f = { .host_addr = htonl(INADDR_LOOPBACK) };
+	if (strlen(v) >= sizeof(f.spec))
+		return fail(err, "'%.40s...' is too long", v);
+	snprintf(f.spec, sizeof(f.spec), "%s", v);
+	const char *p;
+	if (!strncmp(v, "tcp:", 4))
+		p = v + 4;
+	else if (!strncmp(v, "udp:", 4))
+		p = v + 4, f.udp = true;
+	else
+		return fail(err, "'%s' is not tcp:HOSTADDR:HOSTPORT-VM:GUESTPORT (or udp:...)", v);
+	const char *colon = strchr(p, ':'), *dash = colon ? strchr(colon, '-') : NULL;
+	const char *colon2 = dash ? strchr(dash, ':') : NULL;
+	if (!colon || !dash || !colon2)
+		return fail(err, "'%s' is not tcp:HOSTADDR:HOSTPORT-VM:GUESTPORT (or udp:...)", v);
+	if (colon > p) {
+		char addr[32];
+		if ((size_t)(colon - p) >= sizeof(addr))
+			return fail(err, "'%s': '%.*s' is not an IPv4 address", v, (int)(colon - p), p);
+		memcpy(addr, p, (size_t)(colon - p));
+		addr[colon - p] = 0;
+		struct in_addr a;
+		if (inet_pton(AF_INET, addr, &a) != 1)
+			return fail(err, "'%s': '%s' is not an IPv4 address", v, addr);
+		f.host_addr = a.s_addr;
+	}
+	const char *port_end = dash;
+	if (dash[-1] == '+' && dash[1] == '*' && dash + 2 == colon2) {
+		f.every_vm = true;
+		port_end = dash - 1;
+	} else {
+		uint32_t vm = 0;
+		const char *q = dash + 1;
+		if (q == colon2)
+			return fail(err, "'%s': no VM between '-' and ':' (a vm_id, or HOSTPORT+-* for every VM)", v);
+		for (; q < colon2; q++) {
+			if (*q < '0' || *q > '9' || vm > 9999999)
+				return fail(err, "'%s': '%.*s' is not a vm_id", v, (int)(colon2 - dash - 1), dash + 1);
+			vm = vm * 10 + (uint32_t)(*q - '0');
+		}
+		f.vm = vm;
+	}
+	if (parse_port(colon + 1, port_end, &f.host_port))
+		return fail(err, "'%s': '%.*s' is not a port (1 to 65535)", v, (int)(port_end - colon - 1), colon + 1);
+	if (parse_port(colon2 + 1, colon2 + 1 + strlen(colon2 + 1), &f.guest_port))
+		return fail(err, "'%s': '%s' is not a port (1 to 65535)", v, colon2 + 1);
+	struct hostfwd *l = realloc(rc->fwds, (rc->nfwds + 1) * sizeof(*l));
+	if (!l)
+		return fail(err, "out of memory");
+	rc->fwds = l;
+	rc->fwds[rc->nfwds++] = f;
+	return 0;
+}
+
 /* A comma-separated list of vm_ids; each occurrence adds to the ones before (--pcap-vm repeats). */
 static int set_pcap_vm(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
@@ -426,6 +522,8 @@ static const struct key {
 	{ "net_loss", false, set_net_loss },
 	{ "net_dup", false, set_net_dup },
 	{ "net_reorder", false, set_net_reorder },
+	{ "net", false, set_net },
+	{ "hostfwd", false, set_hostfwd },
 	{ "devices", true, set_devices },
 	{ "image", true, set_image },
 	{ "count", true, set_count },
@@ -529,6 +627,20 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 	if ((rc->record || rc->replay) && rc->host_clock)
 		return fail(err, "%s: needs the deterministic clock (not clock = host): the host clock cannot be replayed",
 			    rc->record ? "record" : "replay");
+	if (rc->net_user && !rc->host_clock)
+		return fail(err, "net: user needs the host clock (clock = host): the host's network runs in real time");
+	if (rc->nfwds && !rc->net_user)
+		return fail(err, "hostfwd %s: needs net = user (--net user)", rc->fwds[0].spec);
+	for (unsigned i = 0; i < rc->nfwds; i++) {
+		const struct hostfwd *f = &rc->fwds[i];
+		uint64_t n = config_vm_count(rc);
+		if (!f->every_vm && f->vm >= n)
+			return fail(err, "hostfwd %s: VM %u does not exist: the run has %" PRIu64 " VM%s", f->spec,
+				    (unsigned)f->vm, n, n == 1 ? "" : "s");
+		if (f->every_vm && f->host_port + n - 1 > 65535)
+			return fail(err, "hostfwd %s: %" PRIu64 " VMs need ports %u to %" PRIu64 ", past 65535",
+				    f->spec, n, (unsigned)f->host_port, f->host_port + n - 1);
+	}
 	if (rc->npcap_vms && !rc->pcap)
 		return fail(err, "pcap_vm: needs pcap, the file to capture to");
 	for (unsigned i = 0; i < rc->npcap_vms; i++)

@@ -34,6 +34,7 @@ struct run_config {
 	uint32_t quantum;       /* Q, instructions */
 	uint32_t cpu_hz;        /* virtual instructions per virtual second */
 	bool host_clock;        /* --clock host (else the deterministic clock) */
+	bool clock_given;       /* the clock was set, not implied by net = user */
 	enum irq_mode irq_mode;
 	uint64_t max_insns;     /* stop after this many instructions in all, 0 = none */
 	uint32_t max_active;    /* gatekeeper: admitted VMs at most, 0 = no limit */
@@ -56,9 +57,22 @@ struct run_config {
 	/* Faults the switch injects per frame (--net-loss, --net-dup, --net-reorder), each a
 	 * probability in parts per million, drawn from the run's seed. */
 	uint32_t net_loss_ppm, net_dup_ppm, net_reorder_ppm;
+	bool net_user;          /* --net user: the switch has a port to the host through libslirp */
+	struct hostfwd *fwds;   /* --hostfwd, each */
+	unsigned nfwds;
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */
+};
+
+/* A --hostfwd: host_addr:host_port to the VM's port; every_vm: VM n gets host_port + n. */
+struct hostfwd {
+	bool udp;
+	uint32_t host_addr;     /* network byte order (127.0.0.1 unless given) */
+	uint16_t host_port, guest_port;
+	bool every_vm;
+	uint32_t vm;            /* when not every_vm */
+	char spec[96];          /* as given, for errors */
 };
 
 /* Defaults (denali_arch/param.h). */

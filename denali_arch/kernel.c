@@ -3,6 +3,7 @@
  * sched.c's, the clock clock.c's, host input hostin.c's, what the run reports stats.c's. */
 #include "denali_arch/kernel.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,6 +15,7 @@
 
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
+#include "devices/uplink.h"
 
 uint64_t kernel_now(const struct kernel *k)
 {
@@ -451,6 +453,8 @@ int kernel_run(struct kernel *k)
 		if (v)
 			sched_left_queue(k, v);
 		if (!v) {
+			if (switch_busy(&k->sw))
+				continue; /* frames came from the host meanwhile: carry them first */
 			/* Every admitted VM idles or is stopped: jump to (or wait for) the earliest
 			 * event, or for the host. */
 			struct vm *e = events_top(&k->events);
@@ -503,6 +507,36 @@ int kernel_run(struct kernel *k)
 }
 
 /* ---- set-up and teardown -------------------------------------------------------------------- */
+
+/* --net user and its --hostfwd forwards: 0, or EXIT_USAGE / EXIT_REFUSED after one line. A
+ * forward reaches a VM at its guestos address, 10.0.0.0 + vm_id + 1 (docs/network.md). */
+static int uplink_init(struct kernel *k)
+{
+	const struct run_config *cfg = k->cfg;
+	char err[128];
+	if (!cfg->net_user)
+		return 0;
+	k->uplink = uplink_new(&k->sw, &k->loop, err, sizeof(err));
+	if (!k->uplink) {
+		fprintf(stderr, "denali: --net user: %s\n", err);
+		return EXIT_REFUSED;
+	}
+	for (unsigned i = 0; i < cfg->nfwds; i++) {
+		const struct hostfwd *f = &cfg->fwds[i];
+		uint32_t first = f->every_vm ? 0 : f->vm, last = f->every_vm ? (uint32_t)k->total - 1 : f->vm;
+		for (uint32_t vm = first; vm <= last; vm++) {
+			uint16_t port = (uint16_t)(f->host_port + (f->every_vm ? vm : 0));
+			if (uplink_forward(k->uplink, f->udp, f->host_addr, port, 0x0A000000u + vm + 1, f->guest_port)) {
+				char a[INET_ADDRSTRLEN];
+				inet_ntop(AF_INET, &f->host_addr, a, sizeof(a));
+				fprintf(stderr, "denali: --hostfwd %s: cannot listen on %s:%u (in use, or not this host's)\n",
+					f->spec, a, (unsigned)port);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	return 0;
+}
 
 int kernel_init(struct kernel *k, const struct run_config *cfg)
 {
@@ -580,6 +614,8 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 	/* Last, so a run refused for any other reason leaves existing --pcap and --record files
 	 * alone (a record refused removes no capture: it is only output). */
 	int rc = capture_init(k);
+	if (!rc)
+		rc = uplink_init(k);
 	return rc ? rc : hostin_init(&k->hostin, k);
 }
 
@@ -594,6 +630,7 @@ void kernel_destroy(struct kernel *k)
 			close(k->intr_pipe[i]);
 	for (uint32_t i = 0; i < k->created; i++)
 		vm_release(k->vms[i]);
+	uplink_destroy(k->uplink);
 	/* After the VMs (their NICs leave it), before their counters go: the NIC of a VM that
 	 * ended with frames queued still writes its counters there when it is freed. */
 	switch_destroy(&k->sw);

@@ -37,6 +37,9 @@ void options_usage(FILE *f)
 		"  --replay FILE       take the host input from a record instead (same image, options)\n"
 		"  --pcap FILE         capture every frame the switch carries (pcap, for tcpdump)\n"
 		"  --pcap-vm N         capture only frames to or from VM N (repeatable)\n"
+		"  --net user          a port to the host through libslirp (implies --clock host)\n"
+		"  --hostfwd tcp:ADDR:PORT-VM:GPORT   forward a host port to a VM's (repeatable;\n"
+		"                      PORT+-* gives VM n PORT + n; ADDR empty is 127.0.0.1)\n"
 		"  --net-loss P, --net-dup P, --net-reorder P   the switch drops, doubles or delays\n"
 		"                      each frame with probability P (0.05 or 5%%), from the seed\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
@@ -70,7 +73,7 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--trace", "trace" }, { "--summary", "summary" }, { "--console-in", "console_in" },
 	{ "--record", "record" }, { "--replay", "replay" }, { "--pcap", "pcap" },
 	{ "--pcap-vm", "pcap_vm" }, { "--net-loss", "net_loss" }, { "--net-dup", "net_dup" },
-	{ "--net-reorder", "net_reorder" },
+	{ "--net-reorder", "net_reorder" }, { "--net", "net" }, { "--hostfwd", "hostfwd" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {

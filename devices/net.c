@@ -26,6 +26,18 @@ static void ring_pop(struct net_ring *r)
 	r->len--;
 }
 
+/* The host's port queues a frame as a SEND would (devices/uplink.c): whether it was taken. */
+bool net_host_send(struct net *n, const uint8_t *data, uint32_t len)
+{
+	if (len < NET_FRAME_MIN || len > NET_FRAME_MAX || n->tx.len == n->tx.cap)
+		return false;
+	struct net_frame *f = &n->tx.slot[(n->tx.head + n->tx.len++) % n->tx.cap];
+	f->len = (uint16_t)len;
+	memcpy(f->data, data, len);
+	switch_queue(n->sw, n);
+	return true;
+}
+
 static struct net_frame *ring_push(struct net_ring *r)
 {
 	struct net_frame *f = &r->slot[(r->head + r->len) % r->cap];
@@ -34,7 +46,7 @@ static struct net_frame *ring_push(struct net_ring *r)
 }
 
 /* First use: the rings, and from now on frames for this NIC are delivered. */
-static bool bring_up(struct net *n)
+bool net_bring_up(struct net *n)
 {
 	if (n->up)
 		return true;
@@ -46,6 +58,12 @@ static bool bring_up(struct net *n)
 
 bool net_deliver(struct net *n, const struct net_frame *f)
 {
+	if (n->sink) {
+		n->stats.rx_frames++;
+		n->stats.rx_bytes += f->len;
+		n->sink(n->sink_opaque, f->data, f->len);
+		return true;
+	}
 	if (!n->up) {
 		n->stats.drop_not_up++;
 		return false;
@@ -111,7 +129,7 @@ static int net_out(struct device *d, uint16_t port, unsigned size, uint32_t val)
 	int r = dev_request_load(d, val, &rq);
 	if (r)
 		return r;
-	if (!bring_up(n))
+	if (!net_bring_up(n))
 		rq.status = DVA_REQ_WOULD_BLOCK; /* out of host memory: as if full */
 	else if (rq.op == NET_OP_SEND)
 		rq.status = net_send(n, &rq);

@@ -63,6 +63,11 @@ struct net {
 	bool tx_blocked;          /* a SEND got status 2: raise line 3 when space returns */
 	bool sending;             /* in the switch's round of senders */
 	bool gone;                /* its VM has ended: kept by the switch until its frames leave */
+	/* The host's port (devices/uplink.c) instead of a VM's: frames for it go to sink rather
+	 * than a receive queue, and what it sends is not checked for its source MAC (slirp speaks
+	 * for the gateway, its DNS and every host a forward reaches). */
+	void (*sink)(void *opaque, const uint8_t *data, uint32_t len);
+	void *sink_opaque;
 	struct net_stats stats;
 	struct net_stats *keep;   /* where its counters go when it is destroyed, or NULL */
 };
@@ -76,6 +81,7 @@ struct netswitch {
 	struct net **senders;     /* NICs with frames to carry, in round-robin order */
 	uint32_t nsenders, scap, turn;
 	struct net_stats total;   /* over every NIC, including ones that have gone */
+	struct net *uplink;       /* the host's port, where unicast for no VM goes, or NULL */
 	/* The kernel's hooks (NULL when unused), each called with owner: sent after a SEND has
 	 * queued a frame (in sync mode the kernel carries it at once); tap (--pcap) for every frame
 	 * taken from a sender, before the switch delivers or drops it, with its sender and, for
@@ -117,6 +123,11 @@ static inline bool switch_busy(const struct netswitch *sw)
 /* A NIC with mac, attached to sw (ownership passes to the VM's bus); NULL when out of memory.
  * When it is destroyed its counters are copied to *keep (the VM's, for --stats), if not NULL. */
 struct net *net_new(struct netswitch *sw, const uint8_t mac[6], struct net_stats *keep);
+/* Allocate n's rings and let it receive (a guest's first OUT does this). False: no memory. */
+bool net_bring_up(struct net *n);
+/* The host's port: queue a frame to leave as if its guest had SENT it. False when the frame's
+ * length is outside 14..1514 or the queue is full (the frame is dropped). */
+bool net_host_send(struct net *n, const uint8_t *data, uint32_t len);
 /* Free n, its counters copied to *keep first (net_new's). */
 void net_release(struct net *n);
 /* to += s, counter by counter. */

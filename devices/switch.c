@@ -221,9 +221,11 @@ static void carry(struct netswitch *sw, struct net *s, const struct net_frame *f
 {
 	bool group = f->data[0] & 1;
 	struct net *d = group ? NULL : lookup(sw, f->data);
+	if (!group && !d && s != sw->uplink)
+		d = sw->uplink; /* for no VM: the host's, when there is a host port */
 	if (sw->tap)
 		sw->tap(sw->owner, s, d, f);
-	if (memcmp(f->data + 6, s->mac, 6)) {
+	if (!s->sink && memcmp(f->data + 6, s->mac, 6)) {
 		s->stats.drop_spoofed++;
 		return;
 	}

@@ -3,12 +3,13 @@
 # Packages: gcc-multilib (32-bit guests and the native half of the differential tests),
 # libzydis-dev (the decoder), libcmocka-dev (unit tests), libsdl2-dev (the optional display),
 # clang-14 and libclang-rt-14-dev (libFuzzer, for make fuzz), python3 (make bench's runner),
-# tcpdump (the network tests read --pcap captures back with it).
+# tcpdump (the network tests read --pcap captures back with it), libslirp-dev (--net user: the
+# host's port on the switch, QEMU's user-mode network stack).
 # `sh tests/deps.sh bench` (make bench) also wants qemu-user (qemu-i386, which make bench runs
 # the workloads under for a comparison); the plain call (make deps, make test, make demo, CI)
 # does not.
 set -e
-PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3 tcpdump"
+PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev"
 [ "$1" = bench ] && PKGS="$PKGS qemu-user"
 missing=""
 for p in $PKGS; do
