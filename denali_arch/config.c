@@ -48,6 +48,8 @@ void config_free(struct run_config *rc)
 	rc->pcap_vms = NULL;
 	free(rc->fwds);
 	rc->fwds = NULL;
+	free(rc->net_tap);
+	rc->net_tap = NULL;
 	rc->nfwds = 0;
 	rc->npcap_vms = 0;
 	rc->ngroups = 0;
@@ -316,18 +318,21 @@ static int set_net_reorder(struct run_config *rc, struct group_config *g, const 
 	(void)g;
 	return set_ppm(&rc->net_reorder_ppm, v, err);
 }
-/* net = none | user. The host's network runs on the host's clock: user implies clock = host
- * (config_check refuses an explicit virtual clock with it). */
+/* net = none | user | tap:IFNAME. The host's network runs on the host's clock: user and tap
+ * imply clock = host (config_check refuses an explicit virtual clock with them). */
 static int set_net(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)g;
-	if (!strcmp(v, "none"))
-		rc->net_user = false;
-	else if (!strcmp(v, "user"))
+	free(rc->net_tap);
+	rc->net_tap = NULL;
+	rc->net_user = false;
+	if (!strcmp(v, "user"))
 		rc->net_user = true;
-	else
-		return fail(err, "'%s' is not a host network (none or user)", v);
-	if (rc->net_user && !rc->clock_given)
+	else if (!strncmp(v, "tap:", 4) && v[4])
+		rc->net_tap = dup_or_null(v + 4);
+	else if (strcmp(v, "none"))
+		return fail(err, "'%s' is not a host network (none, user or tap:IFNAME)", v);
+	if ((rc->net_user || rc->net_tap) && !rc->clock_given)
 		rc->host_clock = true;
 	return 0;
 }
@@ -627,8 +632,9 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 	if ((rc->record || rc->replay) && rc->host_clock)
 		return fail(err, "%s: needs the deterministic clock (not clock = host): the host clock cannot be replayed",
 			    rc->record ? "record" : "replay");
-	if (rc->net_user && !rc->host_clock)
-		return fail(err, "net: user needs the host clock (clock = host): the host's network runs in real time");
+	if ((rc->net_user || rc->net_tap) && !rc->host_clock)
+		return fail(err, "net: %s needs the host clock (clock = host): the host's network runs in real time",
+			    rc->net_user ? "user" : "tap");
 	if (rc->nfwds && !rc->net_user)
 		return fail(err, "hostfwd %s: needs net = user (--net user)", rc->fwds[0].spec);
 	for (unsigned i = 0; i < rc->nfwds; i++) {

@@ -58,6 +58,7 @@ struct run_config {
 	 * probability in parts per million, drawn from the run's seed. */
 	uint32_t net_loss_ppm, net_dup_ppm, net_reorder_ppm;
 	bool net_user;          /* --net user: the switch has a port to the host through libslirp */
+	char *net_tap;          /* --net tap:IFNAME: a port to that TAP interface, or NULL */
 	struct hostfwd *fwds;   /* --hostfwd, each */
 	unsigned nfwds;
 	struct group_config groups[CONFIG_GROUPS_MAX];

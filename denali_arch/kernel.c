@@ -15,6 +15,7 @@
 
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
+#include "devices/tap.h"
 #include "devices/uplink.h"
 
 uint64_t kernel_now(const struct kernel *k)
@@ -513,7 +514,15 @@ int kernel_run(struct kernel *k)
 static int uplink_init(struct kernel *k)
 {
 	const struct run_config *cfg = k->cfg;
-	char err[128];
+	char err[160];
+	if (cfg->net_tap) {
+		k->tap = tap_new(&k->sw, &k->loop, cfg->net_tap, err, sizeof(err));
+		if (!k->tap) {
+			fprintf(stderr, "denali: --net tap:%s: %s\n", cfg->net_tap, err);
+			return EXIT_REFUSED;
+		}
+		return 0;
+	}
 	if (!cfg->net_user)
 		return 0;
 	k->uplink = uplink_new(&k->sw, &k->loop, err, sizeof(err));
@@ -631,6 +640,7 @@ void kernel_destroy(struct kernel *k)
 	for (uint32_t i = 0; i < k->created; i++)
 		vm_release(k->vms[i]);
 	uplink_destroy(k->uplink);
+	tap_destroy(k->tap);
 	/* After the VMs (their NICs leave it), before their counters go: the NIC of a VM that
 	 * ended with frames queued still writes its counters there when it is freed. */
 	switch_destroy(&k->sw);

@@ -77,6 +77,7 @@ struct kernel {
 	bool round_over;          /* it has run (or left the queue) since */
 	struct capture capture;   /* --pcap */
 	struct uplink *uplink;    /* --net user: the switch's port to the host, or NULL */
+	struct tapport *tap;      /* --net tap:IFNAME: the port to a TAP interface, or NULL */
 	/* The debugger's and the monitor's hold on VMs (kernel_vm_stop). */
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
 	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */

@@ -38,6 +38,7 @@ void options_usage(FILE *f)
 		"  --pcap FILE         capture every frame the switch carries (pcap, for tcpdump)\n"
 		"  --pcap-vm N         capture only frames to or from VM N (repeatable)\n"
 		"  --net user          a port to the host through libslirp (implies --clock host)\n"
+		"  --net tap:IFNAME    a port to that TAP interface instead (Linux; implies --clock host)\n"
 		"  --hostfwd tcp:ADDR:PORT-VM:GPORT   forward a host port to a VM's (repeatable;\n"
 		"                      PORT+-* gives VM n PORT + n; ADDR empty is 127.0.0.1)\n"
 		"  --net-loss P, --net-dup P, --net-reorder P   the switch drops, doubles or delays\n"

@@ -68,7 +68,7 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 	fprintf(f, "    \"epoch_ns\": %" PRIu64 ",\n    \"console\": \"%s\",\n", k->clock.epoch_ns * !cfg->host_clock,
 		console_name(cfg->console));
 	/* A run with the host's network is not reproducible: what the host sends, and when. */
-	fprintf(f, "    \"host_network\": \"%s\",\n    \"deterministic\": %s,\n", cfg->net_user ? "user" : "none",
+	fprintf(f, "    \"host_network\": \"%s\",\n    \"deterministic\": %s,\n", cfg->net_user ? "user" : cfg->net_tap ? "tap" : "none",
 		cfg->host_clock ? "false" : "true");
 	fprintf(f, "    \"groups\": [");
 	for (unsigned i = 0; i < cfg->ngroups; i++) {
@@ -213,8 +213,9 @@ void stats_print_summary(const struct kernel *k, int exit_status, FILE *f)
 		k->clock.retired, (double)(k->clock.deterministic ? kernel_now(k) : k->wall_ns) / 1e9, wall,
 		wall > 0 ? (double)k->clock.retired / wall / 1e6 : 0.0, wall > 0 ? (double)k->switches / wall : 0.0,
 		exit_status);
-	if (cfg->net_user)
-		fprintf(f, "the host's network (--net user) took part: this run is not reproducible\n");
+	if (cfg->net_user || cfg->net_tap)
+		fprintf(f, "the host's network (--net %s) took part: this run is not reproducible\n",
+			cfg->net_user ? "user" : "tap");
 }
 
 void stats_progress(struct kernel *k, bool last)

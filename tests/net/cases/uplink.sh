@@ -106,7 +106,7 @@ uplink_refused "a --hostfwd host address that is not IPv4 is refused" "'tcp:loca
 uplink_refused "a range past port 65535 is refused" "3 VMs need ports 65534 to 65536, past 65535" \
 	--net user --vms 3 --hostfwd tcp::65534+-*:80
 uplink_refused "--net user with the virtual clock is refused" "net: user needs the host clock" --net user --clock virtual
-uplink_refused "--net of another kind is refused" "--net: 'bogus' is not a host network (none or user)" --net bogus
+uplink_refused "--net of another kind is refused" "--net: 'bogus' is not a host network (none, user or tap:IFNAME)" --net bogus
 if command -v python3 >/dev/null 2>&1; then
 	P=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(3)' "$P" &
