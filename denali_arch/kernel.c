@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,15 @@ uint64_t kernel_retired_now(const struct kernel *k)
  * waiting at most bound_ns (0 only looks; EVLOOP_FOREVER waits for the next host event). */
 static void serve_host(struct kernel *k, uint64_t bound_ns)
 {
+	if (bound_ns == 0 && k->sw.uplink) {
+		/* At once when the host's port was just given frames (slirp answers or forwards
+		 * them in its poll round), else at most every PARAM_HOST_POLL_NS. */
+		uint64_t t = clock_host_ns(), given = k->sw.uplink->stats.rx_frames;
+		if (given == k->host_given && t - k->host_polled_ns < PARAM_HOST_POLL_NS)
+			return;
+		k->host_polled_ns = t;
+		k->host_given = given;
+	}
 	if (hostin_busy(&k->hostin) && hostin_serve(&k->hostin, bound_ns == EVLOOP_FOREVER))
 		bound_ns = 0;
 	/* A signal that came just before the wait would not end it: its byte in the pipe does.
@@ -525,6 +535,21 @@ static int uplink_init(struct kernel *k)
 	}
 	if (!cfg->net_user)
 		return 0;
+	/* One listening socket a forward: raise the soft limit on descriptors to what they need. */
+	uint64_t nfwd = 0;
+	for (unsigned i = 0; i < cfg->nfwds; i++)
+		nfwd += cfg->fwds[i].every_vm ? k->total : 1;
+	struct rlimit lim;
+	if (nfwd && getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < nfwd + 256) {
+		lim.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max > nfwd + 256 ? nfwd + 256 : lim.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &lim);
+		if (lim.rlim_cur < nfwd + 256) {
+			fprintf(stderr, "denali: --hostfwd %s: %" PRIu64 " forwards need %" PRIu64
+				" file descriptors; this process may have %llu (ulimit -n)\n", cfg->fwds[0].spec, nfwd,
+				nfwd + 256, (unsigned long long)lim.rlim_cur);
+			return EXIT_USAGE;
+		}
+	}
 	k->uplink = uplink_new(&k->sw, &k->loop, err, sizeof(err));
 	if (!k->uplink) {
 		fprintf(stderr, "denali: --net user: %s\n", err);

@@ -15,4 +15,10 @@
 #define EXIT_LIMIT 124     /* --max-insns ran out */
 #define EXIT_STUCK 125     /* every VM idles with nothing that could wake it */
 
+/* With the host's network attached (--net user, --net tap), a quantum boundary looks at its
+ * sockets at most this often in host time while VMs are runnable: slirp polls one socket per
+ * forward, and 1,000 forwards polled at every boundary cost a compute-bound run 40%. A VM's
+ * frames wait at most this long for the host; when every VM idles the kernel waits in poll. */
+#define PARAM_HOST_POLL_NS 1000000u
+
 #endif
