@@ -26,4 +26,5 @@ GUESTOS_SRCS += guestos/trap.S guestos/trap.c guestos/fault.c guestos/irq.c gues
 # The network stack (guestos/net/, its index net/net_defs.h, tunables net/net_param.h).
 GUESTOS_SRCS += guestos/net/pbuf.c guestos/net/inet.c guestos/net/nic.c guestos/net/ether.c \
 	guestos/net/arp.c guestos/net/ip.c guestos/net/icmp.c guestos/net/udp.c \
-	guestos/net/socket.c guestos/net/poll.c guestos/net/netif.c
+	guestos/net/socket.c guestos/net/poll.c guestos/net/netif.c guestos/net/tcp.c \
+	guestos/net/tcp_in.c guestos/net/tcp_out.c guestos/net/tcp_timer.c

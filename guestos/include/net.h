@@ -90,7 +90,37 @@ struct net_counters {
 	/* sockets */
 	uint32_t sock_rx_drops;        /* datagrams dropped: the socket's receive queue was full */
 	uint32_t pbuf_exhausted;       /* sends or copies refused for want of a packet buffer */
+	/* TCP */
+	uint32_t tcp_rx, tcp_tx;       /* segments received (checks passed) / sent */
+	uint32_t tcp_bad_checksum;
+	uint32_t tcp_bad_header;       /* shorter than a header, or a data offset out of range */
+	uint32_t tcp_rexmits;          /* segments sent again (timeouts and fast retransmits) */
+	uint32_t tcp_fast_rexmits;     /* retransmissions on the third duplicate ACK */
+	uint32_t tcp_timeouts;         /* retransmission timer expiries */
+	uint32_t tcp_dupacks;          /* duplicate ACKs received */
+	uint32_t tcp_rsts_sent, tcp_rsts_rcvd;
+	uint32_t tcp_opened;           /* connections connect established */
+	uint32_t tcp_accepted;         /* connections a listener established */
+	uint32_t tcp_refused;          /* connects answered with RST (ECONNREFUSED) */
+	uint32_t tcp_reset;            /* connections ended by a RST received (ECONNRESET) */
+	uint32_t tcp_dropped;          /* connections given up (ETIMEDOUT) or aborted by us */
+	uint32_t tcp_syn_drops;        /* SYNs dropped: backlog full or no slot; half-opens recycled */
+	uint32_t tcp_ooo_queued;       /* out-of-order segments kept */
+	uint32_t tcp_ooo_dropped;      /* out-of-order segments dropped (queue full, no buffer) */
+	uint32_t tcp_bad_segments;     /* outside the window, bad ACKs: answered with an ACK or RST */
+	uint32_t tcp_probes;           /* zero-window probes sent */
 };
+/* TCP's timers (retransmission, persist, TIME_WAIT) are software timers armed for their
+ * exact deadlines, so an idle VM with connections IDLEs until the nearest one. With on = 1
+ * (or the word `net.tcp_poll` in the argument string) they are instead checked by one
+ * periodic NET_TCP_POLL_MS tick that runs while any connection exists, as BSD's 200/500 ms
+ * timers do: the baseline of Denali's Figure 5. Returns the old mode. */
+int net_set_tcp_poll_timers(int on);
+/* The TCP state of fd's connection (TCPS_* of <netinet/tcp.h>), or -1 for no TCP socket; and
+ * how many connections are in state st (-1: every connection in use, orphans included). */
+int net_tcp_state(int fd);
+unsigned net_tcp_count(int st);
+
 /* A copy of the counters as they are now (zeros before net_init). */
 struct net_counters net_counters(void);
 /* Print every non-zero counter on the console, one "net: name value" line each. */

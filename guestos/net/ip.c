@@ -65,6 +65,8 @@ void ip_input(struct pbuf *pb, int from_lo)
 		icmp_input(pb, &ii);
 	} else if (ii.proto == 17u) {
 		udp_input(pb, &ii);
+	} else if (ii.proto == 6u) {
+		tcp_input(pb, &ii);
 	} else {
 		net.c.ip_unknown_proto++;
 		pbuf_free(pb);

@@ -37,6 +37,9 @@ struct pbuf {
 	/* for ARP's queue: the socket that sent it, told EHOSTUNREACH if resolution fails */
 	int8_t owner;        /* socket index, -1 none */
 	uint32_t owner_gen;  /* the socket's generation when it sent */
+	/* for TCP's out-of-order queue: the segment's first sequence number, and its FIN */
+	uint32_t seq;
+	uint8_t fin;
 	uint8_t buf[ETH_FRAME_MAX];
 };
 
@@ -74,6 +77,15 @@ static inline void put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
 }
 /* Addresses stay in network order in memory: copy them as bytes. */
 static inline uint32_t getaddr(const uint8_t *p)
@@ -130,9 +142,108 @@ int ip_is_local(uint32_t dst); /* ours or 127.x: delivered by loopback */
 /* icmp.c, udp.c: pb->p at the protocol header, len the datagram's payload. */
 void icmp_input(struct pbuf *pb, const struct ip_info *ii);
 void udp_input(struct pbuf *pb, const struct ip_info *ii);
+void tcp_input(struct pbuf *pb, const struct ip_info *ii);
+
+/* --- TCP (tcp.c: connections and the calls sockets make; tcp_in.c, tcp_out.c, tcp_timer.c) --
+ * A connection lives in a struct tcb from a fixed pool (NET_TCP_CONNS); a socket points at
+ * one, but a closed socket's connection carries on alone (FIN_WAIT, TIME_WAIT, LAST_ACK). */
+#define TCP_HLEN 20u
+#define TCP_FIN 0x01u
+#define TCP_SYN 0x02u
+#define TCP_RST 0x04u
+#define TCP_PSH 0x08u
+#define TCP_ACK 0x10u
+/* Sequence numbers compare mod 2^32 (RFC 9293 section 3.4). */
+#define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b) SEQ_LT(b, a)
+#define SEQ_GEQ(a, b) SEQ_LEQ(b, a)
+
+/* A byte ring: len bytes from buf[head], wrapping at size. */
+struct ring {
+	uint8_t *buf;        /* malloc'd once per pool slot, from a thread; kept for reuse */
+	uint32_t size, head, len;
+};
+
+enum tcp_timer_mode { TT_NONE, TT_REXMT, TT_PERSIST, TT_2MSL };
+
+struct tcb {
+	int state;           /* TCPS_* (<netinet/tcp.h>); TCPS_CLOSED: the slot is free */
+	int sock;            /* the socket's index, -1 none (orphaned, or not accepted yet) */
+	struct tcb *parent;  /* the listener of a connection not accepted yet, else NULL */
+	uint64_t born;       /* ns: when a listener's child was made (the oldest goes first) */
+	uint32_t backlog;    /* a listener's: children it keeps (not yet accepted) */
+	uint32_t nchild;     /* a listener's: children now */
+	uint32_t laddr, raddr; /* network order */
+	uint16_t lport, rport; /* host order */
+	/* send side (RFC 9293 names); the ring holds the bytes from snd_una (after the SYN) on */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t mss;        /* bytes per segment: the peer's MSS option, at most NET_TCP_MSS */
+	uint32_t cwnd, ssthresh; /* bytes (RFC 5681) */
+	uint32_t dupacks;    /* duplicate ACKs in a row */
+	uint32_t recover;    /* snd_max when fast recovery began (NewReno, RFC 6582) */
+	int in_recovery;
+	int fin_queued;      /* shutdown(SHUT_WR) or close: a FIN follows the ring's last byte,
+			      * at snd_una + snd.len until it is acknowledged */
+	struct ring snd, rcv;
+	/* receive side */
+	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: the right edge last advertised */
+	int rcvd_fin;        /* the peer's FIN arrived in order: recv returns 0 when rcv is empty */
+	int shut_rd;         /* SHUT_RD: new data is dropped */
+	struct pbuf *ooo;    /* out-of-order segments, by seq, at most NET_TCP_OOO */
+	uint32_t nooo;
+	int ack_now;         /* tcp_output sends an ACK even with nothing else to send */
+	int err;             /* what ended it (ECONNREFUSED, ECONNRESET, ETIMEDOUT), for SO_ERROR */
+	/* round-trip time (RFC 6298), ns */
+	uint64_t srtt, rttvar, rto;
+	int timing;          /* a segment is being timed (Karn: never a retransmitted one) */
+	uint32_t rtt_seq;
+	uint64_t rtt_start;
+	uint32_t backoff;    /* consecutive timeouts (retransmissions or probes) */
+	/* one timer does for retransmission, persist and TIME_WAIT (they never overlap) */
+	struct timer tm;
+	enum tcp_timer_mode tmode;
+	uint64_t tdue;       /* ns: when the armed mode is due (the polled timers read it) */
+};
+
+/* tcp.c */
+struct tcb *tcp_slot(uint32_t i);     /* pool slot i < NET_TCP_CONNS (the timers' scan) */
+struct tcb *tcp_new(void);            /* a free slot with its rings (thread only), or NULL */
+int tcp_reserve(uint32_t n);          /* n free slots with rings for SYNs (thread only) */
+struct tcb *tcp_child(struct tcb *lis); /* a reserved slot for a SYN to lis, or NULL */
+void tcp_free(struct tcb *tp);        /* back to CLOSED; ooo freed, timer off */
+void tcp_drop(struct tcb *tp, int err); /* RST the peer (when synchronized), then free */
+struct tcb *tcp_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
+struct tcb *tcp_listener(uint32_t laddr, uint16_t lport);
+int tcp_port_busy(uint16_t port);     /* some connection has this local port */
+int tcp_connect(struct tcb *tp, uint32_t raddr, uint16_t rport);
+int tcp_listen(struct tcb *tp, uint32_t backlog);
+struct tcb *tcp_accept(struct tcb *lis); /* a connected child, or NULL */
+int tcp_acceptable(const struct tcb *lis); /* 1 when tcp_accept would find one */
+uint32_t tcp_write(struct tcb *tp, const uint8_t *p, uint32_t n);
+uint32_t tcp_read(struct tcb *tp, uint8_t *p, uint32_t n, int peek);
+void tcp_shut(struct tcb *tp, int how);
+void tcp_close(struct tcb *tp);       /* the socket is gone: FIN, or RST with unread data */
+void tcp_established(struct tcb *tp); /* SYN_RCVD or SYN_SENT -> ESTABLISHED */
+void tcp_set_mss(struct tcb *tp, const uint8_t *opt, uint32_t n); /* the options' MSS */
+uint32_t tcp_rcv_wnd(const struct tcb *tp);
+void ring_put(struct ring *r, const uint8_t *p, uint32_t n);  /* n <= free */
+void ring_get(const struct ring *r, uint32_t off, uint8_t *p, uint32_t n);
+void ring_drop(struct ring *r, uint32_t n);
+/* tcp_out.c */
+void tcp_output(struct tcb *tp);      /* send what the windows allow, and a pending ACK */
+void tcp_send_probe(struct tcb *tp);  /* a zero-window probe: one byte past the window */
+void tcp_respond(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
+		 uint32_t ack, uint8_t flags); /* a bare RST or ACK, no connection needed */
+/* tcp_timer.c */
+void tcp_timer_set(struct tcb *tp, enum tcp_timer_mode m, uint64_t after_ns);
+void tcp_timer_stop(struct tcb *tp);
+void tcp_rexmt_arm(struct tcb *tp);   /* (re)start retransmission for outstanding data */
+void tcp_rtt_sample(struct tcb *tp, uint64_t r_ns);
+void tcp_timer_init(struct tcb *tp);
 
 /* socket.c: the layers below hand datagrams up here. */
-enum sock_kind { SK_UDP = 1, SK_PING = 2 };
+enum sock_kind { SK_UDP = 1, SK_PING = 2, SK_TCP = 3 };
 /* Queue pb (payload at p, ttl filled) from src (network order) and sport (host order) on the
  * socket of kind bound to port (host order; a ping socket's port is its echo identifier).
  * 0 queued, 1 dropped (queue full: counted, pb freed), -1 no such socket (pb is still the
@@ -144,6 +255,8 @@ int sock_deliver(enum sock_kind kind, uint16_t port, uint32_t src, uint16_t spor
 short sock_poll(int fd, short mask);
 /* Resolution failed for a packet a socket sent: remember EHOSTUNREACH on it. */
 void sock_set_error(int8_t owner, uint32_t gen, int err);
+/* tcp_timer.c: 1 while TCP's timers are polled at a fixed tick (net_set_tcp_poll_timers). */
+extern int tcp_poll_timers;
 
 /* netif.c: wake every thread waiting in the stack (data, space or an error arrived); block
  * the caller until such a wake-up or deadline_ns (NET_FOREVER: none). */

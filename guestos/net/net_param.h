@@ -25,10 +25,34 @@
 #define NET_IP_TTL 64u           /* TTL of the datagrams we send */
 
 /* Sockets (socket.c). */
-#define NET_SOCKETS 16u          /* sockets open at once */
+#define NET_SOCKETS 80u          /* sockets open at once (64 TCP connections and a listener) */
 #define NET_FD_BASE 3            /* the first socket's descriptor (0-2 read as stdio) */
 #define NET_SOCK_RXQ 32u         /* datagrams waiting in one socket's receive queue */
 #define NET_EPHEMERAL_FIRST 49152u /* ports given to sockets that send before bind */
 #define NET_EPHEMERAL_LAST 65535u
+
+/* TCP (tcp*.c). Memory: each pool slot in use once gets NET_TCP_SNDBUF + NET_TCP_RCVBUF of
+ * heap, kept for reuse (32 KiB by default: 64 connections take 2 MiB); the tcb itself is
+ * about 250 bytes of static storage. A listener reserves a slot with rings for each of its
+ * backlog at listen, since a SYN arrives in the upcall, where malloc is not allowed. */
+#define NET_TCP_CONNS 96u        /* connections at once, TIME_WAIT and orphans included */
+#define NET_TCP_SNDBUF 16384u    /* bytes of a connection's send ring */
+#define NET_TCP_RCVBUF 16384u    /* bytes of its receive ring (the most window advertised) */
+#define NET_TCP_MSS 1460u        /* our MSS: a 1500-byte datagram less 40 bytes of headers */
+#define NET_TCP_BACKLOG_MAX 64u  /* listen's backlog is clamped to this */
+#define NET_TCP_OOO 8u           /* out-of-order segments kept per connection (pbufs) */
+#define NET_TCP_RTO_INIT_MS 1000u /* before any RTT sample (RFC 6298 2.1) */
+#define NET_TCP_RTO_MIN_MS 200u  /* RFC 6298 says 1 s; Linux uses 200 ms. RTTs here are µs, so
+				  * the floor is what the RTO is: 200 ms recovers a lost
+				  * segment quickly yet stays far above any real RTT */
+#define NET_TCP_RTO_MAX_MS 60000u /* back-off ceiling (RFC 6298 2.5) */
+#define NET_TCP_MAX_REXMT 8u     /* timeouts in a row before the connection is dropped */
+#define NET_TCP_SYN_REXMT 5u     /* for SYN and SYN-ACK */
+#define NET_TCP_PERSIST_MIN_MS 200u /* zero-window probes: first interval, doubling ... */
+#define NET_TCP_PERSIST_MAX_MS 10000u /* ... up to this; a socket-less one gives up after
+				  * NET_TCP_MAX_REXMT unanswered-window probes */
+#define NET_TCP_TIME_WAIT_MS 1000u /* 2 MSL, shortened from RFC 9293's 4 min: the emulator's
+				  * LAN does not keep segments for minutes */
+#define NET_TCP_POLL_MS 200u     /* the polled-timer mode's tick (BSD's fast timeout) */
 
 #endif

@@ -52,6 +52,8 @@ static void read_args(void)
 			net.addr = a.s_addr;
 		else if (strcmp(w, "net.chatty") == 0)
 			net.chatty = 1;
+		else if (strcmp(w, "net.tcp_poll") == 0)
+			tcp_poll_timers = 1;
 		*end = save;
 		w = end;
 	}
@@ -186,7 +188,12 @@ void net_print_counters(void)
 		ROW(ip_loopback), ROW(ip_no_route), ROW(icmp_echoes_answered),
 		ROW(icmp_replies_rcvd), ROW(icmp_bad_checksum), ROW(icmp_unmatched),
 		ROW(udp_rx), ROW(udp_tx), ROW(udp_bad_checksum), ROW(udp_bad_length),
-		ROW(udp_no_port), ROW(sock_rx_drops), ROW(pbuf_exhausted),
+		ROW(udp_no_port), ROW(sock_rx_drops), ROW(pbuf_exhausted), ROW(tcp_rx),
+		ROW(tcp_tx), ROW(tcp_bad_checksum), ROW(tcp_bad_header), ROW(tcp_rexmits),
+		ROW(tcp_fast_rexmits), ROW(tcp_timeouts), ROW(tcp_dupacks), ROW(tcp_rsts_sent),
+		ROW(tcp_rsts_rcvd), ROW(tcp_opened), ROW(tcp_accepted), ROW(tcp_refused),
+		ROW(tcp_reset), ROW(tcp_dropped), ROW(tcp_syn_drops), ROW(tcp_ooo_queued),
+		ROW(tcp_ooo_dropped), ROW(tcp_bad_segments), ROW(tcp_probes),
 #undef ROW
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

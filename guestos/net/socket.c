@@ -1,4 +1,6 @@
-/* socket.c - BSD datagram sockets: UDP, and ICMP echo ("ping") sockets as Linux has them. */
+/* socket.c - BSD sockets: TCP streams (over tcp.c), UDP datagrams, and ICMP echo ("ping")
+ * sockets as Linux has them. */
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 
@@ -20,6 +22,8 @@ struct sock {
 	int err;                 /* pending error (SO_ERROR), 0 none */
 	int last_ttl;            /* of the last datagram received, -1 none */
 	struct pbq rxq;          /* at most NET_SOCK_RXQ datagrams */
+	struct tcb *tcb;         /* TCP: the connection or listener, NULL before connect/listen */
+	int child;               /* TCP: made by accept (shares its listener's port) */
 };
 
 static struct sock socks[NET_SOCKETS];
@@ -43,7 +47,8 @@ static int fail(int s, int err)
 static int port_used(enum sock_kind kind, uint16_t port)
 {
 	for (uint32_t i = 0; i < NET_SOCKETS; i++)
-		if (socks[i].used && socks[i].kind == kind && socks[i].lport == port)
+		if (socks[i].used && socks[i].kind == kind && socks[i].lport == port &&
+		    !socks[i].child)
 			return 1;
 	return 0;
 }
@@ -58,7 +63,7 @@ static int autobind(struct sock *sk)
 	for (uint32_t n = 0; n < span; n++) {
 		uint16_t p = next_ephemeral;
 		next_ephemeral = p == NET_EPHEMERAL_LAST ? NET_EPHEMERAL_FIRST : (uint16_t)(p + 1u);
-		if (!port_used(sk->kind, p)) {
+		if (!port_used(sk->kind, p) && !(sk->kind == SK_TCP && tcp_port_busy(p))) {
 			sk->lport = p;
 			return 0;
 		}
@@ -80,12 +85,279 @@ static int take_error(struct sock *sk)
 {
 	int e = sk->err;
 	sk->err = 0;
+	if (!e && sk->tcb) {
+		e = sk->tcb->err;
+		sk->tcb->err = 0;
+	}
 	return e;
 }
 
 static uint64_t tv_ns(const struct timeval *tv)
 {
 	return (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
+}
+
+static int name_out(uint32_t a, uint16_t port, struct sockaddr *addr, socklen_t *len)
+{
+	if (!addr || !len)
+		return EINVAL;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
+				   .sin_addr = { a } };
+	memcpy(addr, &sin, *len < sizeof sin ? *len : sizeof sin);
+	*len = sizeof sin;
+	return 0;
+}
+
+/* --- TCP's side of the calls ------------------------------------------------------------- */
+
+static uint64_t deadline_of(uint64_t timeo_ns)
+{
+	return timeo_ns ? now_ns() + timeo_ns : NET_FOREVER;
+}
+
+/* Can the connection take data from send? */
+static int tcp_can_send(const struct tcb *tp)
+{
+	return (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_CLOSE_WAIT) && !tp->fin_queued;
+}
+
+static int tcp_sock_connect(int s, struct sock *sk, const struct sockaddr *addr, socklen_t len)
+{
+	int e;
+
+	if ((e = check_sin(addr, len)))
+		return fail(s, e);
+	if (sk->tcb) {
+		if (sk->tcb->state == TCPS_SYN_SENT || sk->tcb->state == TCPS_SYN_RCVD)
+			return fail(s, EALREADY);
+		return fail(s, sk->tcb->state == TCPS_LISTEN ? EINVAL : EISCONN);
+	}
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	uint32_t dst = sin->sin_addr.s_addr;
+	uint16_t dport = ntohs(sin->sin_port);
+	if (dport == 0 || dst == 0)
+		return fail(s, dst ? EINVAL : ENETUNREACH);
+	if (autobind(sk) < 0)
+		return fail(s, EADDRINUSE);
+	struct tcb *tp = tcp_new();
+	if (!tp)
+		return fail(s, ENOBUFS);
+	tp->sock = (int)(sk - socks);
+	tp->laddr = sk->laddr ? sk->laddr : ip_is_local(dst) && dst != net.addr ? dst : net.addr;
+	tp->lport = sk->lport;
+	if ((e = tcp_connect(tp, dst, dport))) {
+		tp->sock = -1;
+		return fail(s, e);
+	}
+	sk->tcb = tp;
+	sk->raddr = dst;
+	sk->rport = dport;
+	sk->connected = 1;
+	if (sk->nonblock && tp->state == TCPS_SYN_SENT)
+		return fail(s, EINPROGRESS);
+	uint64_t deadline = deadline_of(sk->sndtimeo_ns);
+	while (tp->state == TCPS_SYN_SENT || tp->state == TCPS_SYN_RCVD) {
+		if (now_ns() >= deadline)
+			return fail(s, ETIMEDOUT);
+		net_wait(deadline);
+		if (!sk->used)
+			return fail(s, EBADF);
+	}
+	if (tp->state == TCPS_CLOSED) {
+		e = take_error(sk);
+		tp->sock = -1; /* the slot is free again; the socket may connect anew */
+		sk->tcb = NULL;
+		sk->connected = 0;
+		return fail(s, e ? e : ECONNREFUSED);
+	}
+	irq_restore(s);
+	return 0;
+}
+
+int listen(int fd, int backlog)
+{
+	if (net_init() < 0)
+		return -1;
+	int s = irq_disable(), e;
+	struct sock *sk = getsock(fd);
+	if (!sk)
+		return fail(s, EBADF);
+	if (sk->kind != SK_TCP)
+		return fail(s, EOPNOTSUPP);
+	if (sk->tcb && sk->tcb->state != TCPS_LISTEN)
+		return fail(s, EINVAL);
+	uint32_t b = backlog < 1 ? 1u : (uint32_t)backlog;
+	if (sk->tcb) {
+		if ((e = tcp_listen(sk->tcb, b)))
+			return fail(s, e);
+		irq_restore(s);
+		return 0;
+	}
+	if (autobind(sk) < 0)
+		return fail(s, EADDRINUSE);
+	struct tcb *tp = tcp_new();
+	if (!tp)
+		return fail(s, ENOBUFS);
+	tp->sock = (int)(sk - socks);
+	tp->laddr = sk->laddr;
+	tp->lport = sk->lport;
+	if ((e = tcp_listen(tp, b))) {
+		tp->sock = -1;
+		return fail(s, e);
+	}
+	sk->tcb = tp;
+	irq_restore(s);
+	return 0;
+}
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	if (net_init() < 0)
+		return -1;
+	int s = irq_disable(), e;
+	struct sock *sk = getsock(fd);
+	if (!sk)
+		return fail(s, EBADF);
+	if (sk->kind != SK_TCP)
+		return fail(s, EOPNOTSUPP);
+	if (!sk->tcb || sk->tcb->state != TCPS_LISTEN)
+		return fail(s, EINVAL);
+	uint32_t i;
+	for (i = 0; i < NET_SOCKETS && socks[i].used; i++)
+		;
+	if (i == NET_SOCKETS)
+		return fail(s, EMFILE);
+	uint64_t deadline = deadline_of(sk->rcvtimeo_ns);
+	struct tcb *tp;
+	while (!(tp = tcp_accept(sk->tcb))) {
+		if ((e = take_error(sk)))
+			return fail(s, e);
+		if (sk->nonblock || now_ns() >= deadline)
+			return fail(s, EAGAIN);
+		net_wait(deadline);
+		if (!sk->used || !sk->tcb)
+			return fail(s, EBADF);
+		if (socks[i].used) /* another thread took the slot meanwhile: find another */
+			for (i = 0; i < NET_SOCKETS && socks[i].used; i++)
+				;
+		if (i == NET_SOCKETS)
+			return fail(s, EMFILE);
+	}
+	struct sock *c = &socks[i];
+	uint32_t gen = c->gen;
+	*c = (struct sock){ .used = 1, .gen = gen, .kind = SK_TCP, .last_ttl = -1, .tcb = tp,
+			    .child = 1, .lport = tp->lport, .laddr = tp->laddr, .raddr = tp->raddr,
+			    .rport = tp->rport, .connected = 1 };
+	tp->sock = (int)i;
+	if (addr && len && (e = name_out(tp->raddr, tp->rport, addr, len)))
+		return fail(s, e);
+	irq_restore(s);
+	return NET_FD_BASE + (int)i;
+}
+
+static ssize_t tcp_sock_send(int s, struct sock *sk, const void *buf, size_t len, int flags)
+{
+	struct tcb *tp = sk->tcb;
+	const uint8_t *p = buf;
+	size_t done = 0;
+	int e;
+
+	if (!tp || tp->state == TCPS_LISTEN)
+		return fail(s, ENOTCONN);
+	uint64_t deadline = deadline_of(sk->sndtimeo_ns);
+	int nb = sk->nonblock || (flags & MSG_DONTWAIT);
+	for (;;) {
+		if (tp->state == TCPS_SYN_SENT || tp->state == TCPS_SYN_RCVD) {
+			if (nb)
+				return fail(s, EAGAIN);
+		} else if (!tcp_can_send(tp)) {
+			if (done)
+				break;
+			if ((e = take_error(sk)))
+				return fail(s, e);
+			return fail(s, EPIPE);
+		} else {
+			done += tcp_write(tp, p + done, (uint32_t)(len - done));
+			if (done == len)
+				break;
+			if (nb) {
+				if (done)
+					break;
+				return fail(s, EAGAIN);
+			}
+		}
+		if (now_ns() >= deadline) {
+			if (done)
+				break;
+			return fail(s, EAGAIN);
+		}
+		net_wait(deadline);
+		if (!sk->used)
+			return fail(s, EBADF);
+	}
+	irq_restore(s);
+	return (ssize_t)done;
+}
+
+static ssize_t tcp_sock_recv(int s, struct sock *sk, void *buf, size_t len, int flags,
+			     struct sockaddr *from, socklen_t *fromlen)
+{
+	struct tcb *tp = sk->tcb;
+	int e;
+
+	if (!tp || tp->state == TCPS_LISTEN)
+		return fail(s, ENOTCONN);
+	uint64_t deadline = deadline_of(sk->rcvtimeo_ns);
+	for (;;) {
+		if (tp->rcv.len && len) {
+			uint32_t n = tcp_read(tp, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+					      (flags & MSG_PEEK) != 0);
+			if (from && fromlen)
+				name_out(tp->raddr, tp->rport, from, fromlen);
+			irq_restore(s);
+			return (ssize_t)n;
+		}
+		if ((e = take_error(sk)))
+			return fail(s, e);
+		if (tp->rcvd_fin || tp->shut_rd || tp->state == TCPS_CLOSED || !len)
+			break;
+		if (sk->nonblock || (flags & MSG_DONTWAIT) || now_ns() >= deadline)
+			return fail(s, EAGAIN);
+		net_wait(deadline);
+		if (!sk->used)
+			return fail(s, EBADF);
+	}
+	irq_restore(s);
+	return 0;
+}
+
+static short tcp_sock_poll(struct sock *sk, short mask)
+{
+	struct tcb *tp = sk->tcb;
+	short r = 0;
+
+	if (!tp)
+		return POLLHUP | (mask & POLLOUT);
+	if (tp->state == TCPS_LISTEN)
+		return (mask & POLLIN) && tcp_acceptable(tp) ? POLLIN : 0;
+	int closed = tp->state == TCPS_CLOSED;
+	if ((mask & POLLIN) && (tp->rcv.len || tp->rcvd_fin || tp->shut_rd || closed))
+		r |= POLLIN;
+	if ((mask & POLLOUT) && ((tcp_can_send(tp) && tp->snd.len < tp->snd.size) || closed))
+		r |= POLLOUT;
+	if (closed || (tp->rcvd_fin && tp->fin_queued))
+		r |= POLLHUP;
+	if (tp->err)
+		r |= POLLERR;
+	return r;
+}
+
+int net_tcp_state(int fd)
+{
+	struct sock *sk = getsock(fd);
+	if (!sk || sk->kind != SK_TCP)
+		return -1;
+	return sk->tcb ? sk->tcb->state : TCPS_CLOSED;
 }
 
 int socket(int domain, int type, int protocol)
@@ -96,12 +368,18 @@ int socket(int domain, int type, int protocol)
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	if ((type & ~SOCK_NONBLOCK) != SOCK_DGRAM) {
+	int stype = type & ~SOCK_NONBLOCK;
+	if (stype != SOCK_DGRAM && stype != SOCK_STREAM) {
 		errno = EPROTONOSUPPORT;
 		return -1;
 	}
 	enum sock_kind kind;
-	if (protocol == 0 || protocol == IPPROTO_UDP)
+	if (stype == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
+		kind = SK_TCP;
+	else if (stype == SOCK_STREAM) {
+		errno = EPROTONOSUPPORT;
+		return -1;
+	} else if (protocol == 0 || protocol == IPPROTO_UDP)
 		kind = SK_UDP;
 	else if (protocol == IPPROTO_ICMP)
 		kind = SK_PING;
@@ -159,6 +437,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	struct sock *sk = getsock(fd);
 	if (!sk)
 		return fail(s, EBADF);
+	if (sk->kind == SK_TCP)
+		return tcp_sock_connect(s, sk, addr, len);
 	if (addr && len >= sizeof(sa_family_t) && addr->sa_family == AF_UNSPEC) {
 		sk->connected = 0;
 		irq_restore(s);
@@ -185,6 +465,8 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	struct sock *sk = getsock(fd);
 	if (!sk)
 		return fail(s, EBADF);
+	if (sk->kind == SK_TCP)
+		return tcp_sock_send(s, sk, buf, len, flags);
 	uint32_t dst;
 	uint16_t dport;
 	if (to) {
@@ -271,6 +553,8 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 	struct sock *sk = getsock(fd);
 	if (!sk)
 		return fail(s, EBADF);
+	if (sk->kind == SK_TCP)
+		return tcp_sock_recv(s, sk, buf, len, flags, from, fromlen);
 	uint64_t deadline = sk->rcvtimeo_ns ? now_ns() + sk->rcvtimeo_ns : NET_FOREVER;
 	while (!sk->rxq.head) {
 		if ((e = take_error(sk)))
@@ -311,6 +595,8 @@ int close(int fd)
 	if (!sk)
 		return fail(s, EBADF);
 	pbq_free_all(&sk->rxq);
+	if (sk->tcb)
+		tcp_close(sk->tcb);
 	uint32_t gen = sk->gen + 1u;
 	*sk = (struct sock){ .gen = gen };
 	net_wakeup_all(); /* a thread blocked on it sees EBADF */
@@ -321,24 +607,20 @@ int close(int fd)
 int shutdown(int fd, int how)
 {
 	int s = irq_disable();
-	if (!getsock(fd))
+	struct sock *sk = getsock(fd);
+	if (!sk)
 		return fail(s, EBADF);
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return fail(s, EINVAL);
+	if (sk->kind == SK_TCP) {
+		if (!sk->tcb || sk->tcb->state == TCPS_LISTEN || sk->tcb->state == TCPS_CLOSED)
+			return fail(s, ENOTCONN);
+		tcp_shut(sk->tcb, how);
+	}
 	irq_restore(s);
 	return 0;
 }
 
-static int name_out(uint32_t a, uint16_t port, struct sockaddr *addr, socklen_t *len)
-{
-	if (!addr || !len)
-		return EINVAL;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
-				   .sin_addr = { a } };
-	memcpy(addr, &sin, *len < sizeof sin ? *len : sizeof sin);
-	*len = sizeof sin;
-	return 0;
-}
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
@@ -346,7 +628,8 @@ int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	struct sock *sk = getsock(fd);
 	if (!sk)
 		return fail(s, EBADF);
-	if ((e = name_out(sk->laddr, sk->lport, addr, len)))
+	uint32_t a = sk->tcb && sk->tcb->laddr ? sk->tcb->laddr : sk->laddr;
+	if ((e = name_out(a, sk->lport, addr, len)))
 		return fail(s, e);
 	irq_restore(s);
 	return 0;
@@ -372,6 +655,12 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	struct sock *sk = getsock(fd);
 	if (!sk)
 		return fail(s, EBADF);
+	if (level == IPPROTO_TCP && sk->kind == SK_TCP && name == TCP_NODELAY) {
+		if (!val || len < sizeof(int))
+			return fail(s, EINVAL);
+		irq_restore(s);
+		return 0; /* never delayed anyway */
+	}
 	if (level != SOL_SOCKET)
 		return fail(s, ENOPROTOOPT);
 	switch (name) {
@@ -402,10 +691,20 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	struct sock *sk = getsock(fd);
 	if (!sk)
 		return fail(s, EBADF);
-	if (level != SOL_SOCKET)
-		return fail(s, ENOPROTOOPT);
 	if (!val || !len)
 		return fail(s, EINVAL);
+	if (level == IPPROTO_TCP && sk->kind == SK_TCP &&
+	    (name == TCP_NODELAY || name == TCP_MAXSEG)) {
+		int v = name == TCP_NODELAY ? 1 : sk->tcb ? (int)sk->tcb->mss : (int)NET_TCP_MSS;
+		if (*len < sizeof v)
+			return fail(s, EINVAL);
+		memcpy(val, &v, sizeof v);
+		*len = sizeof v;
+		irq_restore(s);
+		return 0;
+	}
+	if (level != SOL_SOCKET)
+		return fail(s, ENOPROTOOPT);
 	if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
 		uint64_t ns = name == SO_RCVTIMEO ? sk->rcvtimeo_ns : sk->sndtimeo_ns;
 		struct timeval tv = { (time_t)(ns / 1000000000u),
@@ -419,7 +718,9 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		if (name == SO_ERROR)
 			v = take_error(sk);
 		else if (name == SO_RCVBUF)
-			v = (int)(NET_SOCK_RXQ * IP_MAX);
+			v = sk->kind == SK_TCP ? (int)NET_TCP_RCVBUF : (int)(NET_SOCK_RXQ * IP_MAX);
+		else if (name == SO_SNDBUF && sk->kind == SK_TCP)
+			v = (int)NET_TCP_SNDBUF;
 		else
 			return fail(s, ENOPROTOOPT);
 		if (*len < sizeof v)
@@ -476,6 +777,8 @@ short sock_poll(int fd, short mask)
 
 	if (!sk)
 		return POLLNVAL;
+	if (sk->kind == SK_TCP)
+		return tcp_sock_poll(sk, mask);
 	if ((mask & POLLIN) && sk->rxq.head)
 		r |= POLLIN;
 	if ((mask & POLLOUT) && nic_tx_room())

@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 	check("ebadf.close_twice", close(nb) < 0 && errno == EBADF, errno);
 	check("einval.no_dest", send(b, "x", 1, 0) < 0 && errno == EDESTADDRREQ, errno);
 	check("eafnosupport", socket(99, SOCK_DGRAM, 0) < 0 && errno == EAFNOSUPPORT, errno);
-	check("eprotonosupport", socket(AF_INET, 1, 0) < 0 && errno == EPROTONOSUPPORT, errno);
+	check("eprotonosupport", socket(AF_INET, SOCK_STREAM, IPPROTO_UDP) < 0 && errno == EPROTONOSUPPORT, errno);
 
 	/* connect: send/recv with the peer, datagrams from others filtered out. */
 	struct sockaddr_in peer = sin_of("10.0.0.1", 6001);
