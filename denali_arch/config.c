@@ -11,6 +11,7 @@
 
 #include "denali_arch/dva.h"
 #include "denali_arch/param.h"
+#include "devices/net.h"
 
 static int fail(char err[CONFIG_ERR], const char *fmt, ...)
 {
@@ -439,6 +440,12 @@ static int set_pcap_vm(struct run_config *rc, struct group_config *g, const char
 
 const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer", "net" };
 
+static int set_net_rxq(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	return u32_in(v, 1, NET_RXQ_MAX, &g->net_rxq, err);
+}
+
 /* A comma-separated list of device names, each at most once. */
 static int set_devices(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
@@ -530,6 +537,7 @@ static const struct key {
 	{ "net", false, set_net },
 	{ "hostfwd", false, set_hostfwd },
 	{ "devices", true, set_devices },
+	{ "net_rxq", true, set_net_rxq },
 	{ "image", true, set_image },
 	{ "count", true, set_count },
 	{ "mem", true, set_mem },
@@ -558,6 +566,7 @@ int config_add_group(struct run_config *rc, const char *name, unsigned line, cha
 	g->count = 1;
 	g->mem_size = DVA_MEM_DEFAULT;
 	g->devices = DEVICES_DEFAULT;
+	g->net_rxq = NET_RXQ;
 	g->line = line;
 	return 0;
 }

@@ -18,6 +18,7 @@ struct group_config {
 	uint32_t mem_size;    /* bytes per VM */
 	char *args;           /* argument string; "{id}" is replaced by each VM's vm_id */
 	uint32_t devices;     /* 1 << enum device_kind for each device its VMs have */
+	uint32_t net_rxq;     /* frames its NICs' receive rings hold (NET_RXQ) */
 	unsigned line;        /* where the group was defined, for errors (0: command line) */
 };
 

@@ -22,7 +22,7 @@
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
 
-#define HEADER_MAX (16 + 6 * CONFIG_GROUPS_MAX) /* items in a header */
+#define HEADER_MAX (16 + 7 * CONFIG_GROUPS_MAX) /* items in a header */
 #define ITEM_MAX 600                            /* bytes in one header item */
 
 /* ---- the run's point ------------------------------------------------------------------------ */
@@ -92,6 +92,7 @@ static unsigned header(const struct kernel *k, char items[HEADER_MAX][ITEM_MAX])
 		snprintf(items[n++], ITEM_MAX, "group %s mem %" PRIu32, g->name, g->mem_size);
 		snprintf(items[n++], ITEM_MAX, "group %s args hex:%s", g->name, args);
 		snprintf(items[n++], ITEM_MAX, "group %s devices %s", g->name, *devs ? devs : "none");
+		snprintf(items[n++], ITEM_MAX, "group %s net_rxq %" PRIu32, g->name, g->net_rxq);
 	}
 	return n;
 }

@@ -113,7 +113,7 @@ static void admit(struct kernel *k)
 			.id = id, .group = (uint16_t)k->next_group, .mem_size = g->mem_size, .args = args,
 			.sink = sink_for(k), .console_out = stdout, .console_path = path,
 			.trace = k->trace, .devices = g->devices, .events = &k->vm_events, .loop = &k->loop,
-			.sw = &k->sw,
+			.sw = &k->sw, .net_rxq = g->net_rxq,
 			.shared_code = &k->shared_code[k->next_group],
 		};
 		if (++k->next_in_group == g->count) {

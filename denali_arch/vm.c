@@ -94,6 +94,8 @@ static int attach_devices(struct vm *vm, const struct vm_config *cfg)
 			/* its counters outlive it, for --stats */
 			vm->stats.net = calloc(1, sizeof(*vm->stats.net));
 			struct net *n = vm->stats.net ? net_new(cfg->sw, mac, vm->stats.net) : NULL;
+			if (n && cfg->net_rxq)
+				n->rxq = cfg->net_rxq;
 			d = n ? &n->dev : NULL;
 		}
 		if (!d)

@@ -83,6 +83,7 @@ struct vm_config {
 	const struct vm_events *events; /* told of raised lines and moved deadlines, or NULL */
 	struct evloop *loop;    /* the host event loop, for the devices' backends, or NULL */
 	struct netswitch *sw;   /* the run's Ethernet switch, for a net device, or NULL */
+	uint32_t net_rxq;       /* its NIC's receive ring, in frames (0: NET_RXQ) */
 	struct code_cache *shared_code; /* decoded read-only code of the image, or NULL */
 };
 

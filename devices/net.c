@@ -50,7 +50,7 @@ bool net_bring_up(struct net *n)
 {
 	if (n->up)
 		return true;
-	if (!ring_ready(&n->tx, NET_TXQ) || !ring_ready(&n->rx, NET_RXQ))
+	if (!ring_ready(&n->tx, n->txq) || !ring_ready(&n->rx, n->rxq))
 		return false;
 	n->up = true;
 	return true;
@@ -172,6 +172,8 @@ struct net *net_new(struct netswitch *sw, const uint8_t mac[6], struct net_stats
 	n->dev.lines = 1u << DVA_LINE_NET_RX | 1u << DVA_LINE_NET_TX_SPACE;
 	n->sw = sw;
 	n->keep = keep;
+	n->txq = NET_TXQ;
+	n->rxq = NET_RXQ;
 	memcpy(n->mac, mac, 6);
 	if (switch_attach(sw, n)) {
 		free(n);

@@ -25,7 +25,9 @@
 #define NET_FRAME_MIN 14u   /* an Ethernet header */
 #define NET_FRAME_MAX 1514u /* and at most 1500 bytes of payload, as DVA-1 says */
 #define NET_TXQ 32u         /* frames a VM may have waiting to leave */
-#define NET_RXQ 32u         /* frames waiting for the guest */
+#define NET_RXQ 32u         /* frames waiting for the guest, unless its group says (net_rxq) */
+#define NET_RXQ_MAX 4096u   /* the most a group may ask for */
+#define NET_HOST_TXQ 1024u  /* frames the host's port may have waiting (it speaks for many) */
 #define NET_BURST 4u        /* frames the switch takes from one sender per turn */
 
 enum net_op { NET_OP_SEND = 1, NET_OP_RECV = 2 };
@@ -59,6 +61,7 @@ struct net {
 	uint8_t mac[6];           /* page 0's mac */
 	uint32_t index;           /* its place in the switch's table of NICs */
 	struct net_ring tx, rx;
+	uint32_t txq, rxq;        /* the rings' sizes in frames (NET_TXQ, NET_RXQ unless set) */
 	bool up;                  /* its guest has used it: it has rings and receives */
 	bool tx_blocked;          /* a SEND got status 2: raise line 3 when space returns */
 	bool sending;             /* in the switch's round of senders */

@@ -78,6 +78,8 @@ struct tapport *tap_new(struct netswitch *sw, struct evloop *loop, const char *i
 		return NULL;
 	}
 	t->nic = net_new(sw, tap_mac, NULL);
+	if (t->nic)
+		t->nic->txq = NET_HOST_TXQ;
 	if (!t->nic || !net_bring_up(t->nic)) {
 		snprintf(err, errlen, "out of host memory");
 		tap_destroy(t);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,8 @@ struct uplink *uplink_new(struct netswitch *sw, struct evloop *loop, char *err, 
 		u->timers[i].handle = -1;
 	u->loop = loop;
 	u->nic = net_new(sw, gateway_mac, NULL);
+	if (u->nic)
+		u->nic->txq = NET_HOST_TXQ;
 	if (!u->nic || !net_bring_up(u->nic)) {
 		snprintf(err, errlen, "out of host memory");
 		uplink_destroy(u);
@@ -215,6 +218,9 @@ struct uplink *uplink_new(struct netswitch *sw, struct evloop *loop, char *err, 
 		.vnameserver = addr4(UPLINK_DNS),
 		.vhostname = "denali",
 	};
+	/* slirp writes to host sockets whose peer may have gone (a client that hung up): that must
+	 * be EPIPE for slirp to handle, not SIGPIPE ending the run. */
+	signal(SIGPIPE, SIG_IGN);
 	u->slirp = slirp_new(&cfg, &callbacks, u);
 	if (!u->slirp) {
 		snprintf(err, errlen, "libslirp could not start");

@@ -1,6 +1,6 @@
 /* httpd.c - a static HTTP/1.1 server from memory, one per VM: the Denali paper's workload.
  *
- *   httpd [PORT] [-n RESPONSES] [-q QUIET_MS]
+ *   httpd [PORT] [-n RESPONSES] [-q QUIET_MS] [-b BACKLOG]
  *
  * Serves /index.html (also /), /2258.bin and /134007.bin (examples/webobj.c) on PORT (default
  * 80) to up to HTTPD_CONNS connections at once, one thread, poll(2) over them all. GET and HEAD;
@@ -9,7 +9,9 @@
  * malformed request 400, a request line over HTTPD_LINE_MAX bytes 414 and a head over
  * HTTPD_HEAD_MAX 431, each closing the connection; nothing a client sends makes it crash.
  * With -n it exits after that many responses (once they are sent), with -q after QUIET_MS of system time with no
- * connection open and none coming; either way it prints what it served. With nothing to do the
+ * connection open and none coming; either way it prints what it served and the stack's counters. BACKLOG (default 64)
+ * is listen's: guestos reserves a connection's buffers (32 KiB) for each, so a small VM wants a
+ * small one. With nothing to do the
  * VM IDLEs in poll until a connection or a TCP timer needs it.
  */
 #include <arpa/inet.h>
@@ -191,12 +193,14 @@ int main(int argc, char **argv)
 {
 	int port = 80;
 	unsigned long limit = 0;
-	int quiet_ms = -1;
+	int quiet_ms = -1, backlog = 64;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			limit = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "-q") && i + 1 < argc)
 			quiet_ms = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
+			backlog = atoi(argv[++i]);
 		else if (argv[i][0] >= '1' && argv[i][0] <= '9')
 			port = atoi(argv[i]);
 	}
@@ -207,7 +211,7 @@ int main(int argc, char **argv)
 	}
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&me, sizeof(me)) < 0 || listen(lfd, 64) < 0) {
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&me, sizeof(me)) < 0 || listen(lfd, backlog) < 0) {
 		printf("httpd: cannot listen on port %d: errno %d\n", port, errno);
 		return 1;
 	}
@@ -268,5 +272,6 @@ int main(int argc, char **argv)
 		sleep_us(1000);
 	printf("httpd: served %lu responses (%lu 2xx, %lu 4xx) on %lu connections\n", responses,
 	       by_class[2], by_class[4], accepted);
+	net_print_counters();
 	return 0;
 }

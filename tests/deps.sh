@@ -5,12 +5,13 @@
 # clang-14 and libclang-rt-14-dev (libFuzzer, for make fuzz), python3 (make bench's runner),
 # tcpdump (the network tests read --pcap captures back with it), libslirp-dev (--net user: the
 # host's port on the switch, QEMU's user-mode network stack), iputils-ping and iproute2 (the
-# TAP test pings a guest from the host kernel, in a network namespace it makes).
+# TAP test pings a guest from the host kernel, in a network namespace it makes), curl and wrk
+# (the HTTP tests fetch from and load guests' web servers through --hostfwd).
 # `sh tests/deps.sh bench` (make bench) also wants qemu-user (qemu-i386, which make bench runs
 # the workloads under for a comparison); the plain call (make deps, make test, make demo, CI)
 # does not.
 set -e
-PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev iputils-ping iproute2"
+PKGS="gcc-multilib libzydis-dev libcmocka-dev libsdl2-dev clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev iputils-ping iproute2 curl wrk"
 [ "$1" = bench ] && PKGS="$PKGS qemu-user"
 missing=""
 for p in $PKGS; do

@@ -18,6 +18,7 @@
 #include "denali_arch/config.h"
 #include "denali_arch/options.h"
 #include "denali_arch/param.h"
+#include "devices/net.h"
 
 /* --- helpers -------------------------------------------------------------------------------- */
 
@@ -125,6 +126,8 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 			PUT(" args=<%s>", g->args);
 		if (g->devices != DEVICES_DEFAULT)
 			PUT(" devices=%#x", g->devices);
+		if (g->net_rxq != NET_RXQ)
+			PUT(" net_rxq=%u", g->net_rxq);
 		PUT("] ");
 	}
 #undef PUT
@@ -220,6 +223,8 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		{ "net_loss, net_dup and net_reorder take a fraction or a percentage",
 		  "[run]\nnet_loss = 0.05\nnet_dup = 1%\nnet_reorder = 0.000001\n[group a]\nimage = a.elf\n",
 		  "net_loss=50000ppm net_dup=10000ppm net_reorder=1ppm [a:5 image=a.elf count=1 mem=16777216]" },
+		{ "net_rxq sizes a group's receive rings", "[group a]\nimage = a.elf\nnet_rxq = 512\n",
+		  "[a:1 image=a.elf count=1 mem=16777216 net_rxq=512]" },
 		{ "a probability of 1 and of 100% is certainty", "[run]\nnet_loss = 1\nnet_dup = 100%\n[group a]\nimage = a.elf\n",
 		  "net_loss=1000000ppm net_dup=1000000ppm [a:4 image=a.elf count=1 mem=16777216]" },
 		{ "record sets its field", "[run]\nrecord = in.rec\n[group a]\nimage = a.elf\n",
@@ -372,6 +377,8 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		{ "a pcap_vm past 9,999,999 is refused", "[run]\npcap_vm = 10000000\n",
 		  "@:2: pcap_vm: '10000000' is not a whole number from 0 to 9999999" },
 		{ "an empty pcap is refused", "[run]\npcap =\n", "@:2: pcap: needs a file name" },
+		{ "net_rxq past NET_RXQ_MAX is refused", "[group a]\nnet_rxq = 4097\n",
+		  "@:2: net_rxq: '4097' is not a whole number from 1 to 4096" },
 		{ "a probability over 1 is refused", "[run]\nnet_loss = 1.5\n",
 		  "@:2: net_loss: '1.5' is not a probability (0 to 1, or 0% to 100%)" },
 		{ "a percentage over 100 is refused", "[run]\nnet_dup = 101%\n",

@@ -672,6 +672,8 @@ static void a_record_of_another_run_is_refused_naming_the_first_difference(void 
 		  "recorded with group main mem 65536, this run has 131072" },
 		{ { "another argument string", "main.args", "x", false, 0 },
 		  "recorded with group main args hex:, this run has hex:78" },
+		{ { "another receive ring", "main.net_rxq", "64", false, 0 },
+		  "recorded with group main net_rxq 32, this run has 64" },
 		{ { "other devices", "main.devices", "console", false, 0 },
 		  "recorded with group main devices console,timer,net, this run has console" },
 	};
