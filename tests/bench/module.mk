@@ -84,5 +84,5 @@ bench:
 	python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 bench-build: $(BUILD)/denali $(BENCH_GUEST_ELFS) $(BUILD)/bench/sizes $(BUILD)/bench/netcost \
-		$(BENCH_WORK_ELFS) $(BENCH_WORK_NATIVE64)
+		$(BENCH_WORK_ELFS) $(BENCH_WORK_NATIVE64) guests
 .PHONY: bench-build

@@ -11,7 +11,7 @@ Each benchmark is a function in BENCHES taking the context and returning a dict
 workloads run against native x86-64, native i386 where the host runs it, and qemu-i386 where
 installed.
 
-  python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall,net,cpu]
+  python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall,net,web,cpu]
                              [--work hash,sort,interp,sieve,strings,fp] [--qemu PROGRAM|none]
 """
 import argparse
@@ -24,6 +24,7 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -509,6 +510,128 @@ def bench_net(ctx):
     }
 
 
+# ---- 3b. TCP and the web workload ------------------------------------------------------------
+
+WEB_SERVERS = (1, 10, 100, 1000)
+WEB_REQUESTS = 4000          # per load generator
+WEB_LOADGENS = 4
+
+
+def free_base(n):
+    """A base port with n free ports after it on 127.0.0.1."""
+    import random
+    for _ in range(200):
+        base = random.randrange(20000, 60000 - n)
+        held = []
+        try:
+            for p in range(base, base + n):
+                s = socket.socket()
+                s.bind(("127.0.0.1", p))
+                held.append(s)
+            return base
+        except OSError:
+            pass
+        finally:
+            for s in held:
+                s.close()
+    raise BenchError(f"no {n} free ports in a row")
+
+
+def wrk_run(ctx, nvms, path, seconds, conns, rxq):
+    base = free_base(nvms)
+    lua = None
+    cmd = ["wrk", f"-t{min(nvms, 100) if nvms > 1 else 2}", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s"]
+    with tempfile.TemporaryDirectory(prefix="denali-bench-") as tmp:
+        if nvms > 1:
+            lua = os.path.join(tmp, "many.lua")
+            with open(lua, "w") as f:
+                f.write("local base, n = tonumber(os.getenv('WRK_BASE')), 0\n"
+                        "function setup(thread)\n  thread.addr = wrk.lookup('127.0.0.1', tostring(base + n))[1]\n"
+                        "  n = n + 1\nend\n")
+            cmd += ["-s", lua]
+        srv = subprocess.Popen([ctx.denali, "run", "--no-progress", "--vms", str(nvms), "--mem", "4M", "--console", "none",
+                                "--net", "user", "--hostfwd", f"tcp::{base}" + ("+-*" if nvms > 1 else "-0") + ":80",
+                                "-o", f"main.net_rxq={rxq}", "--args", "80 -q 2000 -b 16", ctx.guest_elf("httpd")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        env = dict(os.environ, WRK_BASE=str(base))
+        out = subprocess.run(cmd + [f"http://127.0.0.1:{base}{path}"], capture_output=True, text=True, env=env,
+                             timeout=seconds + 60).stdout
+        try:
+            srv.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+            srv.wait()
+    rps = re.search(r"Requests/sec:\s*([0-9.]+)", out)
+    tps = re.search(r"Transfer/sec:\s*([0-9.]+)(KB|MB|GB)", out)
+    errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if not rps:
+        raise BenchError(f"wrk printed no rate: {out.strip()[-300:]}")
+    mult = {"KB": 1e3, "MB": 1e6, "GB": 1e9}
+    return (float(rps.group(1)), float(tps.group(1)) * mult[tps.group(2)] * 8 / 1e6 if tps else 0.0,
+            sum(int(x) for x in errs.groups()) if errs else 0)
+
+
+def bench_web(ctx):
+    rows = []
+    servers = WEB_SERVERS[:3] if ctx.quick else WEB_SERVERS
+    for n in servers:
+        rps_runs, err_runs = [], []
+        for _ in range(ctx.runs):
+            with tempfile.TemporaryDirectory(prefix="denali-bench-") as tmp:
+                ini = os.path.join(tmp, "web.ini")
+                with open(ini, "w") as f:
+                    f.write(f"[run]\nconsole = prefix\n[group server]\nimage = {ctx.guest_elf('httpd')}\ncount = {n}\n"
+                            f"mem = 4M\nnet_rxq = 256\nargs = 80 -q 30000 -b 32\n[group loadgen]\n"
+                            f"image = {ctx.guest_elf('loadgen')}\ncount = {WEB_LOADGENS}\nmem = 4M\n"
+                            f"args = loadgen {n} -c 10 -n {WEB_REQUESTS // (4 if ctx.quick else 1)} -a 1.0\n")
+                out, err, status = denali(ctx, [ini], timeout=1800)
+            gens = re.findall(r"loadgen: requests (\d+) errors (\d+) us (\d+) rps (\d+)", out)
+            if len(gens) != WEB_LOADGENS:
+                raise BenchError(f"web {n}: {len(gens)} load generators reported: {err.strip()[-300:]}")
+            rps_runs.append(sum(int(g[3]) for g in gens))
+            err_runs.append(sum(int(g[1]) for g in gens))
+        rows.append({"kind": "loadgen", "servers": n, "rps": summary(rps_runs), "errors": max(err_runs)})
+    have_wrk = shutil.which("wrk") is not None
+    wrk_rows = []
+    if have_wrk:
+        for n, conns, rxq in ((1, 20, 512), (100, 100, 64)):
+            r, mbps, errs = wrk_run(ctx, n, "/2258.bin", 5, conns, rxq)
+            wrk_rows.append({"kind": "wrk", "servers": n, "rps": r, "errors": errs})
+        _, to_host, _ = wrk_run(ctx, 1, "/134007.bin", 5, 20, 512)
+    # TCP between two guests: 10 MB each way, n_tcp_bulk (system time is the emulated machine's).
+    with tempfile.TemporaryDirectory(prefix="denali-bench-") as tmp:
+        out, err, status = denali(ctx, ["--vms", "2", "--console", "prefix", "--stats", tmp, "--args",
+                                        "bulk 10000000 1 2", os.path.join(ctx.build, "guests", "n_tcp_bulk.elf")])
+        with open(os.path.join(tmp, "summary.json")) as f:
+            js = json.load(f)
+    if status != 0:
+        raise BenchError(f"n_tcp_bulk: status {status}: {err.strip()[-300:]}")
+    bits = 2 * 10_000_000 * 8
+    gg_sys = bits / (js["system_time_ns"] / 1e9) / 1e6
+    gg_host = bits / js["host"]["wall_seconds"] / 1e6
+    notes = [f"loadgen: {WEB_LOADGENS} loadgen.elf VMs, 10 requests in flight each, one connection a request, "
+             "servers chosen with Zipf alpha 1.0; requests/s in system time (the deterministic clock), "
+             f"median of {ctx.runs} runs",
+             f"TCP between two guests, 10 MB each way on one connection: {fmt(gg_sys)} Mb/s of system time, "
+             f"{fmt(gg_host)} Mb/s of host time (the paper: 569 Mb/s from Ilwaco to Linux)"]
+    if have_wrk:
+        notes.append("wrk through --net user (libslirp) and --hostfwd, 5 s, wall time: " +
+                     "; ".join(f"{r['servers']} VM{'s' if r['servers'] > 1 else ''}: {fmt(r['rps'])} requests/s, "
+                               f"{r['errors']} errors" for r in wrk_rows) +
+                     f"; guest to host (134,007-byte objects): {fmt(to_host)} Mb/s")
+    else:
+        notes.append("wrk is not installed (make deps installs it): no figures through the host")
+    return {
+        "title": "Web workload: httpd VMs under loadgen (2,258-byte object), and TCP throughput",
+        "rows": rows + wrk_rows,
+        "columns": [("clients", lambda r: r["kind"]), ("servers", lambda r: fmt(r["servers"])),
+                    ("requests/s", lambda r: fmt(r["rps"]["median"] if isinstance(r["rps"], dict) else r["rps"])),
+                    ("errors", lambda r: str(r["errors"]))],
+        "notes": notes,
+    }
+
+
 # ---- 4. CPU speed against native execution and QEMU ---------------------------------------------
 
 # (name, size, what it exercises): each tests/bench/work/NAME.c builds as NAME.elf (DVA-1),
@@ -900,7 +1023,7 @@ def bench_cpu(ctx):
 # ---- the suite ---------------------------------------------------------------------------------
 
 BENCHES = [("switch", bench_switch), ("memory", bench_memory), ("upcall", bench_upcall),
-           ("net", bench_net), ("cpu", bench_cpu)]
+           ("net", bench_net), ("web", bench_web), ("cpu", bench_cpu)]
 
 
 class Context:
@@ -921,6 +1044,10 @@ class Context:
 
     def guest(self, name):
         return os.path.join(self.build, "bench", "guests", name + ".elf")
+
+    def guest_elf(self, name):
+        """An example or test guest (build/guests/NAME.elf), as make builds them."""
+        return os.path.join(self.build, "guests", name + ".elf")
 
     def work(self, name, kind):
         """A CPU workload's build: kind "elf" (DVA-1) or "native"."""
