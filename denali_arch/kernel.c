@@ -90,6 +90,42 @@ static enum console_sink sink_for(const struct kernel *k)
 	}
 }
 
+/* A guest's statistics line, "@stat KEY VALUE [KEY VALUE ...]": one row per pair. Words too long
+ * for a row are cut; a key without a value is dropped. Not during a quantum's inner loop: the
+ * console calls this as the guest writes, and growing the table is a rare realloc. */
+static void guest_stat_line(void *opaque, const char *line, unsigned len)
+{
+	struct vm *v = opaque;
+	struct kernel *k = v->events->opaque;
+	const char *p = line + 6, *end = line + len; /* past "@stat " */
+	for (;;) {
+		const char *w[2];
+		size_t wl[2];
+		for (int i = 0; i < 2; i++) {
+			while (p < end && *p == ' ')
+				p++;
+			w[i] = p;
+			while (p < end && *p != ' ')
+				p++;
+			wl[i] = (size_t)(p - w[i]);
+		}
+		if (!wl[0] || !wl[1])
+			return;
+		if (k->ngstats == k->gstats_cap) {
+			uint32_t cap = k->gstats_cap ? k->gstats_cap * 2 : 64;
+			struct guest_stat *g = realloc(k->gstats, cap * sizeof(*g));
+			if (!g)
+				return; /* statistics only: the run goes on */
+			k->gstats = g;
+			k->gstats_cap = cap;
+		}
+		struct guest_stat *g = &k->gstats[k->ngstats++];
+		g->vm = v->id;
+		snprintf(g->key, sizeof(g->key), "%.*s", (int)wl[0], w[0]);
+		snprintf(g->value, sizeof(g->value), "%.*s", (int)wl[1], w[1]);
+	}
+}
+
 /* The gatekeeper: admit waiting VMs in FIFO order while the limits allow (always at least
  * one, so a run can make progress). */
 static void admit(struct kernel *k)
@@ -135,6 +171,8 @@ static void admit(struct kernel *k)
 			continue;
 		}
 		hostin_admitted(&k->hostin, v);
+		if (cfg->stats_dir && v->console)
+			console_watch_stats(v->console, guest_stat_line, v);
 		k->active++;
 		k->active_mem += g->mem_size;
 		runq_push_back(&k->runq, v);
@@ -685,6 +723,7 @@ void kernel_destroy(struct kernel *k)
 	free(k->runq.slot);
 	free(k->events.v);
 	free(k->woken);
+	free(k->gstats);
 	if (k->trace && k->trace != stderr)
 		fclose(k->trace);
 	if (k->arena.base)

@@ -80,6 +80,13 @@ struct kernel {
 	struct tapport *tap;      /* --net tap:IFNAME: the port to a TAP interface, or NULL */
 	uint64_t host_polled_ns;  /* host time of the last look at the host's network's sockets */
 	uint64_t host_given;      /* frames the host's port had been given by then */
+	/* Guests' "@stat KEY VALUE ..." console lines, for --stats (DIR/guest-stats.csv). */
+	struct guest_stat {
+		uint32_t vm;
+		char key[32];
+		char value[32];
+	} *gstats;
+	uint32_t ngstats, gstats_cap;
 	/* The debugger's and the monitor's hold on VMs (kernel_vm_stop). */
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
 	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */

@@ -116,6 +116,15 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 	return ferror(f) ? -1 : 0;
 }
 
+/* The guests' own "@stat" lines, in the order they were written: vm, key, value. */
+static int write_guest_stats(const struct kernel *k, FILE *f)
+{
+	fprintf(f, "id,key,value\n");
+	for (uint32_t i = 0; i < k->ngstats; i++)
+		fprintf(f, "%" PRIu32 ",%s,%s\n", k->gstats[i].vm, k->gstats[i].key, k->gstats[i].value);
+	return ferror(f) ? -1 : 0;
+}
+
 static int write_vms(const struct kernel *k, FILE *f)
 {
 	fprintf(f, "id,group,instructions,quanta,context_switches,irqs_raised,upcalls,lines_per_upcall,"
@@ -169,15 +178,16 @@ int stats_write(const struct kernel *k, int exit_status)
 		fprintf(stderr, "denali: --stats %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	static const char *const names[3] = { "summary.json", "vms.csv", "vms-host.csv" };
-	for (int i = 0; i < 3; i++) {
+	static const char *const names[4] = { "summary.json", "vms.csv", "vms-host.csv", "guest-stats.csv" };
+	for (int i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		FILE *f = fopen(path, "w");
 		if (!f) {
 			fprintf(stderr, "denali: --stats: cannot write %s: %s\n", path, strerror(errno));
 			return -1;
 		}
-		int bad = i == 0 ? write_summary(k, f, exit_status) : i == 1 ? write_vms(k, f) : write_vms_host(k, f);
+		int bad = i == 0 ? write_summary(k, f, exit_status) : i == 1 ? write_vms(k, f)
+			: i == 2 ? write_vms_host(k, f) : write_guest_stats(k, f);
 		if (fclose(f) || bad) {
 			fprintf(stderr, "denali: --stats: cannot write %s\n", path);
 			return -1;

@@ -62,8 +62,41 @@ void console_flush(struct console *con, bool final)
 	con->olen -= done;
 }
 
+/* Watch the output for "@stat " lines (console.h). */
+static void stat_byte(struct console *con, uint8_t b)
+{
+	static const char tag[] = "@stat ";
+	if (b == '\n') {
+		if (con->slen != CONSOLE_STAT_SKIP && con->slen >= sizeof(tag) - 1)
+			con->stat_line(con->stat_opaque, con->sline, con->slen);
+		con->slen = 0;
+		return;
+	}
+	if (con->slen == CONSOLE_STAT_SKIP)
+		return;
+	if (con->slen < sizeof(tag) - 1 && b != (uint8_t)tag[con->slen]) {
+		con->slen = CONSOLE_STAT_SKIP;
+		return;
+	}
+	if (con->slen < CONSOLE_STAT_LINE)
+		con->sline[con->slen++] = (char)b;
+}
+
+int console_watch_stats(struct console *con, void (*fn)(void *opaque, const char *line, unsigned len),
+			void *opaque)
+{
+	if (!con->sline && !(con->sline = malloc(CONSOLE_STAT_LINE)))
+		return -1;
+	con->slen = 0;
+	con->stat_line = fn;
+	con->stat_opaque = opaque;
+	return 0;
+}
+
 static void put_byte(struct console *con, uint8_t b)
 {
+	if (con->stat_line)
+		stat_byte(con, b);
 	if (con->olen == sizeof(con->obuf))
 		console_flush(con, false);
 	con->obuf[con->olen++] = b;
@@ -126,6 +159,7 @@ static void con_destroy(struct device *d)
 	struct console *con = (struct console *)d;
 	console_flush(con, true);
 	free(con->path);
+	free(con->sline);
 	free(con);
 }
 

@@ -23,6 +23,9 @@ struct console_input {
 	void *opaque;
 };
 
+#define CONSOLE_STAT_LINE 256u  /* the longest statistics line kept (the rest is cut) */
+#define CONSOLE_STAT_SKIP 0xFFFFFFFFu
+
 struct console {
 	struct device dev;     /* first: the bus sees a struct device */
 	enum console_sink sink;
@@ -37,6 +40,12 @@ struct console {
 	const struct console_input *src; /* or this, when set (recorded or replayed input) */
 	bool in_ended;         /* the host input has ended */
 	bool in_used;          /* the guest has looked at input: the VM should feed it */
+	/* Statistics lines: an output line that begins "@stat " is also handed, whole and
+	 * without its newline, to stat_line (when set; --stats collects them). */
+	void (*stat_line)(void *opaque, const char *line, unsigned len);
+	void *stat_opaque;
+	char *sline;           /* CONSOLE_STAT_LINE bytes: the current line while it may be one */
+	unsigned slen;         /* its bytes so far; CONSOLE_STAT_SKIP: it is not one */
 };
 
 /* Create a console writing raw bytes to out (NULL: output discarded). */
@@ -51,6 +60,9 @@ unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned 
 /* Mark the host input as ended (status bit 31 once nothing waits); raises line 1, since a guest
  * waiting for input must learn that none will come. */
 void console_end_input(struct console *con);
+/* Hand every "@stat " output line to fn from now on (with --stats). 0, or -1 out of memory. */
+int console_watch_stats(struct console *con, void (*fn)(void *opaque, const char *line, unsigned len),
+			void *opaque);
 /* Read input from the host file descriptor fd (taken as is, never closed) from now on. */
 void console_set_input(struct console *con, int fd);
 /* Read input from src (not owned) from now on. */

@@ -10,8 +10,8 @@
  * HTTPD_HEAD_MAX 431, each closing the connection; nothing a client sends makes it crash.
  * With -n it exits after that many responses (once they are sent), with -q after QUIET_MS of system time with no
  * connection open and none coming; either way it prints what it served and the stack's counters. BACKLOG (default 64)
- * is listen's: guestos reserves a connection's buffers (32 KiB) for each, so a small VM wants a
- * small one. With nothing to do the
+ * is listen's: guestos reserves a connection's buffers (32 KiB) for each, so in a small VM it
+ * halves the backlog until the reservation fits. With nothing to do the
  * VM IDLEs in poll until a connection or a TCP timer needs it.
  */
 #include <arpa/inet.h>
@@ -211,11 +211,21 @@ int main(int argc, char **argv)
 	}
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&me, sizeof(me)) < 0 || listen(lfd, backlog) < 0) {
-		printf("httpd: cannot listen on port %d: errno %d\n", port, errno);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&me, sizeof(me)) < 0) {
+		printf("httpd: cannot bind port %d: errno %d\n", port, errno);
 		return 1;
 	}
-	printf("httpd: serving %zu objects on port %d\n", nobj, port);
+	/* A small VM cannot reserve buffers for a long backlog: take the longest it can. */
+	while (listen(lfd, backlog) < 0) {
+		if (errno != ENOMEM && errno != ENOBUFS)
+			backlog = 0;
+		if (backlog <= 1) {
+			printf("httpd: cannot listen on port %d: errno %d\n", port, errno);
+			return 1;
+		}
+		backlog /= 2;
+	}
+	printf("httpd: serving %zu objects on port %d (backlog %d)\n", nobj, port, backlog);
 	for (int i = 0; i < HTTPD_CONNS; i++)
 		conns[i].fd = -1;
 	struct pollfd fds[HTTPD_CONNS + 1];

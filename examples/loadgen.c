@@ -9,8 +9,9 @@
  * a run is reproducible. PATH defaults to /2258.bin. Each request opens its own connection, as
  * httperf's default does; -k keeps a connection per slot to the server it first chose.
  * At the end it prints requests, errors, requests per second and latency percentiles, all in
- * system time, as one "loadgen: key value ..." line a script can read. Exit status 0 when no
- * request failed.
+ * system time, as one "loadgen: key value ..." line a script can read, and again as an
+ * "@stat" line that --stats DIR gathers into DIR/guest-stats.csv. Exit status 0 when no request
+ * failed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -303,5 +304,8 @@ int main(int argc, char **argv)
 	       (unsigned)answered, (unsigned)failed, (unsigned long long)us,
 	       (unsigned long long)(us ? (uint64_t)answered * 1000000u / us : 0), (unsigned)PCT(50),
 	       (unsigned)PCT(90), (unsigned)PCT(99), (unsigned)PCT(100));
+	/* The same figures as an "@stat" line, which --stats gathers into guest-stats.csv. */
+	printf("@stat requests %u errors %u us %llu p50_us %u p99_us %u\n", (unsigned)answered,
+	       (unsigned)failed, (unsigned long long)us, (unsigned)PCT(50), (unsigned)PCT(99));
 	return failed != 0;
 }

@@ -123,3 +123,39 @@ for _ in range(200):
 		bad "wrk against 100 server VMs" "exit $rc: $(tr '\n' '|' <"$T/wrk100.txt") $(head -n 1 "$T/w100.err")"
 	fi
 fi
+
+# loadgen: 2 generators, 10 servers picked with Zipf popularity, one connection a request. Every
+# request answered; the "@stat" lines reach guest-stats.csv; the same run twice gives the same
+# bytes (output, vms.csv and the guests' statistics).
+if [ -e "$G/loadgen.elf" ]; then
+	cat >"$T/web.ini" <<INI
+[run]
+console = prefix
+[group server]
+image = $HTTPD
+count = 10
+mem = 4M
+args = 80 -q 5000 -b 16
+[group loadgen]
+image = $G/loadgen.elf
+count = 2
+mem = 4M
+args = loadgen 10 -c 5 -n 200 -a 1.0
+INI
+	run --stats "$T/ws1" "$T/web.ini"
+	cp "$T/out" "$T/web1.out"
+	gs=$(grep -c '^1[01],requests,200$' "$T/ws1/guest-stats.csv")
+	if [ "$rc" -eq 0 ] && [ "$(grep -c '^\[vm 1[01]\] loadgen: requests 200 errors 0 ' "$T/out")" -eq 2 ] &&
+		[ "$gs" -eq 2 ] && [ "$(grep -c '^1[01],errors,0$' "$T/ws1/guest-stats.csv")" -eq 2 ]; then
+		ok "loadgen: 400 requests over 10 Zipf-chosen servers, all answered, and guest-stats.csv has them"
+	else
+		bad "loadgen against 10 servers" "$(why) $(tr '\n' ' ' <"$T/ws1/guest-stats.csv" 2>/dev/null)"
+	fi
+	run --stats "$T/ws2" "$T/web.ini"
+	if cmp -s "$T/out" "$T/web1.out" && cmp -s "$T/ws1/vms.csv" "$T/ws2/vms.csv" &&
+		cmp -s "$T/ws1/guest-stats.csv" "$T/ws2/guest-stats.csv"; then
+		ok "the web scenario run twice gives the same output, vms.csv and guest-stats.csv"
+	else
+		bad "the web scenario is deterministic" "$(diff "$T/out" "$T/web1.out" | head -n 3 | tr '\n' '|')"
+	fi
+fi
