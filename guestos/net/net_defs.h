@@ -9,10 +9,16 @@
 #include <stdint.h>
 
 #include "guestos/net/net_param.h"
+#ifdef NET_HOST_TEST
+/* TCP's unit tests build tcp*.c for the host (tests/unit/test_tcp.c): this header stands in
+ * for guestos's (net.h, timer.h, irq.h and the states of netinet/tcp.h), with the host's libc. */
+#include "tests/unit/tcp_host.h"
+#else
 #include "net.h"
 #include "timer.h"
 #include <errno.h>
 #include <sys/socket.h>
+#endif
 
 #define ETH_HLEN 14u
 #define ETH_FRAME_MAX 1514u
@@ -233,6 +239,7 @@ void ring_drop(struct ring *r, uint32_t n);
 /* tcp_out.c */
 void tcp_output(struct tcb *tp);      /* send what the windows allow, and a pending ACK */
 void tcp_send_probe(struct tcb *tp);  /* a zero-window probe: one byte past the window */
+uint32_t tcp_ack_seq(const struct tcb *tp); /* the seq of a bare ACK or RST: snd_max */
 void tcp_respond(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
 		 uint32_t ack, uint8_t flags); /* a bare RST or ACK, no connection needed */
 /* tcp_timer.c */

@@ -170,7 +170,7 @@ void tcp_drop(struct tcb *tp, int err)
 {
 	if (tp->state >= TCPS_SYN_RCVD && tp->state != TCPS_TIME_WAIT) {
 		net.c.tcp_rsts_sent++;
-		tcp_respond(tp->laddr, tp->raddr, tp->lport, tp->rport, tp->snd_nxt, tp->rcv_nxt,
+		tcp_respond(tp->laddr, tp->raddr, tp->lport, tp->rport, tcp_ack_seq(tp), tp->rcv_nxt,
 			    TCP_RST | TCP_ACK);
 	}
 	if (err == ETIMEDOUT || err == ECONNABORTED)

@@ -115,16 +115,20 @@ static void syn_sent(struct tcb *tp, const struct seg *s, const uint8_t *opt, ui
 	tcp_output(tp);
 }
 
-/* Is the segment's sequence space inside our receive window (RFC 9293's four cases)? */
-static int acceptable(const struct tcb *tp, uint32_t seq, uint32_t n)
+/* Is the segment's sequence space inside our receive window (RFC 9293's four cases)? One
+ * deviation: a segment without sequence space (a bare ACK) may also sit on the window's right
+ * edge, as BSD and Linux allow, since a sender that filled our window numbers its ACKs there
+ * (tcp_ack_seq); a RST must be strictly inside. */
+static int acceptable(const struct tcb *tp, uint32_t seq, uint32_t n, int rst)
 {
 	uint32_t wnd = tcp_rcv_wnd(tp);
 	/* Never judge by less than we advertised (the ring may have filled since). */
 	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt + wnd))
 		wnd = tp->rcv_adv - tp->rcv_nxt;
 	if (n == 0)
-		return wnd == 0 ? seq == tp->rcv_nxt
-				: SEQ_GEQ(seq, tp->rcv_nxt) && SEQ_LT(seq, tp->rcv_nxt + wnd);
+		return seq == tp->rcv_nxt ||
+		       (SEQ_GT(seq, tp->rcv_nxt) &&
+			(rst ? SEQ_LT(seq, tp->rcv_nxt + wnd) : SEQ_LEQ(seq, tp->rcv_nxt + wnd)));
 	if (wnd == 0)
 		return 0;
 	return (SEQ_GEQ(seq, tp->rcv_nxt) && SEQ_LT(seq, tp->rcv_nxt + wnd)) ||
@@ -352,7 +356,7 @@ void tcp_input(struct pbuf *pb, const struct ip_info *ii)
 
 	/* 1. Sequence number: inside the window, else an ACK (a RST is dropped silently). */
 	uint32_t n = s.len + ((s.flags & TCP_SYN) ? 1u : 0u) + ((s.flags & TCP_FIN) ? 1u : 0u);
-	if (!acceptable(tp, s.seq, n)) {
+	if (!acceptable(tp, s.seq, n, (s.flags & TCP_RST) != 0)) {
 		if (!(s.flags & TCP_RST)) {
 			net.c.tcp_bad_segments++;
 			tp->ack_now = 1;

@@ -47,6 +47,18 @@ static int send_seg(struct tcb *tp, uint32_t seq, uint32_t off, uint32_t len, ui
 	return 0;
 }
 
+uint32_t tcp_ack_seq(const struct tcb *tp)
+{
+	/* After a timeout or a fast retransmit snd_nxt is back at snd_una, below what the peer
+	 * may already hold; a bare ACK numbered there is an old segment, which the peer drops
+	 * unread (RFC 9293 3.10.7.4, first check), its ACK and window with it. With both ends
+	 * retransmitting at once each dropped the other's ACKs until the connection timed out.
+	 * snd_max is never below the peer's rcv_nxt nor past its window's right edge, so BSD's
+	 * choice is ours too; while probing a shut window, though, snd_max counts the probe's
+	 * byte, one past that edge, and snd_nxt (= snd_una) is the number the peer expects. */
+	return tp->tmode == TT_PERSIST ? tp->snd_nxt : tp->snd_max;
+}
+
 static uint32_t min3(uint32_t a, uint32_t b, uint32_t c)
 {
 	uint32_t m = a < b ? a : b;
@@ -80,7 +92,7 @@ void tcp_output(struct tcb *tp)
 		int st = tp->state;
 		if (st == TCPS_CLOSED || st == TCPS_LISTEN || st == TCPS_TIME_WAIT) {
 			if (st == TCPS_TIME_WAIT && tp->ack_now)
-				send_seg(tp, tp->snd_nxt, 0, 0, TCP_ACK);
+				send_seg(tp, tcp_ack_seq(tp), 0, 0, TCP_ACK);
 			return;
 		}
 		if (st == TCPS_SYN_SENT || st == TCPS_SYN_RCVD) {
@@ -100,17 +112,21 @@ void tcp_output(struct tcb *tp)
 			len = min3(tp->snd.len - off, usable, tp->mss);
 			fin = tp->fin_queued && off + len == tp->snd.len;
 			if (tp->snd.len > off && usable == 0 && tp->snd_wnd == 0 &&
-			    tp->snd_max == tp->snd_una && tp->tmode != TT_PERSIST) {
-				/* The peer's window is shut and nothing is in flight to bring
-				 * an ACK: probe it now and then (RFC 9293 3.8.6.1). */
+			    tp->tmode != TT_PERSIST) {
+				/* The peer's window is shut: probe it now and then (RFC 9293
+				 * 3.8.6.1) for as long as it answers, from snd_una. This takes
+				 * over from a retransmission timer too (a probe's byte is
+				 * outstanding, or a peer shrank its window over data in flight),
+				 * which would otherwise drop a connection whose peer is alive. */
 				tp->backoff = 0;
+				tp->snd_nxt = tp->snd_una;
 				tcp_timer_set(tp, TT_PERSIST,
 					      (uint64_t)NET_TCP_PERSIST_MIN_MS * 1000000u);
 			}
 		}
 		if (!len && !fin) {
 			if (tp->ack_now)
-				send_seg(tp, tp->snd_nxt, 0, 0, TCP_ACK);
+				send_seg(tp, tcp_ack_seq(tp), 0, 0, TCP_ACK);
 			return;
 		}
 		uint32_t seq = tp->snd_nxt;

@@ -5,7 +5,9 @@
 #include <netinet/tcp.h>
 
 #include "guestos/net/net_defs.h"
+#ifndef NET_HOST_TEST
 #include "irq.h"
+#endif
 
 #define MS 1000000ull
 
@@ -117,14 +119,17 @@ static void persist(struct tcb *tp)
 		tcp_drop(tp, ETIMEDOUT); /* nobody is left to wait for the window */
 		return;
 	}
-	tcp_send_probe(tp);
-	if (tp->tmode != TT_PERSIST)
-		return; /* the probe's answer (to ourselves) opened the window */
 	uint64_t iv = NET_TCP_PERSIST_MIN_MS * MS;
 	uint32_t k = tp->sock < 0 ? tp->backoff : ++tp->backoff;
 	for (uint32_t i = 1; i < k && iv < NET_TCP_PERSIST_MAX_MS * MS; i++)
 		iv *= 2u;
+	/* The next probe is armed before this one goes: an answer that opens the window stops
+	 * the timer (tcp_input), whether it comes at once (from ourselves) or later. Arming
+	 * after the send, and only while the mode still said persist, lost the timer for every
+	 * peer but ourselves (fire clears the mode first): one probe, then silence for ever if
+	 * the window update that followed was lost. */
 	tcp_timer_set(tp, TT_PERSIST, iv < NET_TCP_PERSIST_MAX_MS * MS ? iv : NET_TCP_PERSIST_MAX_MS * MS);
+	tcp_send_probe(tp);
 }
 
 static void fire(struct tcb *tp)

@@ -93,13 +93,13 @@ static void pump(struct conn *c, int n, const char *who)
 	}
 }
 
-/* The hash of the bytes the peer sends with seed. */
-static uint32_t want(uint32_t seed)
+/* The hash of the first n bytes the peer sends with seed. */
+static uint32_t want(uint32_t seed, uint32_t n)
 {
 	uint8_t b[256];
 	uint32_t h = 2166136261u;
-	for (uint32_t i = 0; i < bytes; i += sizeof b) {
-		uint32_t m = bytes - i < sizeof b ? bytes - i : sizeof b;
+	for (uint32_t i = 0; i < n; i += sizeof b) {
+		uint32_t m = n - i < sizeof b ? n - i : sizeof b;
 		for (uint32_t j = 0; j < m; j++)
 			b[j] = pat(seed, i + j);
 		h = fnv(h, b, m);
@@ -111,12 +111,18 @@ static int verify(struct conn *c, int n, const char *who)
 {
 	int good = 0;
 	for (int i = 0; i < n; i++) {
-		c[i].hash_want = want(c[i].seed ^ 0x5A5A5A5Au);
-		if (c[i].rcvd == bytes && c[i].hash_rx == c[i].hash_want)
+		c[i].hash_want = want(c[i].seed ^ 0x5A5A5A5Au, bytes);
+		if (c[i].rcvd == bytes && c[i].hash_rx == c[i].hash_want) {
 			good++;
-		else
-			printf("%s conn %d: %u bytes, hash %08x want %08x\n", who, i,
-			       (unsigned)c[i].rcvd, (unsigned)c[i].hash_rx, (unsigned)c[i].hash_want);
+			continue;
+		}
+		/* Short, or wrong: whether what did arrive is intact tells a stall from
+		 * corruption. */
+		int prefix = c[i].rcvd < bytes &&
+			     c[i].hash_rx == want(c[i].seed ^ 0x5A5A5A5Au, c[i].rcvd);
+		printf("%s conn %d: %u bytes, hash %08x want %08x (%s)\n", who, i,
+		       (unsigned)c[i].rcvd, (unsigned)c[i].hash_rx, (unsigned)c[i].hash_want,
+		       prefix ? "short, what arrived is intact" : "corrupt");
 	}
 	return good;
 }
