@@ -47,6 +47,7 @@ suite "net (denali-san)" env NET_DENALI="$build/denali-san" NET_SKIP=scale sh te
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
 suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30
+suite "libFuzzer on TCP, 15 s" make --no-print-directory -s fuzz-tcp BUILD="$build" FUZZ_TIME=15
 
 [ -n "$bad_suites" ] && echo "failed suites:$bad_suites"
 echo "$passed passed, $failed failed"

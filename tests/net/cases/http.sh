@@ -61,6 +61,15 @@ fi
 # VM, each at its own forwarded port): no connect, read or write errors, every response a 200,
 # and at most one request in a thousand past wrk's 5 s timeout (a few wait out stalls of 1-3 s
 # between slirp's TCP and the guest's: a known limit, docs/network.md).
+# up PORT: wait (20 s at most) until an HTTP server answers on 127.0.0.1:PORT, so a slow start
+# (100 VMs on the sanitizer build) is not taken for errors.
+up() {
+	i=0
+	while [ $i -lt 200 ] && ! curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$1/index.html"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 # wrk_clean FILE REQUESTS: no non-2xx answer, no connect/read/write error, timeouts <= 0.1%.
 wrk_clean() {
 	! grep -q 'Non-2xx' "$1" || return 1
@@ -74,7 +83,7 @@ if command -v wrk >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && [ -e 
 	timeout 40 "$D" run --net user --hostfwd "tcp::$P-0:80" -o main.net_rxq=512 --args "80 -q 2000" "$HTTPD" \
 		>"$T/w1.out" 2>"$T/w1.err" &
 	pid=$!
-	sleep 0.5
+	up "$P"
 	wrk -t2 -c20 -d10s --timeout 5s "http://127.0.0.1:$P/2258.bin" >"$T/wrk1.txt" 2>&1
 	wait "$pid"
 	rc=$?
@@ -108,10 +117,11 @@ for _ in range(200):
     except OSError:
         pass
 ')
-	timeout 40 "$D" run --vms 100 --mem 4M --net user --hostfwd "tcp::$P+-*:80" -o main.net_rxq=64 \
+	timeout 90 "$D" run --vms 100 --mem 4M --net user --hostfwd "tcp::$P+-*:80" -o main.net_rxq=64 \
 		--args "80 -q 2000 -b 4" "$HTTPD" >"$T/w100.out" 2>"$T/w100.err" &
 	pid=$!
-	sleep 1
+	up "$P"
+	up $((P + 99))
 	WRK_BASE=$P wrk -t100 -c100 -d5s --timeout 5s -s "$T/many.lua" "http://127.0.0.1:$P/2258.bin" >"$T/wrk100.txt" 2>&1
 	wait "$pid"
 	rc=$?
