@@ -5,10 +5,11 @@
  * Serves /index.html (also /), /2258.bin and /134007.bin (examples/webobj.c) on PORT (default
  * 80) to up to HTTPD_CONNS connections at once, one thread, poll(2) over them all. GET and HEAD;
  * keep-alive (HTTP/1.1's default, or HTTP/1.0 with "Connection: keep-alive") and pipelined
- * requests; every response has a Content-Length. Unknown paths get 404, other methods 405, a
- * malformed request 400, a request line over HTTPD_LINE_MAX bytes 414 and a head over
- * HTTPD_HEAD_MAX 431, each closing the connection; nothing a client sends makes it crash.
- * With -n it exits after that many responses (once they are sent), with -q after QUIET_MS of system time with no
+ * requests; every response has a Content-Length; a connection idle for HTTPD_IDLE_MS (5 s) is
+ * closed. Unknown paths get 404, other methods 405, a malformed request 400, a request line
+ * over HTTPD_LINE_MAX bytes 414 and a head over HTTPD_HEAD_MAX 431, each closing the
+ * connection; nothing a client sends makes it crash. With -n it exits after that many responses
+ * (once they are sent), with -q after QUIET_MS of system time with no
  * connection open and none coming; either way it prints what it served and the stack's counters. BACKLOG (default 64)
  * is listen's: guestos reserves a connection's buffers (32 KiB) for each, so in a small VM it
  * halves the backlog until the reservation fits. With nothing to do the
@@ -31,6 +32,7 @@
 #define HTTPD_CONNS 60       /* connections served at once (the listener takes one socket more) */
 #define HTTPD_LINE_MAX 2048  /* bytes of request line */
 #define HTTPD_HEAD_MAX 8192  /* bytes of request line and headers */
+#define HTTPD_IDLE_MS 5000   /* a keep-alive connection with nothing to do is closed after this */
 
 struct conn {
 	int fd;                  /* -1: a free slot */
@@ -41,6 +43,7 @@ struct conn {
 	const uint8_t *body;
 	size_t body_len, body_sent;
 	int close_after;         /* close once the response is out */
+	uint64_t active;         /* system time it last moved a byte */
 };
 
 static struct conn conns[HTTPD_CONNS];
@@ -246,9 +249,21 @@ int main(int argc, char **argv)
 			slot_of[n] = i;
 			fds[n++] = (struct pollfd){ conns[i].fd, sending(&conns[i]) ? POLLOUT : POLLIN, 0 };
 		}
-		int ready = poll(fds, n, open ? -1 : quiet_ms);
-		if (ready == 0)
+			/* Wait for the next event, or until the first idle connection's time is up. */
+		uint64_t now = now_ns(), first_idle = UINT64_MAX;
+		for (int i = 0; i < HTTPD_CONNS; i++)
+			if (conns[i].fd >= 0 && conns[i].active < first_idle)
+				first_idle = conns[i].active;
+		int wait = open ? (int)((first_idle + HTTPD_IDLE_MS * 1000000ull > now
+						 ? first_idle + HTTPD_IDLE_MS * 1000000ull - now : 0) / 1000000u + 1)
+				: quiet_ms;
+		int ready = poll(fds, n, wait);
+		if (ready == 0 && !open)
 			break; /* quiet for QUIET_MS */
+		now = now_ns();
+		for (int i = 0; i < HTTPD_CONNS; i++) /* idle keep-alive connections go */
+			if (conns[i].fd >= 0 && !sending(&conns[i]) && now - conns[i].active >= HTTPD_IDLE_MS * 1000000ull)
+				drop(&conns[i]);
 		if (fds[0].revents & POLLIN) {
 			for (int i = 0; i < HTTPD_CONNS; i++) {
 				if (conns[i].fd >= 0)
@@ -259,6 +274,7 @@ int main(int argc, char **argv)
 				conns[i].fd = fd;
 				conns[i].got = 0;
 				conns[i].head_len = conns[i].head_sent = conns[i].body_len = conns[i].body_sent = 0;
+				conns[i].active = now_ns();
 				accepted++;
 			}
 		}
@@ -266,6 +282,7 @@ int main(int argc, char **argv)
 			struct conn *c = &conns[slot_of[k]];
 			if (!fds[k].revents || c->fd < 0)
 				continue;
+			c->active = now_ns();
 			if (take(c) < 0 || pump(c) < 0)
 				drop(c);
 		}

@@ -109,6 +109,7 @@ struct net_counters {
 	uint32_t tcp_ooo_dropped;      /* out-of-order segments dropped (queue full, no buffer) */
 	uint32_t tcp_bad_segments;     /* outside the window, bad ACKs: answered with an ACK or RST */
 	uint32_t tcp_probes;           /* zero-window probes sent */
+	uint32_t tcp_time_wait_reused; /* TIME_WAIT connections given up for a new SYN's slot */
 };
 /* TCP's timers (retransmission, persist, TIME_WAIT) are software timers armed for their
  * exact deadlines, so an idle VM with connections IDLEs until the nearest one. With on = 1

@@ -193,7 +193,7 @@ void net_print_counters(void)
 		ROW(tcp_fast_rexmits), ROW(tcp_timeouts), ROW(tcp_dupacks), ROW(tcp_rsts_sent),
 		ROW(tcp_rsts_rcvd), ROW(tcp_opened), ROW(tcp_accepted), ROW(tcp_refused),
 		ROW(tcp_reset), ROW(tcp_dropped), ROW(tcp_syn_drops), ROW(tcp_ooo_queued),
-		ROW(tcp_ooo_dropped), ROW(tcp_bad_segments), ROW(tcp_probes),
+		ROW(tcp_ooo_dropped), ROW(tcp_bad_segments), ROW(tcp_probes), ROW(tcp_time_wait_reused),
 #undef ROW
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -127,17 +127,39 @@ int tcp_reserve(uint32_t n)
 	return have >= n ? 0 : -1;
 }
 
-struct tcb *tcp_child(struct tcb *lis)
+/* The oldest connection in TIME_WAIT whose socket is closed and that has rings, or NULL. */
+static struct tcb *oldest_time_wait(void)
 {
+	struct tcb *old = NULL;
 	for (uint32_t i = 0; i < NET_TCP_CONNS; i++) {
 		struct tcb *tp = &pool[i];
-		if (taken(tp) || !has_rings(tp))
-			continue;
-		tcb_init(tp);
-		tp->parent = lis;
-		tp->born = now_ns();
-		lis->nchild++;
-		return tp;
+		if (tp->state == TCPS_TIME_WAIT && tp->sock < 0 && has_rings(tp) && (!old || tp->born < old->born))
+			old = tp;
+	}
+	return old;
+}
+
+struct tcb *tcp_child(struct tcb *lis)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < NET_TCP_CONNS; i++) {
+			struct tcb *tp = &pool[i];
+			if (taken(tp) || !has_rings(tp))
+				continue;
+			tcb_init(tp);
+			tp->parent = lis;
+			tp->born = now_ns();
+			lis->nchild++;
+			return tp;
+		}
+		/* Every slot with rings is busy: a server closing each connection first keeps one
+		 * in TIME_WAIT a second per connection, and a new SYN matters more than an old
+		 * connection's guard against stray duplicates (RFC 6191 lets a SYN reuse one). */
+		struct tcb *old = oldest_time_wait();
+		if (!old)
+			break;
+		net.c.tcp_time_wait_reused++;
+		tcp_free(old);
 	}
 	return NULL;
 }
