@@ -9,11 +9,11 @@
  * closed. Unknown paths get 404, other methods 405, a malformed request 400, a request line
  * over HTTPD_LINE_MAX bytes 414 and a head over HTTPD_HEAD_MAX 431, each closing the
  * connection; nothing a client sends makes it crash. With -n it exits after that many responses
- * (once they are sent), with -q after QUIET_MS of system time with no
- * connection open and none coming; either way it prints what it served and the stack's counters. BACKLOG (default 64)
+ * (once they are sent), with -q after QUIET_MS of system time with no connection open and none
+ * coming; either way it prints what it served and the stack's counters. BACKLOG (default 64)
  * is listen's: guestos reserves a connection's buffers (32 KiB) for each, so in a small VM it
- * halves the backlog until the reservation fits. With nothing to do the
- * VM IDLEs in poll until a connection or a TCP timer needs it.
+ * halves the backlog until the reservation fits. With nothing to do the VM IDLEs in poll until
+ * a connection, a TCP timer or an idle connection's time needs it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
