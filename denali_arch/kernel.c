@@ -588,7 +588,7 @@ static int uplink_init(struct kernel *k)
 			return EXIT_USAGE;
 		}
 	}
-	k->uplink = uplink_new(&k->sw, &k->loop, err, sizeof(err));
+	k->uplink = uplink_new(&k->sw, &k->loop, k->total, err, sizeof(err));
 	if (!k->uplink) {
 		fprintf(stderr, "denali: --net user: %s\n", err);
 		return EXIT_REFUSED;

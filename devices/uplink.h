@@ -18,8 +18,10 @@ struct uplink;
 #define UPLINK_GATEWAY 0x0AFFFFFEu  /* 10.255.255.254, host byte order: slirp's address */
 #define UPLINK_DNS 0x0AFFFFFDu      /* 10.255.255.253: slirp's DNS forwarder */
 
-/* Attach a slirp port to sw, polled by loop. NULL (with a reason in err) on failure. */
-struct uplink *uplink_new(struct netswitch *sw, struct evloop *loop, char *err, size_t errlen);
+/* Attach a slirp port to sw, polled by loop, for a run of vms VMs (sizes its address table).
+ * NULL (with a reason in err) on failure. */
+struct uplink *uplink_new(struct netswitch *sw, struct evloop *loop, uint64_t vms, char *err,
+			  size_t errlen);
 /* Forward host_addr:host_port (network byte order address, host order port) to guest_addr
  * (host byte order) : guest_port over TCP or UDP. 0, or -1 (the port is in use, ...). */
 int uplink_forward(struct uplink *u, bool udp, uint32_t host_addr, uint16_t host_port,

@@ -58,9 +58,9 @@ INI
 fi
 
 # wrk on the host for 10 s against one server VM, and for 5 s against 100 (one wrk thread a
-# VM, each at its own forwarded port): no connect, read or write errors, every response a 200,
-# and at most one request in a thousand past wrk's 5 s timeout (a few wait out stalls of 1-3 s
-# between slirp's TCP and the guest's: a known limit, docs/network.md).
+# VM, each at its own forwarded port): no connect, read, write or timeout error (wrk's timeout
+# is 5 s, and a request that waited out slirp's backlog of one or its 16 ARP entries took 1-7
+# s: docs/network.md), and every response a 200.
 # up PORT: wait (20 s at most) until an HTTP server answers on 127.0.0.1:PORT, so a slow start
 # (100 VMs on the sanitizer build) is not taken for errors.
 up() {
@@ -70,13 +70,10 @@ up() {
 		i=$((i + 1))
 	done
 }
-# wrk_clean FILE REQUESTS: no non-2xx answer, no connect/read/write error, timeouts <= 0.1%.
+# wrk_clean FILE: no non-2xx answer and no socket error of any kind (wrk prints the line only
+# when there was one).
 wrk_clean() {
-	! grep -q 'Non-2xx' "$1" || return 1
-	e=$(sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' "$1")
-	[ -z "$e" ] && return 0
-	set -- $e "$2"
-	[ "$1" -eq 0 ] && [ "$2" -eq 0 ] && [ "$3" -eq 0 ] && [ $(($4 * 1000)) -le "$5" ]
+	! grep -q 'Non-2xx' "$1" && ! grep -q 'Socket errors' "$1"
 }
 if command -v wrk >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && [ -e "$HTTPD" ]; then
 	P=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -89,7 +86,7 @@ if command -v wrk >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && [ -e 
 	rc=$?
 	reqs=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$T/wrk1.txt")
 	served=$(sed -n 's/^httpd: served \([0-9]*\) responses (\([0-9]*\) 2xx, 0 4xx).*/\2/p' "$T/w1.out")
-	if [ "$rc" -eq 0 ] && [ "${reqs:-0}" -gt 1000 ] && wrk_clean "$T/wrk1.txt" "$reqs" &&
+	if [ "$rc" -eq 0 ] && [ "${reqs:-0}" -gt 1000 ] && wrk_clean "$T/wrk1.txt" &&
 		[ "${served:-0}" -ge "$reqs" ]; then
 		ok "wrk, 10 s, 20 connections to one server VM through --hostfwd: $reqs requests, no errors"
 	else
@@ -117,7 +114,7 @@ for _ in range(200):
     except OSError:
         pass
 ')
-	timeout 90 "$D" run --vms 100 --mem 4M --net user --hostfwd "tcp::$P+-*:80" -o main.net_rxq=64 \
+	timeout 90 "$D" run --vms 100 --mem 4M --net user --hostfwd "tcp::$P+-*:80" -o main.net_rxq=64 --pcap "$T/w100.pcap" \
 		--args "80 -q 2000 -b 4" "$HTTPD" >"$T/w100.out" 2>"$T/w100.err" &
 	pid=$!
 	up "$P"
@@ -126,12 +123,24 @@ for _ in range(200):
 	wait "$pid"
 	rc=$?
 	reqs=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$T/wrk100.txt")
-	if [ "$rc" -eq 0 ] && [ "${reqs:-0}" -gt 1000 ] && wrk_clean "$T/wrk100.txt" "$reqs" &&
+	if [ "$rc" -eq 0 ] && [ "${reqs:-0}" -gt 1000 ] && wrk_clean "$T/wrk100.txt" &&
 		[ "$(grep -c '^\[vm [0-9]*\] httpd: served [0-9]* responses ([0-9]* 2xx, 0 4xx)' "$T/w100.out")" -eq 100 ]; then
 		ok "wrk, 5 s, against 100 server VMs at once: $reqs requests, no errors"
 	else
 		bad "wrk against 100 server VMs" "exit $rc: $(tr '\n' '|' <"$T/wrk100.txt") $(head -n 1 "$T/w100.err")"
 	fi
+	# slirp remembers 16 addresses; the port answers its ARP requests for the rest, so the wire
+	# carries about one request per VM (the first, before the VM has said anything), not one
+	# per frame slirp held back (18,990 in 5 s before the port answered them)
+	if command -v tcpdump >/dev/null 2>&1; then
+		asked=$(tcpdump -nn -r "$T/w100.pcap" 'arp and arp[6:2] = 1 and src host 10.255.255.254' 2>/dev/null | wc -l)
+		if [ "$asked" -ge 1 ] && [ "$asked" -le 200 ]; then
+			ok "slirp's ARP requests to 100 VMs under wrk: $asked on the wire"
+		else
+			bad "slirp's ARP requests to 100 VMs under wrk" "$asked on the wire (want 1-200)"
+		fi
+	fi
+	rm -f "$T/w100.pcap"
 fi
 
 # loadgen: 2 generators, 10 servers picked with Zipf popularity, one connection a request. Every
