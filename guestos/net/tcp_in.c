@@ -34,12 +34,15 @@ static void passive_open(struct tcb *lis, const struct ip_info *ii, uint16_t spo
 			 uint16_t dport, const struct seg *s, const uint8_t *opt, uint32_t optlen)
 {
 	if (lis->nchild >= lis->backlog) {
-		/* Recycle the oldest half-open child (RFC 4987 3.4), so a SYN flood cannot keep
-		 * real clients out; if all are complete and waiting for accept, drop the SYN. */
+		/* Recycle the oldest half-open child whose SYN-ACK has already timed out unanswered
+		 * (RFC 4987 3.4), so a SYN flood cannot keep real clients out for longer than one
+		 * retransmission timeout. A younger one is most likely a real client in a burst
+		 * bigger than the backlog, whose ACK is on its way: this SYN is dropped instead, and
+		 * its sender tries again after its own timeout (as Linux does without SYN cookies). */
 		struct tcb *old = NULL;
 		for (uint32_t i = 0; i < NET_TCP_CONNS; i++) {
 			struct tcb *c = tcp_slot(i);
-			if (c->parent == lis && c->state == TCPS_SYN_RCVD &&
+			if (c->parent == lis && c->state == TCPS_SYN_RCVD && c->backoff > 0 &&
 			    (!old || c->born < old->born))
 				old = c;
 		}

@@ -90,8 +90,10 @@ void tcp_output(struct tcb *tp)
 	 * and the answer may already have changed (or closed) it. */
 	for (;;) {
 		int st = tp->state;
-		if (st == TCPS_CLOSED || st == TCPS_LISTEN || st == TCPS_TIME_WAIT) {
-			if (st == TCPS_TIME_WAIT && tp->ack_now)
+		/* After our FIN is acknowledged (FIN_WAIT_2, TIME_WAIT) only ACKs are left to send:
+		 * the ring is empty and fin_queued still set, which would read as a FIN to send. */
+		if (st == TCPS_CLOSED || st == TCPS_LISTEN || st == TCPS_TIME_WAIT || st == TCPS_FIN_WAIT_2) {
+			if ((st == TCPS_TIME_WAIT || st == TCPS_FIN_WAIT_2) && tp->ack_now)
 				send_seg(tp, tcp_ack_seq(tp), 0, 0, TCP_ACK);
 			return;
 		}

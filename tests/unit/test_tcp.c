@@ -847,6 +847,11 @@ static void syn_flood_recycles_half_open_children_and_a_real_client_gets_in(void
 			 NULL, 0);
 	assert_int_equal(lis->nchild, 4);
 	assert_int_equal(net.c.tcp_syn_drops, 196);
+	/* The flood's children are young: a real client's first SYN is dropped too ... */
+	seg_full(0x0300000Au, 999u, LPORT, 5u, 0, TCP_SYN, 1000u, NULL, 0, NULL, 0);
+	assert_null(tcp_lookup(US, LPORT, 0x0300000Au, 999u));
+	/* ... but once their SYN-ACKs have gone unanswered for a timeout, its retry gets in. */
+	tcp_host_advance(NET_TCP_RTO_INIT_MS * MS);
 	tcp_host_drop_caps();
 	seg_full(0x0300000Au, 999u, LPORT, 5u, 0, TCP_SYN, 1000u, NULL, 0, NULL, 0);
 	struct tcp_cap sa = next_seg(TCP_SYN | TCP_ACK);
@@ -855,6 +860,56 @@ static void syn_flood_recycles_half_open_children_and_a_real_client_gets_in(void
 	assert_non_null(c);
 	assert_int_equal(c->raddr, 0x0300000Au);
 	assert_int_equal(c->state, TCPS_ESTABLISHED);
+	no_seg();
+}
+
+/* A burst of real clients bigger than the backlog: the children already answered are kept for
+ * their ACKs (an ACK for a recycled child would only get a RST); the extra SYNs are dropped. */
+static void syn_burst_past_the_backlog_keeps_the_children_answered(void **state)
+{
+	(void)state;
+	struct tcb *lis = listener(4);
+	uint32_t isn[8];
+	for (uint32_t i = 0; i < 8; i++) {
+		seg_full(PEER, (uint16_t)(30000u + i), LPORT, 100u * i, 0, TCP_SYN, 1000u, NULL, 0, NULL, 0);
+		if (i < 4)
+			isn[i] = next_seg(TCP_SYN | TCP_ACK).seq;
+	}
+	no_seg();
+	assert_int_equal(net.c.tcp_syn_drops, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		seg_full(PEER, (uint16_t)(30000u + i), LPORT, 100u * i + 1u, isn[i] + 1u, TCP_ACK, 1000u,
+			 NULL, 0, NULL, 0);
+	no_seg(); /* no RST */
+	for (uint32_t i = 0; i < 4; i++) {
+		struct tcb *c = tcp_accept(lis);
+		assert_non_null(c);
+		assert_int_equal(c->rport, 30000u + i);
+	}
+	assert_int_equal(net.c.tcp_rsts_sent, 0);
+}
+
+/* Once our FIN is acknowledged, the segments the peer still sends (its data, its FIN) are
+ * answered with ACKs only, never with our FIN again one sequence number later. */
+static void fin_wait_2_answers_with_acks_and_no_second_fin(void **state)
+{
+	(void)state;
+	struct tcb *tp = open_active(1000u, 8000u);
+	tcp_shut(tp, SHUT_WR);
+	struct tcp_cap fin = next_seg(TCP_FIN | TCP_ACK);
+	peer(1001u, fin.seq + 1u, TCP_ACK, 8000u, NULL, 0);
+	assert_int_equal(tp->state, TCPS_FIN_WAIT_2);
+	no_seg();
+	peer(1001u, fin.seq + 1u, TCP_ACK | TCP_PSH, 8000u, "abc", 3);
+	struct tcp_cap a = next_seg(TCP_ACK);
+	assert_int_equal(a.seq, fin.seq + 1u);
+	assert_int_equal(a.ack, 1004u);
+	no_seg();
+	peer(1004u, fin.seq + 1u, TCP_ACK | TCP_FIN, 8000u, NULL, 0);
+	a = next_seg(TCP_ACK);
+	assert_int_equal(a.seq, fin.seq + 1u);
+	assert_int_equal(a.ack, 1005u);
+	assert_int_equal(tp->state, TCPS_TIME_WAIT);
 	no_seg();
 }
 
@@ -889,6 +944,8 @@ int main(void)
 		T(sending_across_the_wrap_acks_and_retransmits_correctly),
 		T(old_ack_and_ack_of_unsent_data_are_handled),
 		T(syn_flood_recycles_half_open_children_and_a_real_client_gets_in),
+		T(syn_burst_past_the_backlog_keeps_the_children_answered),
+		T(fin_wait_2_answers_with_acks_and_no_second_fin),
 #undef T
 	};
 	return cmocka_run_group_tests_name("tcp", tests, NULL, NULL);
