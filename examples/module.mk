@@ -15,6 +15,6 @@ GUEST_SRCS_ping := examples/ping.c
 GUEST_SRCS_udpecho := examples/udpecho.c
 # TCP (guestos/net/tcp*.c): the paper's web workload, a static server and two clients.
 EXAMPLE_GUESTS += httpd httpget loadgen
-GUEST_SRCS_httpd := examples/httpd.c examples/webobj.c
+GUEST_SRCS_httpd := examples/httpd.c examples/webobj.c examples/sha256.c
 GUEST_SRCS_httpget := examples/httpget.c examples/sha256.c
 GUEST_SRCS_loadgen := examples/loadgen.c

@@ -30,6 +30,34 @@ failed=0
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
 bad() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 skip() { echo "skip $1: $2"; }
+# webobj_sha256 N: the sha256 of httpd's generated N-byte object (examples/webobj.h's formula).
+webobj_sha256() {
+	python3 -c 'import hashlib, sys; n = int(sys.argv[1]); print(hashlib.sha256(bytes((i * 31 + n) % 251 for i in range(n))).hexdigest())' "$1"
+}
+# big_transfers URL HOW [CMD...]: 10 MB each way between the host and an httpd guest at URL
+# (http://ADDR:PORT), curl run through CMD (e.g. ip netns exec NS): GET /bytes/10485760 must
+# hash to the formula's sha256, and POST /sha256 of 10 MB of random bytes must answer the
+# sha256 the host computes. Two checks, named with HOW.
+big_transfers() {
+	url=$1 how=$2
+	shift 2
+	want=$(webobj_sha256 10485760)
+	got=$("$@" curl -s --max-time 60 "$url/bytes/10485760" | sha256sum | cut -d' ' -f1)
+	if [ "$got" = "$want" ]; then
+		ok "10 MB from a guest to the host $how, sha256 right"
+	else
+		bad "10 MB from a guest to the host $how" "sha256 $got, want $want"
+	fi
+	head -c 10485760 /dev/urandom >"$T/up.bin"
+	want=$(sha256sum "$T/up.bin" | cut -d' ' -f1)
+	got=$("$@" curl -s --max-time 60 --data-binary @"$T/up.bin" "$url/sha256")
+	if [ "$got" = "sha256 $want" ]; then
+		ok "10 MB from the host to a guest $how, sha256 right"
+	else
+		bad "10 MB from the host to a guest $how" "answer '$got', want sha256 $want"
+	fi
+	rm -f "$T/up.bin"
+}
 
 # A runaway guest stops (exit 124) instead of hanging the suite.
 run() {

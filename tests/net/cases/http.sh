@@ -1,15 +1,23 @@
 # http.sh - examples/httpd.c, httpget.c and loadgen.c over guestos's TCP: a guest fetches both
 # of the paper's objects and the sha256 of each is the one Python computes from the objects'
 # formula (examples/webobj.h); bad requests get their 4xx; curl on the host fetches them through
-# --hostfwd; wrk drives 1 and 100 server VMs with no errors; loadgen drives 50 servers with
+# --hostfwd, and moves 10 MB each way through it (GET /bytes/N, POST /sha256); wrk drives 1 and 100 server VMs with no errors; loadgen drives 50 servers with
 # Zipf popularity, and the same run twice gives the same bytes.
 HTTPD=$G/httpd.elf
+# up PORT: wait (20 s at most) until an HTTP server answers on 127.0.0.1:PORT, so a slow start
+# (100 VMs on the sanitizer build) is not taken for errors.
+up() {
+	i=0
+	while [ $i -lt 200 ] && ! curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$1/index.html"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 if [ ! -e "$HTTPD" ] || [ ! -e "$G/httpget.elf" ] || [ ! -e "$G/loadgen.elf" ]; then
 	bad "http" "the http examples are not built"
 else
-	sha_of() { python3 -c 'import hashlib, sys; n = int(sys.argv[1]); print(hashlib.sha256(bytes((i * 31 + n) % 251 for i in range(n))).hexdigest())' "$1"; }
 	for size in 2258 134007; do
-		want=$(sha_of "$size")
+		want=$(webobj_sha256 "$size")
 		cat >"$T/get.ini" <<INI
 [run]
 console = prefix
@@ -44,7 +52,7 @@ INI
 		n414=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((P + 1))$long")
 		wait "$pid"
 		rc=$?
-		if [ "$rc" -eq 0 ] && [ "$c1" = "$(sha_of 2258)" ] && [ "$c2" = "$(sha_of 134007)" ]; then
+		if [ "$rc" -eq 0 ] && [ "$c1" = "$(webobj_sha256 2258)" ] && [ "$c2" = "$(webobj_sha256 134007)" ]; then
 			ok "curl on the host fetches both objects from two VMs through --hostfwd, sha256 right"
 		else
 			bad "curl fetches both objects through --hostfwd" "exit $rc: $c1 $c2 $(head -n 2 "$T/srv.err" | tr '\n' '|')"
@@ -54,6 +62,34 @@ INI
 		else
 			bad "httpd's error answers" "404:$n404 405:$n405 414:$n414 head:$nhead"
 		fi
+		# 10 MB each way through slirp; then a POST without a length (411), and an upload
+		# whose body and the next, pipelined, request came in one piece
+		P=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		timeout 120 "$D" run --net user --hostfwd "tcp::$P-0:80" --args "80 -q 3000" "$HTTPD" \
+			>"$T/big.out" 2>"$T/big.err" &
+		pid=$!
+		up "$P"
+		big_transfers "http://127.0.0.1:$P" "through --net user (slirp)"
+		n411=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$P/sha256")
+		piped=$(python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"POST /sha256 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcHEAD /2258.bin HTTP/1.1\r\nConnection: close\r\n\r\n")
+got = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    got += b
+print(" ".join(l.strip() for l in got.decode().split("\n") if l.startswith(("sha256", "HTTP/1.1", "Content-Length"))))' "$P")
+		wait "$pid"
+		abc=$(printf abc | sha256sum | cut -d' ' -f1)
+		if [ "$n411" = 411 ] &&
+			[ "$piped" = "HTTP/1.1 200 OK Content-Length: 72 sha256 $abc HTTP/1.1 200 OK Content-Length: 2258" ]; then
+			ok "POST /sha256 without a length gets 411; an upload and a pipelined request in one piece are both answered"
+		else
+			bad "POST /sha256's edges" "411:$n411 pipelined: $piped"
+		fi
 	fi
 fi
 
@@ -61,15 +97,6 @@ fi
 # VM, each at its own forwarded port): no connect, read, write or timeout error (wrk's timeout
 # is 5 s, and a request that waited out slirp's backlog of one or its 16 ARP entries took 1-7
 # s: docs/network.md), and every response a 200.
-# up PORT: wait (20 s at most) until an HTTP server answers on 127.0.0.1:PORT, so a slow start
-# (100 VMs on the sanitizer build) is not taken for errors.
-up() {
-	i=0
-	while [ $i -lt 200 ] && ! curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$1/index.html"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 # wrk_clean FILE: no non-2xx answer and no socket error of any kind (wrk prints the line only
 # when there was one).
 wrk_clean() {

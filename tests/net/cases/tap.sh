@@ -1,7 +1,8 @@
 # tap.sh - --net tap:IFNAME: the host kernel's own stack on the other end of the wire. In a
 # network namespace of its own (so nothing outside it sees the interface) the test makes a TAP
-# interface with 10.255.255.254/8; a guest pings the kernel, the kernel pings a guest, and a
-# UDP client in the namespace gets a guest's echo. Skips in one line where namespaces or TAP
+# interface with 10.255.255.254/8; a guest pings the kernel, the kernel pings a guest, a
+# UDP client in the namespace gets a guest's echo, and curl there moves 10 MB each way to and
+# from a guest's httpd over TCP. Skips in one line where namespaces or TAP
 # devices cannot be made (not root, no CAP_NET_ADMIN, no /dev/net/tun).
 ns=denali-tap-$$
 tap_skip() { skip "tap" "$1"; }
@@ -51,6 +52,17 @@ print(s.recvfrom(100)[0].decode())' >"$T/udp.out" 2>&1
 		else
 			bad "a host UDP client through TAP" "exit $rc: $(cat "$T/udp.out") $(head -n 1 "$T/srv.err")"
 		fi
+		# the host kernel's TCP and a guest's: 10 MB each way
+		inns timeout 120 "$D" run --net tap:dtap0 --args "80 -q 3000" "$G/httpd.elf" \
+			>"$T/big.out" 2>"$T/big.err" &
+		pid=$!
+		i=0
+		while [ $i -lt 100 ] && ! inns curl -s --max-time 1 -o /dev/null http://10.0.0.1/index.html; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		big_transfers "http://10.0.0.1" "through TAP" ip netns exec "$ns"
+		wait "$pid"
 	fi
 	ip netns del "$ns"
 fi
