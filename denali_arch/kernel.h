@@ -79,6 +79,7 @@ struct kernel {
 	struct uplink *uplink;    /* --net user: the switch's port to the host, or NULL */
 	struct tapport *tap;      /* --net tap:IFNAME: the port to a TAP interface, or NULL */
 	uint64_t host_polled_ns;  /* host time of the last look at the host's network's sockets */
+	uint64_t host_poll_cost_ns; /* host time that look took (serve_host) */
 	uint64_t host_given;      /* frames the host's port had been given by then */
 	/* Guests' "@stat KEY VALUE ..." console lines, for --stats (DIR/guest-stats.csv). */
 	struct guest_stat {

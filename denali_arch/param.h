@@ -20,5 +20,8 @@
  * forward, and 1,000 forwards polled at every boundary cost a compute-bound run 40%. A VM's
  * frames wait at most this long for the host; when every VM idles the kernel waits in poll. */
 #define PARAM_HOST_POLL_NS 1000000u
+/* ... and never more often than this many times the last look's own cost, so that with 10,000
+ * forwards (a look of about 1.5 ms) looking takes at most a tenth of a compute-bound run. */
+#define PARAM_HOST_POLL_SHARE 10u
 
 #endif
