@@ -1,9 +1,11 @@
 /* loadgen.c - an httperf-like load generator guest for examples/httpd.c.
  *
- *   loadgen SERVERS [-c CONNS] [-n REQUESTS] [-a ALPHA] [-p PATH] [-k]
+ *   loadgen SERVERS [-c CONNS] [-n REQUESTS] [-r RATE] [-a ALPHA] [-p PATH] [-k]
  *
  * Keeps CONNS (default 10) requests in flight, closed loop, until REQUESTS (default 1000) have
- * been answered or failed. Each request goes to one of the SERVERS server VMs, VM s at
+ * been answered or failed. With -r it is an open loop instead, as httperf's --rate: request k
+ * is due RATE-ths of a second after the start times k (system time) and begins then, or as
+ * soon as one of the CONNS slots is free if all are busy; its latency counts from its start. Each request goes to one of the SERVERS server VMs, VM s at
  * 10.0.0.(s + 1), chosen with Zipf popularity of parameter ALPHA (default 1.0; 0 is uniform):
  * VM s is asked with probability proportional to 1 / (s + 1)^ALPHA, drawn from page 0's seed, so
  * a run is reproducible. PATH defaults to /2258.bin. Each request opens its own connection, as
@@ -23,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "denali.h"
+#include "net.h"
 #include "timer.h"
 
 #define LOADGEN_CONNS_MAX 60
@@ -230,12 +233,12 @@ static int by_value(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int first = argc > 1 && !strcmp(argv[1], "loadgen") ? 2 : 1;
-	uint32_t conns = 10;
+	uint32_t conns = 10, rate = 0;
 	double alpha = 1.0;
 	wanted = 1000;
 	if (first >= argc || (nservers = (uint32_t)strtoul(argv[first], NULL, 10)) == 0 ||
 	    nservers > LOADGEN_SERVERS_MAX) {
-		printf("usage: loadgen SERVERS [-c CONNS] [-n REQUESTS] [-a ALPHA] [-p PATH] [-k]\n");
+		printf("usage: loadgen SERVERS [-c CONNS] [-n REQUESTS] [-r RATE] [-a ALPHA] [-p PATH] [-k]\n");
 		return 2;
 	}
 	for (int i = first + 1; i < argc; i++) {
@@ -245,13 +248,17 @@ int main(int argc, char **argv)
 			conns = (uint32_t)strtoul(argv[++i], NULL, 10);
 		else if (i + 1 < argc && !strcmp(argv[i], "-n"))
 			wanted = (uint32_t)strtoul(argv[++i], NULL, 10);
+		else if (i + 1 < argc && !strcmp(argv[i], "-r"))
+			rate = (uint32_t)strtoul(argv[++i], NULL, 10);
 		else if (i + 1 < argc && !strcmp(argv[i], "-a"))
 			alpha = decimal(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "-p"))
 			path = argv[++i];
 	}
-	if (conns == 0 || conns > LOADGEN_CONNS_MAX || wanted == 0 || alpha < 0 || alpha > 10) {
-		printf("loadgen: -c takes 1 to %d, -n at least 1, -a 0 to 10\n", LOADGEN_CONNS_MAX);
+	if (conns == 0 || conns > LOADGEN_CONNS_MAX || wanted == 0 || alpha < 0 || alpha > 10 ||
+	    rate > 1000000) {
+		printf("loadgen: -c takes 1 to %d, -n at least 1, -r at most 1000000, -a 0 to 10\n",
+		       LOADGEN_CONNS_MAX);
 		return 2;
 	}
 	rng = dva_page0.seed | 1;
@@ -264,16 +271,30 @@ int main(int argc, char **argv)
 		slots[i] = (struct slot){ .st = IDLE, .fd = -1 };
 	uint64_t t0 = now_ns();
 	struct pollfd fds[LOADGEN_CONNS_MAX];
+	uint64_t gap_ns = rate ? 1000000000ull / rate : 0;
 	while (answered + failed < wanted) {
 		nfds_t n = 0;
+		uint64_t now = now_ns();
 		for (uint32_t i = 0; i < conns; i++) {
 			struct slot *sl = &slots[i];
-			if (sl->st == IDLE && started_n < wanted)
+			if (sl->st == IDLE && started_n < wanted && (!rate || now >= t0 + started_n * gap_ns))
 				begin(sl);
 			short ev = sl->st == CONNECTING || sl->st == SENDING ? POLLOUT : sl->st == READING ? POLLIN : 0;
 			fds[n++] = (struct pollfd){ ev ? sl->fd : -1, ev, 0 };
 		}
-		if (poll(fds, n, 5000) == 0)
+		/* With -r, wake for the next request's time (to the millisecond above) if a slot is
+		 * free for it. */
+		int wait = 5000, pacing = 0;
+		if (rate && started_n < wanted) {
+			int free_slot = 0;
+			for (uint32_t i = 0; i < conns; i++)
+				free_slot |= slots[i].st == IDLE;
+			uint64_t due = t0 + started_n * gap_ns, t = now_ns();
+			uint64_t ms = due > t ? (due - t + 999999u) / 1000000u : 0;
+			if (free_slot && ms < (uint64_t)wait)
+				wait = (int)ms, pacing = 1;
+		}
+		if (poll(fds, n, wait) == 0 && !pacing)
 			break; /* nothing moved for 5 s of system time: the rest count as failed */
 		for (uint32_t i = 0; i < conns; i++) {
 			struct slot *sl = &slots[i];
@@ -307,5 +328,6 @@ int main(int argc, char **argv)
 	/* The same figures as an "@stat" line, which --stats gathers into guest-stats.csv. */
 	printf("@stat requests %u errors %u us %llu p50_us %u p99_us %u\n", (unsigned)answered,
 	       (unsigned)failed, (unsigned long long)us, (unsigned)PCT(50), (unsigned)PCT(99));
+	net_print_counters();
 	return failed != 0;
 }

@@ -19,7 +19,7 @@
 #define NET_ARP_RETRY_MS 10u     /* wait after the first request; doubles after each one */
 #define NET_ARP_JITTER_PCT 50u   /* each wait is stretched by 0..this % (per-VM, from seed) */
 #define NET_ARP_HOLD_MS 1000u    /* after a failure, sends fail at once (EHOSTUNREACH) this long */
-#define NET_ARP_QUEUE 4u         /* packets waiting for one address's resolution */
+#define NET_ARP_QUEUE 16u        /* packets waiting for one address's resolution */
 
 /* IPv4 (ip.c). */
 #define NET_IP_TTL 64u           /* TTL of the datagrams we send */

@@ -172,7 +172,7 @@ fi
 
 # loadgen: 2 generators, 10 servers picked with Zipf popularity, one connection a request. Every
 # request answered; the "@stat" lines reach guest-stats.csv; the same run twice gives the same
-# bytes (output, vms.csv and the guests' statistics).
+# bytes (output, vms.csv and the guests' statistics); -r paces requests in an open loop.
 if [ -e "$G/loadgen.elf" ]; then
 	cat >"$T/web.ini" <<INI
 [run]
@@ -203,5 +203,15 @@ INI
 		ok "the web scenario run twice gives the same output, vms.csv and guest-stats.csv"
 	else
 		bad "the web scenario is deterministic" "$(diff "$T/out" "$T/web1.out" | head -n 3 | tr '\n' '|')"
+	fi
+	# -r: an open loop. 300 requests at 150 a second start over 2 s of system time (the last
+	# is due at 299/150 s), whatever the servers' speed, and are all answered
+	sed 's/^args = loadgen 10 -c 5 -n 200 -a 1.0$/args = loadgen 10 -c 5 -n 300 -r 150 -a 1.0/' "$T/web.ini" >"$T/rate.ini"
+	run "$T/rate.ini"
+	us=$(sed -n 's/^\[vm 10\] loadgen: requests 300 errors 0 us \([0-9]*\) rps 150 .*/\1/p' "$T/out")
+	if [ "$rc" -eq 0 ] && [ -n "$us" ] && [ "$us" -ge 1993333 ] && [ "$us" -lt 2200000 ]; then
+		ok "loadgen -r 150: 300 requests paced over 2 s of system time, all answered"
+	else
+		bad "loadgen -r paces its requests" "$(why) us ${us:-?}"
 	fi
 fi
