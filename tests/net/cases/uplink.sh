@@ -1,7 +1,7 @@
 # uplink.sh - --net user: the switch's port to the host through libslirp. A host UDP client
 # reaches a guest server through --hostfwd (one VM, and VM n at PORT + n with the range form);
-# a guest pings the gateway 10.255.255.254 and talks UDP to a host server on 127.0.0.1 through
-# it; a capture shows the gateway's frames; bad forwards are refused in one line. Loopback
+# a guest pings the gateway 10.255.255.254 and talks UDP and TCP (httpget) to host servers on
+# 127.0.0.1 through it; a capture shows the gateway's frames; bad forwards are refused in one line. Loopback
 # only, every run bounded by timeout(1). python3 plays the host's side.
 UDPECHO=$G/udpecho.elf
 if ! command -v python3 >/dev/null 2>&1; then
@@ -82,6 +82,28 @@ PY
 		ok "a guest's UDP reaches a host server on 127.0.0.1 through the gateway, and back"
 	else
 		bad "a guest's UDP reaches a host server through the gateway" "$(why) $(cat "$T/echo.out")"
+	fi
+	# outbound TCP: httpget in a guest fetches a file from Python's http.server on 127.0.0.1
+	if [ -e "$G/httpget.elf" ]; then
+		mkdir -p "$T/www"
+		head -c 300000 /dev/urandom >"$T/www/blob"
+		want=$(sha256sum "$T/www/blob" | cut -d' ' -f1)
+		P=$(free_port)
+		(cd "$T/www" && timeout 30 python3 -m http.server --bind 127.0.0.1 "$P" >/dev/null 2>&1) &
+		hpid=$!
+		i=0
+		while [ $i -lt 50 ] && ! curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$P/blob"; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		run --net user --args "httpget 10.255.255.254:$P /blob" "$G/httpget.elf"
+		kill "$hpid" 2>/dev/null
+		wait "$hpid" 2>/dev/null
+		if [ "$rc" -eq 0 ] && grep -q "^body 300000 bytes sha256 $want\$" "$T/out"; then
+			ok "a guest's TCP reaches a host HTTP server on 127.0.0.1 through the gateway (300 KB, sha256 right)"
+		else
+			bad "a guest's TCP reaches a host server through the gateway" "$(why)"
+		fi
 	fi
 fi
 # Refusals, one line each.
