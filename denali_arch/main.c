@@ -71,12 +71,15 @@ static int cmd_run(int argc, char **argv)
 		catch_signals(&k);
 		status = kernel_run(&k);
 		running_kernel = NULL;
-		signal(SIGINT, SIG_DFL); /* the run has ended: a signal now ends the process */
-		signal(SIGTERM, SIG_DFL);
+		/* The handler stays while the summary and statistics are written: a signal sent twice
+		 * at once (timeout(1) signals its child and then its process group) must not end the
+		 * process half-way through them; one sent 2 s or more after the first still does. */
 		if (rc.summary)
 			stats_print_summary(&k, status, stderr);
 		if (rc.stats_dir && stats_write(&k, status))
 			status = status ? status : EXIT_REFUSED;
+		signal(SIGINT, SIG_DFL); /* the run has ended: a signal now ends the process */
+		signal(SIGTERM, SIG_DFL);
 	}
 	kernel_destroy(&k);
 	config_free(&rc);
