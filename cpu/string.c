@@ -165,11 +165,12 @@ static bool bulk_range(const struct guest_mem *m, uint32_t a, uint64_t len, unsi
 	return true;
 }
 
-/* Whether the pages of [lo, lo + len) have no flag: no read-only byte, no decoded code. */
+/* Whether the pages of [lo, lo + len) have no flag but PG_CLEAN: no read-only byte, no decoded
+ * code (rep_bulk notes the write, which clears PG_CLEAN). */
 static bool bulk_pages_plain(const struct guest_mem *m, uint32_t lo, uint64_t len)
 {
 	for (uint32_t pfn = lo >> DVA_PAGE_SHIFT; pfn <= (lo + len - 1) >> DVA_PAGE_SHIFT; pfn++)
-		if (m->pflags[pfn])
+		if (m->pflags[pfn] & ~PG_CLEAN) /* a page not yet written is plain once noted */
 			return false;
 	return true;
 }
@@ -194,11 +195,14 @@ static bool rep_bulk(struct cpu *c, const struct strop *s, enum str_bulk kind, u
 		bool overlap = slo < dlo + len && dlo < slo + len;
 		if (overlap && (down ? dlo < slo : dlo > slo))
 			return false;
+		mem_note_write(m, dlo, (uint32_t)len);
 		memmove(m->base + dlo, m->base + slo, len);
 		c->r[REG_ESI] += s->step * k;
 	} else if (s->n == 1) {
+		mem_note_write(m, dlo, (uint32_t)len);
 		memset(m->base + dlo, (int)(c->r[REG_EAX] & 0xFF), len);
 	} else {
+		mem_note_write(m, dlo, (uint32_t)len);
 		for (uint64_t i = 0; i < len; i += s->n)
 			memcpy(m->base + dlo + i, &c->r[REG_EAX], s->n);
 	}

@@ -42,6 +42,7 @@ void config_free(struct run_config *rc)
 	free(rc->console_dir);
 	free(rc->stats_dir);
 	free(rc->trace);
+	free(rc->swap_path);
 	free(rc->record);
 	free(rc->replay);
 	free(rc->pcap);
@@ -162,6 +163,15 @@ static int set_mem_budget(struct run_config *rc, struct group_config *g, const c
 	(void)g;
 	if (parse_size(v, &rc->mem_budget) || rc->mem_budget == 0)
 		return fail(err, "'%s' is not a size (e.g. 8G, 512M)", v);
+	return 0;
+}
+static int set_swap(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!*v)
+		return fail(err, "needs a file name");
+	free(rc->swap_path);
+	rc->swap_path = dup_or_null(v);
 	return 0;
 }
 static int set_seed(struct run_config *rc, struct group_config *g, const char *v, char *err)
@@ -519,6 +529,7 @@ static const struct key {
 	{ "max_insns", false, set_max_insns },
 	{ "max_active", false, set_max_active },
 	{ "mem_budget", false, set_mem_budget },
+	{ "swap", false, set_swap },
 	{ "seed", false, set_seed },
 	{ "epoch_ns", false, set_epoch },
 	{ "console", false, set_console },

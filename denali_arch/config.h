@@ -39,7 +39,8 @@ struct run_config {
 	enum irq_mode irq_mode;
 	uint64_t max_insns;     /* stop after this many instructions in all, 0 = none */
 	uint32_t max_active;    /* gatekeeper: admitted VMs at most, 0 = no limit */
-	uint64_t mem_budget;    /* gatekeeper: guest memory of admitted VMs at most, bytes, 0 = none */
+	uint64_t mem_budget;    /* the pager's budget for resident guest memory, bytes, 0 = none */
+	char *swap_path;        /* --swap FILE for the pager, or NULL for a temporary file */
 	uint64_t seed;          /* the run's seed */
 	uint64_t epoch_ns;      /* Unix time at time_ns = 0 under the deterministic clock */
 	enum console_mode console;

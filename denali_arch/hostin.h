@@ -64,7 +64,7 @@ static inline bool hostin_wanted(const struct hostin *h)
 {
 	if (!h->con || h->con->in_ended || h->con->ilen == CONSOLE_IN_BUF)
 		return false;
-	return h->con->in_used || (cpu_page0(&h->vm->cpu)->irq_mask & (1u << DVA_LINE_CONSOLE_IN));
+	return h->con->in_used || (vm_irq_mask(h->vm) & (1u << DVA_LINE_CONSOLE_IN));
 }
 /* Between quanta, before the event loop runs: watch the host input while it is wanted, or,
  * when replaying, give what the record holds for this point. waiting: every VM idles and the

@@ -139,12 +139,12 @@ static void guest_stat_line(void *opaque, const char *line, unsigned len)
 static void admit(struct kernel *k)
 {
 	const struct run_config *cfg = k->cfg;
-	while (k->created < k->total && !k->closing) {
+	while (k->created < k->total && !k->closing && !k->pager.failed) {
 		const struct group_config *g = &cfg->groups[k->next_group];
 		if (k->active && cfg->max_active && k->active >= cfg->max_active)
 			break;
-		if (k->active && cfg->mem_budget && k->active_mem + g->mem_size > cfg->mem_budget)
-			break;
+		if (k->active && !pager_room_for_new(k, k->next_group))
+			break; /* first in, first out: it waits until idle VMs can make room */
 		uint32_t id = k->created++;
 		struct vm *v = calloc(1, sizeof(*v));
 		if (!v)
@@ -167,13 +167,14 @@ static void admit(struct kernel *k)
 		int bad = config_expand_args(g->args, id, args);
 		if (bad)
 			snprintf(err, sizeof(err), "the argument string with {id} is longer than %u bytes", DVA_ARGS_MAX);
-		if (bad || vm_create(v, &k->arena, &k->clock, &vc, &k->images[vc.group], err)) {
+		if (bad || vm_create(v, &k->pools[vc.group], &k->clock, &vc, &k->images[vc.group], err)) {
 			fprintf(stderr, "denali: vm %u (group %s): %s\n", (unsigned)id, g->name, err);
 			v->id = id;
 			v->group = vc.group;
 			v->heap_pos = -1;
 			v->stats.fault = -1;
 			v->state = VM_DONE;
+			v->released = true; /* vm_create gave back what it had taken */
 			v->status = EXIT_REFUSED;
 			k->done++;
 			continue;
@@ -194,6 +195,7 @@ static void finish(struct kernel *k, struct vm *v, int status, int fault)
 	v->state = VM_DONE;
 	v->status = status;
 	v->stats.fault = fault;
+	pager_forget(k, v);
 	sched_update_event(k, v);
 	k->active--;
 	k->active_mem -= v->cpu.mem.size;
@@ -218,6 +220,9 @@ static void end_on_fault(struct kernel *k, struct vm *v)
 
 static void enter_stopped(struct kernel *k, struct vm *v, enum vm_state from)
 {
+	if (from == VM_IDLE)
+		k->idle--;
+	pager_forget(k, v); /* a stopped VM stays in: the debugger may read it */
 	v->resume_state = from;
 	v->state = VM_STOPPED;
 	k->stopped++;
@@ -254,9 +259,10 @@ void kernel_vm_continue(struct kernel *k, struct vm *v)
 		return;
 	}
 	/* Idle again: a line that rose while it was stopped, or a timeout that passed, wakes it. */
-	const struct dva_regs *p0 = cpu_page0(&v->cpu);
+	k->idle++;
+	pager_idle(k, v);
 	uint64_t now = kernel_now(k);
-	if ((p0->irq_pending & p0->irq_mask) || v->idle_deadline <= now) {
+	if (vm_line_ready(v) || v->idle_deadline <= now) {
 		sched_wake(k, v, now);
 		sched_queue_woken(k);
 	} else {
@@ -377,6 +383,11 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	case CPU_EXIT_IDLE:
 		sched_go_idle(k, v);
 		port_bus_boundary(&v->bus, false);
+		if (v->state == VM_IDLE) {
+			pager_idle(k, v);
+			if (k->pager.budget_pages && k->created < k->total)
+				admit(k); /* the pager may make room for the next waiting VM now */
+		}
 		if (v->stop_wanted) {
 			v->stop_wanted = false;
 			kernel_vm_stop(k, v);
@@ -434,6 +445,7 @@ static void stop_all(struct kernel *k)
 			k->stopped--;
 		v->state = VM_DONE;
 		v->status = -1;
+		pager_forget(k, v);
 		hostin_released(&k->hostin, v);
 		vm_release(v);
 	}
@@ -478,6 +490,12 @@ int kernel_run(struct kernel *k)
 			fprintf(stderr, "denali: --replay %s: the recorded run was stopped here, after %" PRIu64
 				" instructions (exit status %d)\n", k->hostin.replay_path, k->clock.retired, recorded);
 			status = recorded;
+			break;
+		}
+		if (k->pager.failed) { /* said in one line: every VM's output so far is written */
+			stop_all(k);
+			stats_progress(k, true);
+			status = EXIT_REFUSED;
 			break;
 		}
 		if (k->interrupted) { /* every VM's output so far is written, and the statistics */
@@ -543,7 +561,13 @@ int kernel_run(struct kernel *k)
 				serve_host(k, e->event_at - now); /* sleeps in poll until then or host input */
 			continue;
 		}
+		if (v->swapped && pager_swap_in(k, v)) {
+			runq_push_front(&k->runq, v); /* whole still: the run stops at the loop's top */
+			continue;
+		}
 		run_quantum(k, v);
+		if (k->pager.budget_pages && k->arena.held_pages > k->pager.budget_pages)
+			pager_balance(k);
 		if (k->cfg->progress) /* a branch per quantum, not a call */
 			stats_progress(k, false);
 	}
@@ -691,9 +715,24 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 		fprintf(stderr, "denali: cannot reserve host address space for guests: %s\n", strerror(errno));
 		return EXIT_REFUSED;
 	}
+	k->pools = calloc(cfg->ngroups, sizeof(*k->pools));
+	for (unsigned i = 0; k->pools && i < cfg->ngroups; i++) {
+		if (image_pool(&k->images[i], &k->pools[i], &k->arena, cfg->groups[i].mem_size)) {
+			while (i-- > 0)
+				pool_destroy(&k->pools[i]);
+			free(k->pools);
+			k->pools = NULL;
+		}
+	}
+	if (!k->pools) {
+		fprintf(stderr, "denali: out of host memory for the images\n");
+		return EXIT_REFUSED;
+	}
 	/* Last, so a run refused for any other reason leaves existing --pcap and --record files
 	 * alone (a record refused removes no capture: it is only output). */
-	int rc = capture_init(k);
+	int rc = pager_init(k);
+	if (!rc)
+		rc = capture_init(k);
 	if (!rc)
 		rc = uplink_init(k);
 	return rc ? rc : hostin_init(&k->hostin, k);
@@ -734,6 +773,11 @@ void kernel_destroy(struct kernel *k)
 	free(k->gstats);
 	if (k->trace && k->trace != stderr)
 		fclose(k->trace);
+	pager_destroy(k);
+	if (k->pools)
+		for (unsigned i = 0; i < k->cfg->ngroups; i++)
+			pool_destroy(&k->pools[i]);
+	free(k->pools);
 	if (k->arena.base)
 		mem_arena_destroy(&k->arena);
 }

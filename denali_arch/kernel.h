@@ -12,6 +12,7 @@
 #include "denali_arch/evloop.h"
 #include "denali_arch/hostin.h"
 #include "denali_arch/loader.h"
+#include "denali_arch/pager.h"
 #include "denali_arch/vm.h"
 #include "devices/net.h"
 
@@ -38,6 +39,7 @@ struct kernel {
 	struct mem_arena arena;
 	struct vm_clock clock;
 	struct image *images;     /* one per group, opened once */
+	struct mem_pool *pools;   /* one per group: the windows its VMs share its image through */
 	struct code_cache *shared_code; /* one per group: its image's read-only code, decoded once */
 	struct vm **vms;          /* every VM created, by vm_id */
 	uint32_t created;         /* VMs created (admitted) so far */
@@ -48,6 +50,8 @@ struct kernel {
 	uint64_t active_mem;      /* their guest memory, bytes */
 	uint32_t done;
 	uint32_t stopped;         /* VMs in VM_STOPPED */
+	uint32_t idle;            /* VMs in VM_IDLE */
+	struct pager pager;       /* --mem-budget: the swap file and the idle VMs it may move out */
 	struct runq runq;
 	struct event_heap events;
 	struct vm *running;       /* the VM in its quantum, or NULL */

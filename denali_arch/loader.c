@@ -145,15 +145,17 @@ int image_fits(const struct image *img, uint32_t mem_size, char err[LOADER_ERR])
 	return 0;
 }
 
-int image_place(const struct image *img, struct guest_mem *m)
+int image_pool(const struct image *img, struct mem_pool *p, struct mem_arena *a, uint32_t mem_size)
 {
+	if (pool_init(p, a, mem_size))
+		return -1;
 	for (unsigned j = 0; j < img->nseg; j++) {
 		const struct image_segment *s = &img->seg[j];
-		memcpy(m->base + s->vaddr, img->data + s->offset, s->filesz);
-		/* The rest of p_memsz is already zero: windows start zeroed. */
-		if (!s->writable && mem_protect(m, s->vaddr, s->vaddr + s->memsz))
-			return -1;
+		if (pool_add_segment(p, s->vaddr, img->data + s->offset, s->filesz, s->memsz, s->writable))
+			return pool_destroy(p), -1;
 	}
+	if (pool_seal(p))
+		return pool_destroy(p), -1;
 	return 0;
 }
 

@@ -26,7 +26,10 @@ void options_usage(FILE *f)
 		"  --irq-mode MODE     batched (default) or sync (switch to a VM when its line rises)\n"
 		"  --max-insns N       stop after N instructions retired in all\n"
 		"  --max-active N      admit at most N VMs at once (the rest wait, in order)\n"
-		"  --mem-budget SIZE   admit VMs while their guest memory stays under SIZE\n"
+		"  --mem-budget SIZE   keep resident guest memory under SIZE: idle VMs are swapped out\n"
+		"                      (least recently run first) and the gatekeeper waits for room\n"
+		"  --swap FILE         the swap file for --mem-budget (default: a temporary file,\n"
+		"                      removed at once, in $TMPDIR or /var/tmp)\n"
 		"  --console MODE      prefix ([vm N] per line), files:DIR, none, raw (default: raw for\n"
 		"                      one VM, prefix for more)\n"
 		"  --stats DIR         write DIR/summary.json and DIR/vms.csv\n"
@@ -70,6 +73,7 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--quantum", "quantum" }, { "--cpu-hz", "cpu_hz" }, { "--clock", "clock" },
 	{ "--irq-mode", "irq_mode" }, { "--max-insns", "max_insns" },
 	{ "--max-active", "max_active" }, { "--mem-budget", "mem_budget" },
+	{ "--swap", "swap" },
 	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
 	{ "--trace", "trace" }, { "--summary", "summary" }, { "--console-in", "console_in" },
 	{ "--record", "record" }, { "--replay", "replay" }, { "--pcap", "pcap" },

@@ -5,6 +5,7 @@
 
 #include "denali_arch/kernel.h"
 #include "denali_arch/sched.h"
+#include "denali_arch/pager.h"
 
 /* Growing happens between quanta, never inside the execute loop. Running out of host memory
  * for the scheduler's own tables is an emulator failure: abort. */
@@ -175,12 +176,13 @@ void sched_wake(struct kernel *k, struct vm *v, uint64_t when)
 {
 	if (v->state != VM_IDLE)
 		return;
-	const struct dva_regs *p0 = cpu_page0(&v->cpu);
+	pager_forget(k, v); /* runnable: no longer one the pager may move out */
+	k->idle--;
 	v->state = VM_RUNNABLE;
 	v->idle_deadline = DEV_NEVER;
 	if (when > v->idle_since)
 		v->stats.idle_ns += when - v->idle_since;
-	v->cpu.r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
+	v->cpu.r[REG_EAX] = vm_line_ready(v) ? 0 : 1;
 	sched_update_event(k, v);
 	if (k->nwoken == k->woken_cap) {
 		k->woken_cap = k->woken_cap ? k->woken_cap * 2 : 64;
@@ -224,8 +226,7 @@ void sched_switch_ran(struct kernel *k)
 void sched_line_raised(void *opaque, struct vm *v)
 {
 	struct kernel *k = opaque;
-	const struct dva_regs *p0 = cpu_page0(&v->cpu);
-	if (!(p0->irq_pending & p0->irq_mask))
+	if (!vm_line_ready(v))
 		return;
 	if (v->state == VM_IDLE) {
 		sched_wake(k, v, k->raise_time);
@@ -272,6 +273,7 @@ void sched_go_idle(struct kernel *k, struct vm *v)
 	}
 	uint64_t now = kernel_now(k);
 	v->state = VM_IDLE;
+	k->idle++;
 	v->idle_since = now;
 	v->idle_deadline = timeout == DVA_IDLE_FOREVER ? DEV_NEVER : now + (uint64_t)timeout * 1000u;
 	sched_update_event(k, v);

@@ -36,6 +36,29 @@ static const char *console_name(enum console_mode m)
 	return names[m];
 }
 
+/* Guest memory: windows, image sharing and the pager (pager.h); none of it is guest-visible. */
+static void write_memory(const struct kernel *k, FILE *f)
+{
+	const struct pager *pg = &k->pager;
+	const struct swap_file *s = &pg->swap;
+	uint64_t windows = 0, copied = 0;
+	for (unsigned i = 0; i < k->cfg->ngroups; i++) {
+		windows += k->pools[i].windows;
+		copied += k->pools[i].copied;
+	}
+	fprintf(f, "  \"memory\": {\n    \"windows\": %" PRIu64 ", \"windows_copying_image\": %" PRIu64
+		",\n    \"resident_pages\": %" PRIu64 ", \"resident_pages_peak\": %" PRIu64 ",\n",
+		windows, copied, k->arena.held_pages,
+		pg->held_peak > k->arena.held_pages ? pg->held_peak : k->arena.held_pages);
+	fprintf(f, "    \"swap_outs\": %" PRIu64 ", \"swap_ins\": %" PRIu64 ", \"swapped_peak\": %" PRIu32
+		", \"over_budget\": %" PRIu64 ", \"trimmed_pages\": %" PRIu64 ",\n", pg->outs, pg->ins,
+		pg->swapped_peak, pg->over_budget, pg->trimmed_pages);
+	fprintf(f, "    \"pages_out\": %" PRIu64 ", \"pages_in\": %" PRIu64 ", \"pages_free\": %" PRIu64
+		", \"stored_bytes\": %" PRIu64 ", \"compression_ratio\": %.3f,\n    \"swap_file_peak_bytes\": %"
+		PRIu64 "\n  },\n", s->pages_out, s->pages_in, s->pages_skipped, s->stored_bytes,
+		s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 0.0, s->peak_bytes);
+}
+
 static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 {
 	const struct run_config *cfg = k->cfg;
@@ -107,8 +130,13 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 		" },\n", nt.tx_frames, nt.tx_bytes, nt.rx_frames, nt.rx_bytes, nt.drop_rx_full, nt.drop_spoofed,
 		nt.drop_unknown, nt.drop_not_up, nt.drop_too_long, k->sw.injected_loss, k->sw.injected_dup,
 		k->sw.injected_reorder);
+	write_memory(k, f);
+	const struct pager *pg = &k->pager;
 	fprintf(f, "  \"host\": {\n");
 	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);
+	fprintf(f, "    \"swap_out_us_per_vm\": %.3f,\n    \"swap_in_us_per_vm\": %.3f,\n",
+		pg->outs ? (double)pg->out_ns / 1e3 / (double)pg->outs : 0.0,
+		pg->ins ? (double)pg->in_ns / 1e3 / (double)pg->ins : 0.0);
 	fprintf(f, "    \"peak_rss_bytes\": %" PRIu64 ",\n", (uint64_t)ru.ru_maxrss * 1024u);
 	fprintf(f, "    \"instructions_per_second\": %.0f,\n", wall > 0 ? (double)k->clock.retired / wall : 0.0);
 	fprintf(f, "    \"context_switches_per_second\": %.0f\n", wall > 0 ? (double)k->switches / wall : 0.0);
@@ -237,7 +265,15 @@ void stats_progress(struct kernel *k, bool last)
 		return;
 	k->progress_at_ns = now + 500000000u;
 	double secs = (double)(now - k->wall_start_ns) / 1e9;
-	fprintf(stderr, "\rdenali: %u/%" PRIu64 " VMs done, %.1f M instructions/s, %.1f s%s",
-		(unsigned)k->done, k->total, secs > 0 ? (double)k->clock.retired / secs / 1e6 : 0.0,
-		secs, last ? "\n" : "");
+	const struct pager *pg = &k->pager;
+	if (pg->budget_pages) /* the gatekeeper's and the pager's view */
+		fprintf(stderr, "\rdenali: %u created, %u resident, %u swapped, %u idle, %u/%" PRIu64
+			" done, %.1f MiB resident, %.1f M instructions/s, %.1f s\033[K%s", (unsigned)k->created,
+			(unsigned)(k->active - pg->swapped), (unsigned)pg->swapped, (unsigned)k->idle,
+			(unsigned)k->done, k->total, (double)k->arena.held_pages / 256.0,
+			secs > 0 ? (double)k->clock.retired / secs / 1e6 : 0.0, secs, last ? "\n" : "");
+	else
+		fprintf(stderr, "\rdenali: %u created, %u idle, %u/%" PRIu64 " done, %.1f M instructions/s, "
+			"%.1f s\033[K%s", (unsigned)k->created, (unsigned)k->idle, (unsigned)k->done, k->total,
+			secs > 0 ? (double)k->clock.retired / secs / 1e6 : 0.0, secs, last ? "\n" : "");
 }

@@ -20,8 +20,10 @@ static void code_written(void *opaque, uint32_t pfn)
 
 void vm_raise(struct vm *vm, unsigned line)
 {
-	struct dva_regs *p0 = cpu_page0(&vm->cpu);
-	p0->irq_pending |= 1u << line;
+	if (vm->swapped) /* page 0 gets it when the VM comes back in */
+		vm->sw_pending |= 1u << line;
+	else
+		cpu_page0(&vm->cpu)->irq_pending |= 1u << line;
 	vm->stats.irqs_raised++;
 	if (vm->events)
 		vm->events->line_raised(vm->events->opaque, vm);
@@ -131,7 +133,7 @@ static void console_sink(struct console *con, const struct vm_config *cfg)
 	}
 }
 
-int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
+int vm_create(struct vm *vm, struct mem_pool *pool, struct vm_clock *clock,
 	      const struct vm_config *cfg, const struct image *img, char err[LOADER_ERR])
 {
 	memset(vm, 0, sizeof(*vm));
@@ -151,14 +153,9 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 	}
 	if (image_fits(img, cfg->mem_size, err))
 		return -1;
-	if (mem_init(&vm->cpu.mem, arena, cfg->mem_size)) {
+	if (pool->size != cfg->mem_size || pool_attach(pool, &vm->cpu.mem)) {
 		snprintf(err, LOADER_ERR, "no host address space left for %" PRIu32 " bytes of guest memory",
 			 cfg->mem_size);
-		return -1;
-	}
-	if (image_place(img, &vm->cpu.mem)) {
-		mem_destroy(&vm->cpu.mem);
-		snprintf(err, LOADER_ERR, "out of host memory");
 		return -1;
 	}
 	vm->cpu.mem.hooks = (struct mem_hooks){
@@ -191,8 +188,9 @@ int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
 
 void vm_release(struct vm *vm)
 {
-	if (!vm->cpu.mem.base)
+	if (vm->released)
 		return;
+	vm->released = true;
 	port_bus_destroy(&vm->bus); /* flushes the console; a NIC leaves its counters in stats.net */
 	vm->console = NULL;
 	cpu_destroy(&vm->cpu);

@@ -15,6 +15,7 @@
 #include "devices/console.h"
 #include "devices/device.h"
 #include "devices/net.h"
+#include "mmu/swap.h"
 
 enum vm_state {
 	VM_RUNNABLE, /* in the run queue (or running) */
@@ -67,8 +68,34 @@ struct vm {
 	uint64_t idle_since;    /* VM_IDLE: when it went idle */
 	uint64_t event_at;      /* key in the kernel's event heap: min(idle deadline, timer) */
 	int32_t heap_pos;       /* its index in that heap, -1 when absent */
+	/* The pager's (pager.c): a resident idle VM is in its list, least recently run first; a
+	 * swapped-out one has no window, its written pages in a record of the swap file, and the
+	 * two page-0 words the kernel reads while it is out. */
+	struct vm *lru_prev, *lru_next;
+	bool in_lru;
+	bool swapped;
+	bool released;          /* vm_release has run */
+	uint32_t sw_pending;    /* swapped: irq_pending, with the lines raised since */
+	uint32_t sw_mask;       /* swapped: irq_mask (the guest cannot change it while out) */
+	uint32_t sw_pages;      /* pages it had written when it went out */
+	struct swap_slot sw_slot; /* swapped: where its record is */
 	struct vm_stats stats;
 };
+
+/* Page 0's irq_mask (or, swapped out, what it was). */
+static inline uint32_t vm_irq_mask(const struct vm *vm)
+{
+	return vm->swapped ? vm->sw_mask : cpu_page0(&vm->cpu)->irq_mask;
+}
+
+/* Whether a line enabled in irq_mask is pending, as page 0 says (or, swapped out, said). */
+static inline bool vm_line_ready(const struct vm *vm)
+{
+	if (vm->swapped)
+		return vm->sw_pending & vm->sw_mask;
+	const struct dva_regs *p0 = cpu_page0(&vm->cpu);
+	return p0->irq_pending & p0->irq_mask;
+}
 
 struct vm_config {
 	uint32_t id;
@@ -87,8 +114,9 @@ struct vm_config {
 	struct code_cache *shared_code; /* decoded read-only code of the image, or NULL */
 };
 
-/* Create a VM from a checked image. 0, or -1 with a one-line reason in err. */
-int vm_create(struct vm *vm, struct mem_arena *arena, struct vm_clock *clock,
+/* Create a VM from a checked image, its memory a window of pool (image_pool). 0, or -1 with a
+ * one-line reason in err. */
+int vm_create(struct vm *vm, struct mem_pool *pool, struct vm_clock *clock,
 	      const struct vm_config *cfg, const struct image *img, char err[LOADER_ERR]);
 /* Release everything but the statistics (memory, decoded code, devices). Idempotent. */
 void vm_release(struct vm *vm);

@@ -31,7 +31,7 @@ enum dva_req_status dev_write(const struct device *d, uint32_t addr, uint32_t le
 		return DVA_REQ_DONE;
 	if (!mem_range_writable(m, addr, len))
 		return DVA_REQ_BAD;
-	mem_invalidate_code(m, addr, len);
+	mem_note_write(m, addr, len);
 	memcpy(m->base + addr, in, len);
 	return DVA_REQ_DONE;
 }
@@ -54,7 +54,7 @@ void dev_request_store(const struct device *d, uint32_t addr, const struct dva_r
 	struct guest_mem *m = d->host->mem;
 	/* status, arg and result only: op, addr and len stay the guest's. The guest may have run
 	 * code from the block's page since the OUT: drop it, as a store would. */
-	mem_invalidate_code(m, addr, sizeof(*rq));
+	mem_note_write(m, addr, sizeof(*rq));
 	memcpy(m->base + addr + offsetof(struct dva_request, status), &rq->status, 4);
 	memcpy(m->base + addr + offsetof(struct dva_request, arg), &rq->arg, 8); /* arg, result */
 }

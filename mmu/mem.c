@@ -1,7 +1,9 @@
 /* mem.c - guest memory: the arena of windows, the slow paths, read-only bytes and page 0. */
 #include "mmu/mem.h"
+#include "mmu/pool.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -25,6 +27,17 @@ int mem_arena_init(struct mem_arena *a, size_t reserve_bytes)
 	a->size = reserve_bytes;
 	a->used = 0;
 	a->holes = NULL;
+	a->held_pages = 0;
+	a->maps_left = 0;
+	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+	unsigned long long limit = 0;
+	if (f) {
+		if (fscanf(f, "%llu", &limit) != 1)
+			limit = 0;
+		fclose(f);
+	}
+	if (limit > MEM_MAPS_RESERVED)
+		a->maps_left = (limit - MEM_MAPS_RESERVED) / 2;
 	return 0;
 }
 
@@ -87,6 +100,10 @@ int mem_init(struct guest_mem *m, struct mem_arena *a, uint32_t size)
 
 void mem_destroy(struct guest_mem *m)
 {
+	if (m->pool) { /* the window goes back to its pool, the VM keeps nothing */
+		pool_detach(m);
+		return;
+	}
 	if (!m->base)
 		return;
 	/* Give the pages back to the host; the range reads as zero when reused. */
@@ -210,12 +227,14 @@ static int64_t first_unwritable(const struct guest_mem *m, uint32_t a, unsigned 
 	return -1;
 }
 
-void mem_invalidate_code(struct guest_mem *m, uint32_t a, uint32_t n)
+void mem_note_write(struct guest_mem *m, uint32_t a, uint32_t n)
 {
 	if (!n)
 		return;
 	uint32_t first = a >> DVA_PAGE_SHIFT, last = (a + n - 1) >> DVA_PAGE_SHIFT;
 	for (uint32_t pfn = first; pfn <= last; pfn++) {
+		if (m->pflags[pfn] & PG_CLEAN)
+			pool_mark_written(m, pfn);
 		if (m->pflags[pfn] & PG_CODE) {
 			m->pflags[pfn] &= (uint8_t)~PG_CODE;
 			if (m->hooks.code_write)
@@ -230,7 +249,7 @@ int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_faul
 	if (bad >= 0)
 		return mem_fault(m, (uint32_t)bad, DVA_PF_W, f);
 	if (a >= DVA_PAGE_SIZE)
-		mem_invalidate_code(m, a, n);
+		mem_note_write(m, a, n);
 	return 0;
 }
 

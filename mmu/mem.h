@@ -30,6 +30,8 @@ enum page_flag {
 	PG_RO = 0x01,   /* every byte of the page is read-only */
 	PG_RO_PART = 0x02, /* some bytes are read-only: consult the read-only ranges */
 	PG_CODE = 0x04, /* decoded instructions of this page are cached */
+	PG_CLEAN = 0x08, /* writable, and not written since the VM took its window (pool.h): the
+			  * first store notes the page as the VM's own */
 };
 
 /* An exception, as DVA-1 section 5 records it in page 0. */
@@ -64,6 +66,11 @@ struct mem_arena {
 	size_t size;        /* bytes reserved */
 	size_t used;        /* bytes handed out by bump allocation */
 	struct arena_hole *holes; /* windows given back, reused first-fit */
+	uint64_t held_pages; /* pages written in pool windows and not yet given back to the host:
+			      * the run's resident guest memory, in pages (pool.h) */
+	uint64_t maps_left;  /* windows that may still map an image (pool.h): each mapping costs
+			      * the process two of the host's vm.max_map_count, which must leave
+			      * room for everything else the process maps */
 };
 
 struct guest_mem {
@@ -75,7 +82,13 @@ struct guest_mem {
 	struct mem_hooks hooks;
 	struct mem_arena *arena;
 	size_t span;        /* bytes of arena taken: window plus a guard page */
+	struct mem_pool *pool; /* the pool its window comes from (pool.h), or NULL (mem_init) */
+	struct mem_window *win; /* that window while it holds one, else NULL */
 };
+
+/* Of the host's vm.max_map_count, the mappings left to the rest of the process (malloc, the
+ * libraries, the host's network) when windows map images. */
+#define MEM_MAPS_RESERVED 16384u
 
 /* Arena set-up and teardown. Return 0 or -1 with errno set. */
 int mem_arena_init(struct mem_arena *a, size_t reserve_bytes);
@@ -83,7 +96,7 @@ void mem_arena_destroy(struct mem_arena *a);
 
 /* Carve a zeroed window of size bytes for one VM; 0 or -1 (arena full). */
 int mem_init(struct guest_mem *m, struct mem_arena *a, uint32_t size) MEM_CHECK;
-/* Give the window back; its pages are returned to the host. */
+/* Give the window back: to the host (its pages are returned), or to its pool (pool_detach). */
 void mem_destroy(struct guest_mem *m);
 /* Host memory this VM's window holds now, in bytes (resident pages). */
 size_t mem_resident_bytes(const struct guest_mem *m);
@@ -111,8 +124,10 @@ int mem_check_read(const struct guest_mem *m, uint32_t a, unsigned n, struct dva
  * allowed anywhere; no other range may wrap past 4 GiB. Neither faults nor has side effects. */
 bool mem_range_readable(const struct guest_mem *m, uint32_t a, uint32_t n);
 bool mem_range_writable(const struct guest_mem *m, uint32_t a, uint32_t n);
-/* Drop decoded code on the pages [a, a+n) touches (a write from outside the CPU). */
-void mem_invalidate_code(struct guest_mem *m, uint32_t a, uint32_t n);
+/* A write to [a, a+n) is about to be made from outside the store fast path (a slow-path store,
+ * a device, a bulk string operation): drop decoded code on the pages it touches, and note them
+ * as written (PG_CLEAN). */
+void mem_note_write(struct guest_mem *m, uint32_t a, uint32_t n);
 /* Fetch up to n instruction bytes at a into out: returns how many bytes could be fetched before
  * the first unfetchable one (page 0 or beyond size); never faults itself. */
 unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out);

@@ -1,2 +1,2 @@
 # mmu/: guest memory.
-MMU_SRCS := mmu/mem.c
+MMU_SRCS := mmu/mem.c mmu/pool.c mmu/swap.c

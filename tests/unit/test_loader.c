@@ -3,7 +3,7 @@
  *
  * Each case starts from a good two-segment image made by a small builder (ELF header, program
  * headers, a payload per header whose bytes are never zero), changes one thing, writes the file
- * to a temporary path and calls image_open / image_fits / image_place on it. A refusal must
+ * to a temporary path and calls image_open / image_fits / image_pool on it. A refusal must
  * return -1 with a one-line reason that says what is wrong (a distinctive word is checked) and
  * does not repeat the file name (the CLI prefixes it).
  */
@@ -583,22 +583,31 @@ static void overlapping_loads_at_the_top_of_memory_are_refused_by_open_or_fits(v
 	assert_int_equal(bad, 0);
 }
 
-/* --- image_place ---------------------------------------------------------------------------- */
+/* --- image_pool ----------------------------------------------------------------------------- */
 
 struct window {
 	struct mem_arena arena;
+	struct mem_pool pool;
 	struct guest_mem m;
 };
 
 static void window_new(struct window *w, uint32_t size)
 {
-	assert_int_equal(mem_arena_init(&w->arena, 2 * (size_t)size + (1u << 20)), 0);
-	assert_int_equal(mem_init(&w->m, &w->arena, size), 0);
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(mem_arena_init(&w->arena, 4 * (size_t)size + (1u << 20)), 0);
+}
+
+/* The image into a pool of size windows, and one window of it into w->m. */
+static void window_place(struct window *w, const struct image *img, uint32_t size)
+{
+	assert_int_equal(image_pool(img, &w->pool, &w->arena, size), 0);
+	assert_int_equal(pool_attach(&w->pool, &w->m), 0);
 }
 
 static void window_free(struct window *w)
 {
 	mem_destroy(&w->m);
+	pool_destroy(&w->pool);
 	mem_arena_destroy(&w->arena);
 }
 
@@ -634,7 +643,7 @@ static void place_good(struct window *w, struct image *img)
 	open_good(b, img);
 	free(b);
 	window_new(w, GOOD_MEM);
-	assert_int_equal(image_place(img, &w->m), 0);
+	window_place(w, img, GOOD_MEM);
 }
 
 static void placed_bytes_land_at_p_vaddr_and_the_tail_is_zero(void **state)
@@ -741,7 +750,7 @@ static void a_read_only_zero_tail_and_whole_read_only_pages_refuse_stores(void *
 	free(b);
 	struct window w;
 	window_new(&w, GOOD_MEM);
-	assert_int_equal(image_place(&img, &w.m), 0);
+	window_place(&w, &img, GOOD_MEM);
 	struct guest_mem *m = &w.m;
 
 	int bad = 0;
@@ -782,8 +791,9 @@ static void one_image_places_into_two_windows(void **state)
 	place_good(&w, &img);
 	struct guest_mem second;
 	struct dva_fault pf;
-	assert_int_equal(mem_init(&second, &w.arena, GOOD_MEM), 0);
-	assert_int_equal(image_place(&img, &second), 0);
+	memset(&second, 0, sizeof(second));
+	assert_int_equal(pool_attach(&w.pool, &second), 0);
+	assert_ptr_not_equal(second.base, w.m.base);
 	int bad = check_pattern(&second, 0, TEXT_VA, TEXT_SZ) +
 		  check_pattern(&second, 1, DATA_VA, DATA_FILESZ) +
 		  check_zero(&second, DATA_VA + DATA_FILESZ, GOOD_MEM);
