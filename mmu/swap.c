@@ -12,7 +12,7 @@
 #include "mmu/pool.h"
 
 #define SWAP_MAGIC 0x50575344u /* "DSWP" */
-#define SWAP_HEADER 16u
+#define SWAP_HEADER 20u
 #define SWAP_ENTRY 8u
 
 int swap_open(struct swap_file *s, const char *path, char err[SWAP_ERR])
@@ -40,6 +40,15 @@ int swap_open(struct swap_file *s, const char *path, char err[SWAP_ERR])
 		s->path = strdup(tmpl);
 		s->temporary = true;
 	}
+	s->lz4 = LZ4_createStream();
+	if (!s->lz4) {
+		close(s->fd);
+		free(s->path);
+		s->fd = -1;
+		s->path = NULL;
+		snprintf(err, SWAP_ERR, "out of host memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -49,6 +58,8 @@ void swap_close(struct swap_file *s)
 		close(s->fd);
 	for (unsigned c = 0; c < SWAP_CLASSES; c++)
 		free(s->free[c].off);
+	if (s->lz4)
+		LZ4_freeStream(s->lz4);
 	free(s->buf);
 	free(s->path);
 	memset(s, 0, sizeof(*s));
@@ -101,14 +112,20 @@ int swap_put(struct swap_file *s, uint32_t id, const struct guest_mem *m, struct
 {
 	uint32_t npages = m->size >> DVA_PAGE_SHIFT, n = 0;
 	/* The entries first, then the data: size both for the worst case (every page raw). */
-	uint32_t written = 0;
-	for (uint32_t pfn = 0; pfn < npages; pfn++)
+	uint32_t written = 0, ncode = 0;
+	for (uint32_t pfn = 0; pfn < npages; pfn++) {
 		written += pool_page_written(m, pfn);
-	size_t data_at = SWAP_HEADER + (size_t)written * SWAP_ENTRY;
+		ncode += (m->pflags[pfn] & PG_CODE) != 0;
+	}
+	size_t entries_at = SWAP_HEADER + (size_t)ncode * 4;
+	size_t data_at = entries_at + (size_t)written * SWAP_ENTRY;
 	if (grow(s, data_at + (size_t)written * DVA_PAGE_SIZE)) {
 		snprintf(err, SWAP_ERR, "out of host memory for a swap record");
 		return -1;
 	}
+	for (uint32_t pfn = 0, i = 0; pfn < npages; pfn++)
+		if (m->pflags[pfn] & PG_CODE)
+			memcpy(s->buf + SWAP_HEADER + (size_t)(i++) * 4, &pfn, 4);
 	size_t at = data_at;
 	uint64_t raw = 0;
 	for (uint32_t pfn = 0; pfn < npages; pfn++) {
@@ -124,8 +141,11 @@ int swap_put(struct swap_file *s, uint32_t id, const struct guest_mem *m, struct
 		if (zero) {
 			stored = 0;
 		} else {
-			int c = LZ4_compress_default((const char *)page, (char *)s->buf + at, DVA_PAGE_SIZE,
-						     DVA_PAGE_SIZE - 1);
+			/* Each page on its own: a stream reset (cheap, unlike a fresh state's 16 KiB
+			 * of tables) and no dictionary from the page before. */
+			LZ4_resetStream_fast(s->lz4);
+			int c = LZ4_compress_fast_continue(s->lz4, (const char *)page, (char *)s->buf + at,
+							   DVA_PAGE_SIZE, DVA_PAGE_SIZE - 1, 1);
 			if (c > 0) {
 				stored = (uint32_t)c;
 			} else { /* it would not get smaller */
@@ -135,16 +155,16 @@ int swap_put(struct swap_file *s, uint32_t id, const struct guest_mem *m, struct
 			raw += DVA_PAGE_SIZE;
 		}
 		uint32_t entry[2] = { pfn, stored };
-		memcpy(s->buf + SWAP_HEADER + (size_t)n * SWAP_ENTRY, entry, sizeof(entry));
+		memcpy(s->buf + entries_at + (size_t)n * SWAP_ENTRY, entry, sizeof(entry));
 		n++;
 		at += stored;
 	}
 	/* Close the gap the skipped pages' entries left between the entries and the data. */
-	size_t entries_end = SWAP_HEADER + (size_t)n * SWAP_ENTRY;
+	size_t entries_end = entries_at + (size_t)n * SWAP_ENTRY;
 	if (entries_end != data_at)
 		memmove(s->buf + entries_end, s->buf + data_at, at - data_at);
 	uint32_t payload = (uint32_t)(at - data_at), len = (uint32_t)(entries_end + payload);
-	uint32_t header[4] = { SWAP_MAGIC, id, n, payload };
+	uint32_t header[5] = { SWAP_MAGIC, id, n, payload, ncode };
 	memcpy(s->buf, header, sizeof(header));
 
 	uint8_t cls = class_of(len);
@@ -200,19 +220,22 @@ int swap_get(struct swap_file *s, uint32_t id, const struct swap_slot *slot, str
 			 r < 0 ? strerror(errno) : "short read (was the file truncated?)");
 		return -1;
 	}
-	uint32_t header[4];
+	uint32_t header[5];
+	if (slot->len < sizeof(header))
+		goto corrupt;
 	memcpy(header, s->buf, sizeof(header));
-	uint32_t n = header[2], npages = m->size >> DVA_PAGE_SHIFT;
+	uint32_t n = header[2], ncode = header[4], npages = m->size >> DVA_PAGE_SHIFT;
+	size_t entries_at = SWAP_HEADER + (size_t)ncode * 4;
 	if (header[0] != SWAP_MAGIC || header[1] != id ||
-	    SWAP_HEADER + (uint64_t)n * SWAP_ENTRY + header[3] != slot->len) {
+	    entries_at + (uint64_t)n * SWAP_ENTRY + header[3] != slot->len) {
 		snprintf(err, SWAP_ERR, "vm %u's record at offset %llu is not what was written there", id,
 			 (unsigned long long)slot->off);
 		return -1;
 	}
-	size_t at = SWAP_HEADER + (size_t)n * SWAP_ENTRY;
+	size_t at = entries_at + (size_t)n * SWAP_ENTRY;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t entry[2];
-		memcpy(entry, s->buf + SWAP_HEADER + (size_t)i * SWAP_ENTRY, sizeof(entry));
+		memcpy(entry, s->buf + entries_at + (size_t)i * SWAP_ENTRY, sizeof(entry));
 		uint32_t pfn = entry[0], stored = entry[1];
 		if (pfn >= npages || stored > DVA_PAGE_SIZE || at + stored > slot->len)
 			goto corrupt;
@@ -226,6 +249,13 @@ int swap_get(struct swap_file *s, uint32_t id, const struct swap_slot *slot, str
 			goto corrupt;
 		pool_mark_written(m, pfn);
 		at += stored;
+	}
+	for (uint32_t i = 0; i < ncode; i++) {
+		uint32_t pfn;
+		memcpy(&pfn, s->buf + SWAP_HEADER + (size_t)i * 4, 4);
+		if (pfn >= npages)
+			goto corrupt;
+		m->pflags[pfn] |= PG_CODE;
 	}
 	s->records_in++;
 	s->pages_in += n;

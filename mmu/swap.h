@@ -9,6 +9,8 @@
  * pread; the host's page cache, not this process, holds what has not yet reached the disk.
  *
  *   record:  magic "DSWP" (u32), vm id (u32), page count n (u32), payload bytes (u32),
+ *            code page count c (u32), the c page numbers (u32 each) whose decoded code the VM's
+ *            cache keeps (PG_CODE: a store there must still drop it once the VM is back),
  *            n entries of { page number (u32), stored bytes (u32): 0 = zero page,
  *            4096 = raw, else LZ4 }, then the n pages' stored bytes in that order.
  */
@@ -41,6 +43,7 @@ struct swap_file {
 		uint64_t *off;
 		uint32_t n, cap;
 	} free[SWAP_CLASSES];   /* slots given back, per class */
+	union LZ4_stream_u *lz4; /* the compressor's state, kept from page to page */
 	uint8_t *buf;           /* one record, built or read */
 	size_t cap;
 	/* What it did, for the statistics. */

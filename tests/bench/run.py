@@ -216,38 +216,51 @@ def bench_switch(ctx):
 
 # ---- 2. per-VM host memory --------------------------------------------------------------------
 
-MEM_VMS = (1000, 10000, 100000)
+MEM_VMS = (1000, 10000, 100000, 1000000)
 MEM_GUEST_PAGES = 4          # pages of .bss each idle guest writes (idle.c)
 MEM_SIZE = "64K"             # guest memory: the span reserved, not what is resident
 MEM_IDLE_US = 600000000      # the IDLE timeout: longer than any measurement
-MEM_EST_BYTES_PER_VM = 80 << 10  # what we expect a VM to cost, for the safety check
+MEM_SWAP_BUDGET = "4M"       # the swapped rows' --mem-budget: all but ~150 idle VMs go out
+MEM_EST_BYTES_PER_VM = {"resident": 48 << 10, "swapped": 12 << 10}  # for the safety check
 
 
 def proc_figures(pid):
-    """Resident memory of process pid: total, the guest arena's, and page tables (bytes)."""
+    """Memory of process pid: RSS, Pss (a page shared by many mappings counted once), the guest
+    arena's resident bytes, and page tables (bytes)."""
     status = read(f"/proc/{pid}/status")
-    def field(name):
-        m = re.search(rf"^{name}:\s*(\d+) kB", status, re.M)
+    def field(text, name):
+        m = re.search(rf"^{name}:\s*(\d+) kB", text, re.M)
         return int(m.group(1)) * 1024 if m else 0
-    arena = 0
-    size = rss = 0
+    # The arena is one reservation of 64 TiB (mmu/mem.c); the windows that map an image split it
+    # into pieces (the image's memfd mappings and the anonymous spans between them). Its range
+    # runs from the first such piece to the last; every mapping in it is guest memory.
+    maps, cur = [], None
     for line in read(f"/proc/{pid}/smaps").splitlines():
         f = line.split()
-        if f and f[0] == "Size:":
-            size = int(f[1]) * 1024
-        elif f and f[0] == "Rss:":
-            rss = int(f[1]) * 1024
-            # The arena is the one mapping of at least 1 TiB (mmu/mem.c reserves 64 TiB).
-            if size >= 1 << 40:
-                arena += rss
-    return {"rss": field("VmRSS"), "hwm": field("VmHWM"), "pte": field("VmPTE"), "arena": arena}
+        if f and "-" in f[0] and len(f) >= 5 and not f[0].endswith(":"):
+            lo, hi = (int(x, 16) for x in f[0].split("-"))
+            cur = {"lo": lo, "hi": hi, "path": " ".join(f[5:]), "pss": 0}
+            maps.append(cur)
+        elif f and f[0] == "Pss:" and cur is not None:
+            cur["pss"] = int(f[1]) * 1024
+    pieces = [m for m in maps if "denali-image" in m["path"] or (not m["path"] and m["hi"] - m["lo"] >= 1 << 40)]
+    arena = 0
+    if pieces:
+        lo, hi = min(m["lo"] for m in pieces), max(m["hi"] for m in pieces)
+        arena = sum(m["pss"] for m in maps if lo <= m["lo"] < hi)
+    rollup = read(f"/proc/{pid}/smaps_rollup")
+    return {"rss": field(status, "VmRSS"), "hwm": field(status, "VmHWM"), "pte": field(status, "VmPTE"),
+            "pss": field(rollup, "Pss"), "arena": arena}
 
 
-def idle_footprint(ctx, nvms):
-    """Start nvms idle VMs, wait until every one idles, and measure the process."""
+def idle_footprint(ctx, nvms, budget=None):
+    """Start nvms idle VMs (under budget, or all resident), wait until every one idles, and
+    measure the process."""
     cmd = [ctx.denali, "run", "--no-progress", "--clock", "host", "--vms", str(nvms), "--mem",
-           MEM_SIZE, "--console", "none", "--args", f"{MEM_GUEST_PAGES} {MEM_IDLE_US}",
-           ctx.guest("idle")]
+           MEM_SIZE, "--console", "none", "--args", f"{MEM_GUEST_PAGES} {MEM_IDLE_US}"]
+    if budget:
+        cmd += ["--mem-budget", budget]
+    cmd.append(ctx.guest("idle"))
     start = time.monotonic()
     try:
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -264,8 +277,8 @@ def idle_footprint(ctx, nvms):
             stat = read(f"/proc/{p.pid}/stat")
             state = stat.rsplit(")", 1)[1].split()[0] if ")" in stat else "?"
             asleep = asleep + 1 if state == "S" else 0
-            if time.monotonic() - start > 300:
-                raise BenchError(f"memory: {nvms} VMs did not all idle within 300 s")
+            if time.monotonic() - start > 600:
+                raise BenchError(f"memory: {nvms} VMs did not all idle within 600 s")
         settled = time.monotonic() - start - 0.04
         fig = proc_figures(p.pid)
         # utime and stime (fields 14 and 15 of /proc/PID/stat), in clock ticks.
@@ -279,35 +292,63 @@ def idle_footprint(ctx, nvms):
     return fig
 
 
+def lifecycle(ctx, nvms):
+    """Every VM created, idle at once, swapped out, woken by its timer, back in, terminated, in one
+    run under the virtual clock: the pager's figures from summary.json."""
+    with tempfile.TemporaryDirectory() as tmp:
+        # The timeout outlasts the creation of every VM (264 instructions each to its IDLE).
+        start = time.monotonic()
+        out, err, status = denali(ctx, ["--vms", str(nvms), "--mem", MEM_SIZE, "--console", "none",
+                                        "--mem-budget", MEM_SWAP_BUDGET, "--stats", tmp, "--args",
+                                        f"{MEM_GUEST_PAGES} 10000000", ctx.guest("idle")], timeout=1800)
+        wall = time.monotonic() - start
+        if status != 0:
+            raise BenchError(f"memory: the {nvms}-VM lifecycle run ended with status {status}: {err.strip()}")
+        with open(os.path.join(tmp, "summary.json")) as f:
+            s = json.load(f)
+    m, h = s["memory"], s["host"]
+    return {"wall": wall, "peak_rss": h["peak_rss_bytes"], "out_us": h["swap_out_us_per_vm"],
+            "in_us": h["swap_in_us_per_vm"], "pages_per_vm": m["pages_out"] / max(m["swap_outs"], 1),
+            "ratio": m["compression_ratio"], "swapped_peak": m["swapped_peak"],
+            "swap_file": m["swap_file_peak_bytes"], "outs": m["swap_outs"]}
+
+
 def bench_memory(ctx):
     counts = MEM_VMS[:2] if ctx.quick else MEM_VMS
     base = [idle_footprint(ctx, 1) for _ in range(ctx.runs)]
-    b = {k: statistics.median(x[k] for x in base) for k in ("rss", "arena", "pte")}
+    b = {k: statistics.median(x[k] for x in base) for k in ("rss", "pss", "arena", "pte")}
     rows, notes = [], []
     for n in counts:
-        need = n * MEM_EST_BYTES_PER_VM
-        if need > mem_available() // 2:
-            notes.append(f"{n} VMs skipped: they need about {need >> 20} MiB, more than half of "
-                         f"the {mem_available() >> 20} MiB available")
-            continue
-        runs = ctx.runs if n <= 10000 else 1
-        per = {"rss": [], "guest": [], "host": [], "pte": [], "settle": [], "cpu": []}
-        for _ in range(runs):
-            f = idle_footprint(ctx, n)
-            rss = (f["rss"] - b["rss"]) / (n - 1)
-            guest = (f["arena"] - b["arena"]) / (n - 1)
-            per["rss"].append(rss)
-            per["guest"].append(guest)
-            per["host"].append(rss - guest)
-            per["pte"].append((f["pte"] - b["pte"]) / (n - 1))
-            per["settle"].append(f["settle_seconds"])
-            per["cpu"].append(f["cpu_seconds"])
-        rows.append({"vms": n, "rss_bytes_per_vm": summary(per["rss"]),
-                     "guest_bytes_per_vm": summary(per["guest"]),
-                     "host_bytes_per_vm": summary(per["host"]),
-                     "page_table_bytes_per_vm": summary(per["pte"]),
-                     "seconds_to_idle": summary(per["settle"]),
-                     "cpu_seconds_to_idle": summary(per["cpu"])})
+        for mode in ("resident", "swapped"):
+            need = n * MEM_EST_BYTES_PER_VM[mode]
+            if need > mem_available() // 2:
+                notes.append(f"{n} VMs {mode} skipped: they need about {need >> 20} MiB, more than half "
+                             f"of the {mem_available() >> 20} MiB available")
+                continue
+            runs = ctx.runs if n <= 10000 else 1
+            per = {"rss": [], "pss": [], "guest": [], "host": [], "pte": [], "settle": [], "cpu": []}
+            for _ in range(runs):
+                f = idle_footprint(ctx, n, MEM_SWAP_BUDGET if mode == "swapped" else None)
+                per["rss"].append((f["rss"] - b["rss"]) / (n - 1))
+                pss = (f["pss"] - b["pss"]) / (n - 1)
+                guest = (f["arena"] - b["arena"]) / (n - 1)
+                per["pss"].append(pss)
+                per["guest"].append(guest)
+                per["host"].append(pss - guest)
+                per["pte"].append((f["pte"] - b["pte"]) / (n - 1))
+                per["settle"].append(f["settle_seconds"])
+                per["cpu"].append(f["cpu_seconds"])
+            row = {"vms": n, "mode": mode, "pss_bytes_per_vm": summary(per["pss"]),
+                   "rss_bytes_per_vm": summary(per["rss"]),
+                   "guest_bytes_per_vm": summary(per["guest"]),
+                   "host_bytes_per_vm": summary(per["host"]),
+                   "page_table_bytes_per_vm": summary(per["pte"]),
+                   "seconds_to_idle": summary(per["settle"]),
+                   "us_per_vm_to_idle": statistics.median(per["settle"]) / n * 1e6,
+                   "cpu_seconds_to_idle": summary(per["cpu"])}
+            if mode == "swapped":
+                row["lifecycle"] = lifecycle(ctx, n)
+            rows.append(row)
     sizes_prog = os.path.join(ctx.build, "bench", "sizes")
     try:
         sizes = json.loads(subprocess.run([sizes_prog], capture_output=True, text=True, check=True,
@@ -316,32 +357,50 @@ def bench_memory(ctx):
         raise BenchError(f"{sizes_prog}: no structure sizes: {e}")
     notes[:0] = [
         f"guest: idle.elf writes {MEM_GUEST_PAGES} pages of .bss, then IDLEs (--mem {MEM_SIZE}, "
-        f"--clock host, timeout {MEM_IDLE_US // 1000000} s); measured once every VM idles;",
-        f"per VM = (resident bytes with N VMs - with 1 VM) / (N - 1), from /proc/PID/status and smaps; "
-        f"median of {ctx.runs} runs" + ("; 100,000 VMs skipped (--quick)" if ctx.quick
-                                        else " (1 run at 100,000)") + ";",
-        "guest = the guest-memory arena's resident pages (image, page 0, stack, page flags); "
-        "host = everything else (the VM structures, decoded-code cache, allocator); "
-        "page tables = VmPTE, host kernel memory not counted in RSS;",
+        f"--clock host, timeout {MEM_IDLE_US // 1000000} s); measured once every VM idles; swapped rows "
+        f"run with --mem-budget {MEM_SWAP_BUDGET}, so all but about 150 VMs are swapped out;",
+        f"per VM = (Pss with N VMs - with 1 VM) / (N - 1), from /proc/PID/smaps_rollup (Pss counts a "
+        f"page the VMs share once; RSS counts it once per window that maps it, and is shown for "
+        f"comparison); median of {ctx.runs} runs" + ("; 100,000 and 1,000,000 VMs skipped (--quick)"
+                                                      if ctx.quick else " (1 run from 100,000 VMs)") + ";",
+        "guest = the guest-memory arena's resident pages (the VMs' own pages; the image's shared pages "
+        "once); host = everything else (the VM structures, decoded-code cache, allocator); "
+        "page tables = VmPTE, host kernel memory not counted in Pss;",
+        "lifecycle (swapped rows): the same VMs under the virtual clock with a 10 s IDLE: all idle at "
+        "once, swapped out, woken, back in and terminated in one run (summary.json's pager figures);",
         f"fixed heap structures per VM (build/bench/sizes): struct vm {sizes['struct_vm']} B, "
         f"console {sizes['struct_console']} B, timer {sizes['struct_timer']} B, NIC (never up) "
         f"{sizes['struct_net']} + {sizes['struct_net_stats']} B, code-cache hash "
         f"{sizes['cache_hash']} B and first pool {sizes['cache_first_pool']} B: "
         f"{sizes['heap_per_vm']} B before allocator overhead",
     ]
+    def life(r, key, digits=1):
+        return fmt(r["lifecycle"][key], digits) if "lifecycle" in r else "-"
     return {
-        "title": "Host memory per idle VM",
+        "title": "Host memory per idle VM, resident and swapped out",
         "rows": rows,
         "sizes": sizes,
         "baseline_1vm": b,
         "columns": [("VMs", lambda r: fmt(r["vms"])),
-                    ("RSS B/VM", lambda r: fmt(r["rss_bytes_per_vm"]["median"])),
-                    ("spread", lambda r: f"{fmt(r['rss_bytes_per_vm']['min'])}-{fmt(r['rss_bytes_per_vm']['max'])}"),
+                    ("mode", lambda r: r["mode"]),
+                    ("B/VM", lambda r: fmt(r["pss_bytes_per_vm"]["median"])),
+                    ("spread", lambda r: f"{fmt(r['pss_bytes_per_vm']['min'])}-{fmt(r['pss_bytes_per_vm']['max'])}"),
                     ("guest B/VM", lambda r: fmt(r["guest_bytes_per_vm"]["median"])),
                     ("host B/VM", lambda r: fmt(r["host_bytes_per_vm"]["median"])),
-                    ("page tables B/VM", lambda r: fmt(r["page_table_bytes_per_vm"]["median"])),
+                    ("RSS B/VM", lambda r: fmt(r["rss_bytes_per_vm"]["median"])),
+                    ("PTE B/VM", lambda r: fmt(r["page_table_bytes_per_vm"]["median"])),
                     ("s to idle", lambda r: fmt(r["seconds_to_idle"]["median"], 2)),
-                    ("CPU s", lambda r: fmt(r["cpu_seconds_to_idle"]["median"], 2))],
+                    ("us/VM to idle", lambda r: fmt(r["us_per_vm_to_idle"], 1))],
+        "extra_tables": [("The pager over a whole run (swapped rows): every VM out once and back in",
+                          [("VMs", lambda r: fmt(r["vms"])),
+                           ("wall s", lambda r: life(r, "wall", 2)),
+                           ("out us/VM", lambda r: life(r, "out_us", 2)),
+                           ("in us/VM", lambda r: life(r, "in_us", 2)),
+                           ("pages/VM", lambda r: life(r, "pages_per_vm", 2)),
+                           ("LZ4 ratio", lambda r: life(r, "ratio", 1)),
+                           ("swapped at once", lambda r: life(r, "swapped_peak", 0)),
+                           ("peak RSS MiB", lambda r: fmt(r["lifecycle"]["peak_rss"] / 2**20, 0) if "lifecycle" in r else "-")],
+                          [r for r in rows if "lifecycle" in r])],
         "notes": notes,
     }
 
@@ -1066,8 +1125,8 @@ def print_rows(title, cols, rows):
 
 def print_table(res):
     print_rows(res["title"], res["columns"], res["rows"])
-    for title, cols in res.get("extra_tables", []):
-        print_rows(title, cols, res["rows"])
+    for t in res.get("extra_tables", []): # (title, columns[, rows]): the result's rows by default
+        print_rows(t[0], t[1], t[2] if len(t) > 2 else res["rows"])
     for n in res["notes"]:
         print(f"  - {n}")
 
