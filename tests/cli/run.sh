@@ -667,5 +667,34 @@ one_line "devices naming an unknown device is refused" 2 "'disk' is not a device
 run run -o main.devices=timer,timer "$HELLO"
 one_line "devices naming a device twice is refused" 2 "names timer twice"
 
+# --- the progress line --------------------------------------------------------------------------
+# --progress shows VMs created, resident, swapped, idle and done; without a budget, created, idle
+# and done. The last line is the run's end.
+IDLE=$B/bench/guests/idle.elf
+if [ -e "$IDLE" ]; then
+	run run --vms 300 --mem 64K --console none --mem-budget 100K --progress --args "4 1000" "$IDLE"
+	last=$(tr '\r' '\n' <"$T/err" | grep 'denali:' | tail -n 1)
+	swapped=$(tr '\r' '\n' <"$T/err" | grep -c ' [1-9][0-9]* swapped')
+	case "$last" in
+	"denali: 300 created, 0 resident, 0 swapped, 0 idle, 300/300 done,"*)
+		if [ "$rc" -eq 0 ] && [ "$swapped" -ge 1 ]; then
+			ok "--progress with --mem-budget: created, resident, swapped, idle, done"
+		else
+			bad "--progress with --mem-budget" "exit $rc, no line with VMs swapped out"
+		fi ;;
+	*) bad "--progress with --mem-budget" "exit $rc, last line '$last'" ;;
+	esac
+	run run --vms 3 --mem 64K --console none --progress --args "4 1000" "$IDLE"
+	last=$(tr '\r' '\n' <"$T/err" | grep 'denali:' | tail -n 1)
+	case "$last" in
+	"denali: 3 created, 0 idle, 3/3 done,"*) ok "--progress without a budget: created, idle, done" ;;
+	*) bad "--progress without a budget" "exit $rc, last line '$last'" ;;
+	esac
+	run run --vms 2 --mem 64K --mem-budget 1M --swap "$T/no/such/dir/swap" "$IDLE"
+	one_line "--swap in a directory that does not exist is refused" 2 "denali: --swap $T/no/such/dir/swap: cannot open: No such file or directory"
+else
+	skip "the progress line" "$IDLE not built"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
