@@ -123,7 +123,7 @@ include tests/net/module.mk
 # ends with one total line.
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN_BINS) $(BUILD)/denali-san \
-		$(BUILD)/tests/diff-gen $(BUILD)/tests/san/fuzz
+		$(BUILD)/tests/diff-gen $(BUILD)/tests/san/fuzz $(BENCH_GUEST_ELFS)
 	@+sh tests/run.sh $(BUILD)
 .PHONY: unit guest-tests cli-tests
 
