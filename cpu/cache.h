@@ -15,8 +15,19 @@
 #include <Zydis/Zydis.h>
 
 #define BLOCK_MAX 64          /* instructions per block */
-#define CACHE_BUCKETS 256     /* hash chains; a power of two */
-#define CACHE_CHUNK_MIN (4u << 10)   /* first pool chunk, bytes; each next one is twice as big */
+/* Hash chains, a power of two: a cache starts with few (an idle VM links a handful of blocks)
+ * and grows the table CACHE_BUCKETS_GROW times whenever its entries outnumber the chains twice,
+ * up to CACHE_BUCKETS_MAX. Only the look-up's speed depends on it, never what it finds. */
+#define CACHE_BUCKETS_MIN 16
+#define CACHE_BUCKETS_GROW 4
+#define CACHE_BUCKETS_MAX 4096 /* 32 KiB of chains, under 1% of a full pool (CACHE_POOL_MAX) */
+/* The pool grows in chunks, each twice as big as the one before, from CACHE_CHUNK_MIN. Its caps
+ * (CACHE_POOL_MAX, CACHE_SHARED_MAX) count the first chunk as CACHE_CHUNK_MIN bytes, but that
+ * chunk is allocated in pieces, from CACHE_PIECE_MIN, as blocks come: a VM that decodes little
+ * holds little, and the caps are met (the cache flushed) at exactly the same blocks as if the
+ * first chunk were one allocation. */
+#define CACHE_CHUNK_MIN (4u << 10)   /* first pool chunk, bytes, as the caps count it */
+#define CACHE_PIECE_MIN 256u         /* first piece of it allocated (a power of two) */
 #define CACHE_CHUNK_MAX (256u << 10) /* largest chunk */
 #define CACHE_POOL_MAX (4u << 20)    /* a VM's decoded code at most; then the cache is flushed */
 #define CACHE_SHARED_MAX (32u << 20) /* an image's shared decoded code at most (it is never
@@ -35,7 +46,8 @@ struct insn;
  * for links: a small direct-mapped table of recently entered blocks, by address, serves them.
  * Allocated (JUMP_CACHE * 16 bytes) once the VM has made JUMP_CACHE_AFTER look-ups, so a VM
  * that runs little code (an idle one) does not pay for it; emptied whenever the generation
- * moves. */
+ * moves. Its size is fixed: a jump it misses leaves the block through a look-up, counted in
+ * cache_stats.lookups, so a table that started smaller would change that count. */
 #define JUMP_CACHE 256
 #define JUMP_CACHE_AFTER 64
 struct jump_entry {
@@ -89,13 +101,19 @@ struct cache_chunk {
 	unsigned char data[];
 };
 
+/* Fields ordered so that the small ones fill the holes the others leave. */
 struct code_cache {
-	struct cache_entry **hash; /* CACHE_BUCKETS chains, or NULL before the first block */
+	struct cache_entry **hash; /* hmask + 1 chains, or NULL before the first block */
 	struct cache_chunk *chunks; /* the pool, newest chunk first */
-	size_t pool_bytes;    /* bytes in all chunks */
+	size_t pool_bytes;    /* bytes in all chunks as the caps count them: while the pool is in
+			       * its first chunk (lead), that chunk's whole size */
 	ZydisDecoder zydis;   /* 32-bit protected mode, 32-bit stack */
+	uint32_t entries;     /* hash entries linked (what decides the table's growth) */
 	struct cache_stats stats;
 	bool shared;          /* other caches link to its blocks: it is never flushed */
+	bool lead;            /* the pool is in its first chunk, which chunks[] holds in pieces */
+	uint16_t hmask;       /* chains - 1, once hash is allocated */
+	uint32_t lead_used;   /* lead: bytes taken from the first chunk, all its pieces together */
 	uint64_t gen;         /* bumped whenever a block is dropped: older block links are stale */
 	struct jump_entry *jumps; /* JUMP_CACHE entries, or NULL before the first */
 };
@@ -103,13 +121,19 @@ struct code_cache {
 void cache_init(struct code_cache *cc);
 void cache_destroy(struct code_cache *cc);
 
+/* The chain for eip in a table of mask + 1 chains. */
+static inline unsigned cache_bucket(uint32_t eip, unsigned mask)
+{
+	return (eip ^ (eip >> 10)) & mask;
+}
+
 /* The block starting at eip, or NULL. */
 static inline struct block *cache_lookup(struct code_cache *cc, uint32_t eip)
 {
 	cc->stats.lookups++;
 	if (!cc->hash)
 		return NULL;
-	struct cache_entry *e = cc->hash[(eip ^ (eip >> 10)) & (CACHE_BUCKETS - 1)];
+	struct cache_entry *e = cc->hash[cache_bucket(eip, cc->hmask)];
 	while (e && e->eip != eip)
 		e = e->next;
 	return e ? e->b : NULL;

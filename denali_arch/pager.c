@@ -141,6 +141,8 @@ static int swap_out(struct kernel *k, struct vm *v)
 		return -1;
 	}
 	lru_unlink(pg, v);
+	if (v->console)
+		console_trim(v->console); /* its buffers, empty at a boundary, come back when used */
 	mem_destroy(&v->cpu.mem); /* the window, reset, goes back to its pool */
 	v->swapped = true;
 	v->sw_pending = pending;

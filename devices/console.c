@@ -20,10 +20,12 @@ static void write_prefixed(struct console *con, const unsigned char *b, unsigned
 
 void console_flush(struct console *con, bool final)
 {
+	if (!con->olen)
+		return; /* nothing to write in any mode (and perhaps no buffer) */
 	unsigned done = con->olen;
 	switch (con->sink) {
 	case SINK_RAW:
-		if (con->out && con->olen) {
+		if (con->out) {
 			fwrite(con->obuf, 1, con->olen, con->out);
 			fflush(con->out);
 		}
@@ -37,24 +39,22 @@ void console_flush(struct console *con, bool final)
 			}
 		}
 		/* A partial line waits for its end, unless the buffer is full or this is the last. */
-		if (start < con->olen && (final || (start == 0 && con->olen == sizeof(con->obuf)))) {
+		if (start < con->olen && (final || (start == 0 && con->olen == CONSOLE_OUT_BUF))) {
 			write_prefixed(con, con->obuf + start, con->olen - start, true);
 			start = con->olen;
 		}
 		done = start;
-		if (con->olen)
-			fflush(con->out);
+		fflush(con->out);
 		break;
 	}
-	case SINK_FILE:
-		if (con->olen) {
-			FILE *f = fopen(con->path, "ab");
-			if (f) {
-				fwrite(con->obuf, 1, con->olen, f);
-				fclose(f);
-			}
+	case SINK_FILE: {
+		FILE *f = fopen(con->path, "ab");
+		if (f) {
+			fwrite(con->obuf, 1, con->olen, f);
+			fclose(f);
 		}
 		break;
+	}
 	case SINK_NONE:
 		break;
 	}
@@ -97,8 +97,12 @@ static void put_byte(struct console *con, uint8_t b)
 {
 	if (con->stat_line)
 		stat_byte(con, b);
-	if (con->olen == sizeof(con->obuf))
+	if (con->olen == CONSOLE_OUT_BUF)
 		console_flush(con, false);
+	/* Out of memory, the byte is lost, as output to a file that cannot be opened is (the
+	 * statistics line above has seen it); the next byte asks again. */
+	if (!con->obuf && !(con->obuf = malloc(CONSOLE_OUT_BUF)))
+		return;
 	con->obuf[con->olen++] = b;
 }
 
@@ -158,6 +162,8 @@ static void con_destroy(struct device *d)
 {
 	struct console *con = (struct console *)d;
 	console_flush(con, true);
+	free(con->obuf);
+	free(con->ibuf);
 	free(con->path);
 	free(con->sline);
 	free(con);
@@ -205,7 +211,14 @@ void console_set_file(struct console *con, char *path)
 	con->path = path;
 }
 
-/* Append up to n bytes to the ring; returns how many fitted. */
+/* The input ring exists (it is allocated on the first input): false out of memory, when input
+ * is not taken and waits where it is, as for a full ring. */
+static bool ring_ready(struct console *con)
+{
+	return con->ibuf || (con->ibuf = malloc(CONSOLE_IN_BUF));
+}
+
+/* Append up to n bytes to the ring, which exists; returns how many fitted. */
 static unsigned ring_put(struct console *con, const unsigned char *bytes, unsigned n)
 {
 	unsigned taken = 0;
@@ -224,6 +237,8 @@ static void raise_input(struct console *con)
 
 unsigned console_feed(struct console *con, const unsigned char *bytes, unsigned n)
 {
+	if (!n || !ring_ready(con))
+		return 0;
 	unsigned taken = ring_put(con, bytes, n);
 	if (taken)
 		raise_input(con);
@@ -273,6 +288,9 @@ void console_fill(struct console *con)
 		console_end_input(con);
 		return;
 	}
+	/* The ring before the host is read: what is read must have a place to go. */
+	if (!ring_ready(con))
+		return;
 	unsigned got = 0;
 	/* Read on while the host has more at once: a short file or a closed pipe gives its bytes
 	 * and its end in one fill, so the guest sees bit 31 right after the last byte. */
@@ -292,4 +310,17 @@ void console_fill(struct console *con)
 	/* One rise for the whole fill: the bytes and the end, if both came, are one event. */
 	if (got || con->in_ended)
 		raise_input(con);
+}
+
+void console_trim(struct console *con)
+{
+	if (!con->olen) {
+		free(con->obuf);
+		con->obuf = NULL;
+	}
+	if (!con->ilen) {
+		free(con->ibuf);
+		con->ibuf = NULL;
+		con->ihead = 0;
+	}
 }

@@ -7,6 +7,8 @@
 
 #include "devices/device.h"
 
+/* Both buffers are allocated when first needed and given back by console_trim, so a VM that
+ * never prints or reads holds neither. */
 #define CONSOLE_OUT_BUF 512 /* bytes buffered before a write to the host */
 #define CONSOLE_IN_BUF 256  /* input bytes waiting for the guest */
 
@@ -32,9 +34,10 @@ struct console {
 	FILE *out;             /* SINK_RAW, SINK_PREFIX: the stream */
 	char *path;            /* SINK_FILE: the file, opened for each flush (no fd per VM) */
 	uint32_t vm_id;        /* SINK_PREFIX: the N of "[vm N] " */
-	unsigned char obuf[CONSOLE_OUT_BUF];
+	unsigned char *obuf;   /* CONSOLE_OUT_BUF bytes, or NULL before the first output byte */
 	unsigned olen;
-	unsigned char ibuf[CONSOLE_IN_BUF]; /* ring of input bytes */
+	unsigned char *ibuf;   /* CONSOLE_IN_BUF bytes: ring of input bytes, or NULL before the
+				* first input */
 	unsigned ihead, ilen;
 	int in_fd;             /* the host input (-1: none); read only by console_fill */
 	const struct console_input *src; /* or this, when set (recorded or replayed input) */
@@ -79,5 +82,9 @@ void console_fill(struct console *con);
 /* Write buffered output to the host; in prefix mode only whole lines unless final, when a
  * last partial line is ended with a newline. It is also the device's boundary hook. */
 void console_flush(struct console *con, bool final);
+/* Give back the output buffer if it holds nothing (flushed, no partial line waiting) and the
+ * input ring if nothing waits in it (for a VM being swapped out); both come back with the next
+ * output byte or input. Writes nothing and reads nothing. */
+void console_trim(struct console *con);
 
 #endif
