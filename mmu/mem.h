@@ -113,7 +113,8 @@ int mem_read_slow(struct guest_mem *m, uint32_t a, unsigned n, void *out, struct
 int mem_write_slow(struct guest_mem *m, uint32_t a, unsigned n, const void *in, struct dva_fault *f)
 	MEM_CHECK;
 /* Check that n bytes at a could be written now (read-modify-write, string ops), without writing
- * and without side effects other than invalidating cached code that lies there. 0, or -1 with
+ * and without side effects other than invalidating cached code that lies there and noting its
+ * pages as written (mem_note_write; a write that then does not happen costs a page's count). 0, or -1 with
  * the #PF the write would raise in *f. */
 int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f) MEM_CHECK;
 /* Check that n bytes at a can be read (no page-0 refresh). 0, or -1 with the #PF in *f. */

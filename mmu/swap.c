@@ -127,7 +127,7 @@ int swap_put(struct swap_file *s, uint32_t id, const struct guest_mem *m, struct
 		if (m->pflags[pfn] & PG_CODE)
 			memcpy(s->buf + SWAP_HEADER + (size_t)(i++) * 4, &pfn, 4);
 	size_t at = data_at;
-	uint64_t raw = 0;
+	uint64_t raw = 0, skipped = 0; /* counted only once the record is written */
 	for (uint32_t pfn = 0; pfn < npages; pfn++) {
 		if (!pool_page_written(m, pfn))
 			continue;
@@ -135,7 +135,7 @@ int swap_put(struct swap_file *s, uint32_t id, const struct guest_mem *m, struct
 		bool zero = all_zero(page);
 		uint32_t stored;
 		if (first ? !memcmp(page, first, DVA_PAGE_SIZE) : zero) {
-			s->pages_skipped++; /* a fresh window has it already */
+			skipped++; /* a fresh window has it already */
 			continue;
 		}
 		if (zero) {
@@ -185,6 +185,7 @@ int swap_put(struct swap_file *s, uint32_t id, const struct guest_mem *m, struct
 	*slot = (struct swap_slot){ .off = off, .len = len, .cls = cls };
 	s->records_out++;
 	s->pages_out += n;
+	s->pages_skipped += skipped;
 	s->raw_bytes += raw;
 	s->stored_bytes += payload;
 	s->live_bytes += len;
