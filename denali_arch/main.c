@@ -47,9 +47,6 @@ static void catch_signals(struct kernel *k)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* A file that may not grow (ulimit -f: the swap file, a capture, a record) fails its write
-	 * with EFBIG, which is reported in one line, instead of killing the process. */
-	signal(SIGXFSZ, SIG_IGN);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -68,6 +65,9 @@ static int cmd_run(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
+	/* A file that may not grow (ulimit -f: the swap file, an image's memfd, a capture, a
+	 * record) fails its write with EFBIG, reported in one line, instead of killing the process. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct kernel k;
 	int status = kernel_init(&k, &rc);
 	if (status == 0) {

@@ -141,6 +141,10 @@ GUEST_SRCS_k_fold := tests/kernel/guests/k_fold.S $(KLIB_ASM)
 GUEST_SRCS_k_poll := tests/kernel/guests/k_poll.S $(KLIB_ASM)
 GUEST_SRCS_k_work := tests/kernel/guests/k_work.c $(KLIB_C)
 GUEST_SRCS_k_bad := tests/kernel/guests/k_bad.c $(KLIB_C)
+# The pager's and the shared image pages' guests (tests/kernel/run.sh).
+TEST_GUESTS += k_memsum k_share
+GUEST_SRCS_k_memsum := tests/kernel/guests/k_memsum.c $(KLIB_C)
+GUEST_SRCS_k_share := tests/kernel/guests/k_share.c $(KLIB_C)
 # Guests of the command-line tests (tests/cli/run.sh).
 TEST_GUESTS += c_stamp c_net
 GUEST_SRCS_c_stamp := tests/cli/guests/stamp.c
