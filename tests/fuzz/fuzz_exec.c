@@ -52,6 +52,7 @@ struct fz_input {
 /* One machine: its arena, VM and clock, and the image it was made from. */
 struct fz_machine {
 	struct mem_arena arena;
+	struct mem_pool pool;         /* the image's pool: the VM's window comes from it */
 	struct vm_clock clock;
 	struct vm vm;
 	struct image img;
@@ -241,7 +242,9 @@ static void machine_new(struct fz_machine *fm, const struct fz_input *in, bool t
 	fm->clock = (struct vm_clock){ .deterministic = true, .cpu_hz = 1000000000u, .seed = 1 };
 	build_image(fm, in);
 	struct vm_config cfg = { .id = 0, .mem_size = FZ_MEM, .sink = SINK_NONE };
-	if (vm_create(&fm->vm, &fm->arena, &fm->clock, &cfg, &fm->img, err)) {
+	if (image_pool(&fm->img, &fm->pool, &fm->arena, FZ_MEM))
+		abort();
+	if (vm_create(&fm->vm, &fm->pool, &fm->clock, &cfg, &fm->img, err)) {
 		fprintf(stderr, "fuzz: vm_create: %s\n", err);
 		abort();
 	}
@@ -294,6 +297,7 @@ static void machine_free(struct fz_machine *fm)
 	/* Lift the fence so the arena's own teardown (madvise) sees ordinary pages. */
 	mprotect(m->base + m->span - DVA_PAGE_SIZE, DVA_PAGE_SIZE, PROT_READ | PROT_WRITE);
 	vm_release(&fm->vm);
+	pool_destroy(&fm->pool);
 	mem_arena_destroy(&fm->arena);
 	for (unsigned j = 0; j < fm->nro; j++)
 		free(fm->ro_copy[j]);
@@ -417,12 +421,14 @@ static void check_end(struct fz_machine *fm, const struct fz_input *in, int ex, 
 			FZ_CHECK(in, m->base[lo + i] == fm->ro_copy[j][i],
 				 "read-only byte 0x%08" PRIx32 " changed", lo + i);
 	}
-	/* The flags array has exactly one byte per page (on the host heap, where ASan watches it). */
+	/* One flag byte per page (on the host heap; the window's held-page bitmap follows it). A
+	 * page's PG_CLEAN may only go (its first store), never come back while the VM holds it. */
 	uint32_t pages = m->size >> DVA_PAGE_SHIFT;
 	for (uint32_t p = 0; p < pages; p++) {
 		uint8_t now = m->pflags[p], was = fm->pflags0[p];
-		FZ_CHECK(in, (now & ~(PG_RO | PG_RO_PART | PG_CODE)) == 0 &&
-			 (now & (PG_RO | PG_RO_PART)) == (was & (PG_RO | PG_RO_PART)),
+		FZ_CHECK(in, (now & ~(PG_RO | PG_RO_PART | PG_CODE | PG_CLEAN)) == 0 &&
+			 (now & (PG_RO | PG_RO_PART)) == (was & (PG_RO | PG_RO_PART)) &&
+			 (!(now & PG_CLEAN) || (was & PG_CLEAN)),
 			 "page %" PRIu32 " flags 0x%02x (created 0x%02x)", p, now, was);
 	}
 }
