@@ -76,23 +76,24 @@ void cache_flush(struct code_cache *cc)
 	cc->stats.flushes++;
 }
 
-/* Make sure the newest chunk has room for bytes, so the allocations that follow cannot flush
- * the cache between them. Allocation happens here, on a cache miss, never in the execute loop
- * proper; running out of host memory for it is an emulator failure: abort. */
+/* A new newest chunk (or piece of the first) of size bytes; pool_bytes is the caller's. */
 static void add_chunk(struct code_cache *cc, size_t size)
 {
 	struct cache_chunk *ch = malloc(sizeof(*ch) + size);
 	if (!ch)
-		abort();
+		abort(); /* as pool_reserve says */
 	ch->size = size;
 	ch->used = 0;
 	ch->next = cc->chunks;
 	cc->chunks = ch;
 }
 
-/* Every decision here (whether bytes fit, the next chunk's size, whether to flush) is taken on
- * the chunks the caps count (cache.h), so it comes out as with a first chunk in one piece; only
- * the lead's pieces are allocated differently. */
+/* Make sure the newest chunk has room for bytes, so the allocations that follow cannot flush
+ * the cache between them. Allocation happens here, on a cache miss, never in the execute loop
+ * proper; running out of host memory for it is an emulator failure: abort.
+ * Every decision (whether bytes fit, the next chunk's size, whether to flush) is taken on the
+ * chunks the caps count (cache.h), so it comes out as with a first chunk in one piece; only the
+ * lead's pieces are allocated differently. */
 static void pool_reserve(struct code_cache *cc, size_t bytes)
 {
 	struct cache_chunk *ch = cc->chunks;

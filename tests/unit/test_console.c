@@ -1,5 +1,6 @@
 /* test_console.c - the console's input (devices/console.c, DVA-1 section 7, docs/abi.md): the
- * 256-byte ring the guest reads with IN AL, DX from 0xD000 and counts with IN EAX, DX from 0xD001.
+ * 256-byte ring the guest reads with IN AL, DX from 0xD000 and counts with IN EAX, DX from 0xD001;
+ * and the buffers' lifetime: allocated on first use, given back by console_trim.
  *
  * Each row is a script run against a fresh console whose host input is a pipe (this test holds
  * its write end), a temporary file, or nothing (every VM but VM 0). Steps feed bytes as the
@@ -311,12 +312,146 @@ static void a_console_without_a_raise_callback_still_takes_input(void **state)
 	con->dev.ops->destroy(&con->dev);
 }
 
+/* A stream the test reads back: what the host would have seen. */
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void capture_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->f);
+}
+
+static void put_string(struct console *con, const char *s)
+{
+	assert_int_equal(con->dev.ops->out_bytes(&con->dev, DVA_PORT_CONSOLE, (const uint8_t *)s,
+						 (uint32_t)strlen(s)), 0);
+}
+
+/* The buffers come with their first use: a console that never printed or read holds none. */
+static void a_console_that_never_printed_holds_no_buffer(void **state)
+{
+	(void)state;
+	struct console *con = console_new(stdout);
+	assert_non_null(con);
+	assert_null(con->obuf);
+	assert_null(con->ibuf);
+	console_flush(con, false); /* the boundary hook of a quantum that printed nothing */
+	console_flush(con, true);
+	console_trim(con);
+	assert_null(con->obuf);
+	assert_null(con->ibuf);
+	uint32_t v = 0;
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE_STATUS, 4, &v), 0);
+	assert_int_equal(v, EOF_BIT); /* no host input: ended, and still no ring */
+	assert_null(con->ibuf);
+	assert_int_equal(console_feed(con, NULL, 0), 0);
+	assert_null(con->ibuf);
+	con->dev.ops->destroy(&con->dev);
+}
+
+/* console_trim gives back a flushed output buffer and keeps one holding a partial line; output
+ * after it is as if nothing had happened. */
+static void console_trim_frees_a_flushed_buffer_and_output_goes_on(void **state)
+{
+	(void)state;
+	struct capture c;
+	capture_open(&c);
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	console_set_prefix(con, c.f, 7);
+	put_string(con, "one\ntw");
+	assert_non_null(con->obuf);
+	console_flush(con, false); /* writes "one", keeps the partial "tw" */
+	console_trim(con);
+	assert_non_null(con->obuf);
+	put_string(con, "o\n");
+	console_flush(con, false);
+	assert_int_equal(con->olen, 0);
+	console_trim(con);
+	assert_null(con->obuf);
+	put_string(con, "three\nfour");
+	assert_non_null(con->obuf);
+	con->dev.ops->destroy(&con->dev); /* the final flush ends "four" with a newline */
+	fclose(c.f);
+	assert_string_equal(c.buf, "[vm 7] one\n[vm 7] two\n[vm 7] three\n[vm 7] four\n");
+	free(c.buf);
+
+	/* Raw: a full buffer is written when the next byte comes, trimmed or not in between. */
+	capture_open(&c);
+	con = console_new(c.f);
+	assert_non_null(con);
+	char big[CONSOLE_OUT_BUF + 2];
+	for (unsigned i = 0; i < sizeof(big) - 1; i++)
+		big[i] = (char)('a' + i % 26);
+	big[sizeof(big) - 1] = 0;
+	put_string(con, big);
+	fflush(c.f);
+	assert_int_equal(c.len, CONSOLE_OUT_BUF); /* one flush, at the 513th byte */
+	console_flush(con, false);
+	console_trim(con);
+	assert_null(con->obuf);
+	put_string(con, "!");
+	con->dev.ops->destroy(&con->dev);
+	fclose(c.f);
+	assert_int_equal(c.len, sizeof(big));
+	assert_memory_equal(c.buf, big, sizeof(big) - 1);
+	assert_int_equal(c.buf[sizeof(big) - 1], '!');
+	free(c.buf);
+}
+
+/* Input fed after a trim arrives in order; a ring with bytes waiting is kept. */
+static void input_fed_after_a_trim_arrives_in_order(void **state)
+{
+	(void)state;
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	unsigned char b[CONSOLE_IN_BUF];
+	for (unsigned i = 0; i < sizeof(b); i++)
+		b[i] = pat(i);
+	unsigned fed = 0, taken = 0;
+	uint32_t v = 0;
+	assert_int_equal(console_feed(con, b, 200), 200);
+	fed = 200;
+	assert_non_null(con->ibuf);
+	for (; taken < 150; taken++) { /* the ring's head moves on */
+		assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v), 0);
+		assert_int_equal(v, pat(taken));
+	}
+	console_trim(con);
+	assert_non_null(con->ibuf); /* 50 bytes still wait */
+	for (; taken < fed; taken++) {
+		assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v), 0);
+		assert_int_equal(v, pat(taken));
+	}
+	console_trim(con);
+	assert_null(con->ibuf);
+	assert_int_equal(console_feed(con, b + 0, 100), 100);
+	assert_int_equal(console_feed(con, b + 100, CONSOLE_IN_BUF - 100), CONSOLE_IN_BUF - 100);
+	assert_int_equal(console_feed(con, b, 1), 0); /* full */
+	assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE_STATUS, 4, &v), 0);
+	assert_int_equal(v, CONSOLE_IN_BUF);
+	for (unsigned i = 0; i < CONSOLE_IN_BUF; i++) {
+		assert_int_equal(con->dev.ops->in(&con->dev, DVA_PORT_CONSOLE, 1, &v), 0);
+		assert_int_equal(v, pat(i));
+	}
+	con->dev.ops->destroy(&con->dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_input_ring_behaves_as_dva1_section_7_says),
 		cmocka_unit_test(a_0xff_byte_reads_as_0xff_with_a_count),
 		cmocka_unit_test(a_console_without_a_raise_callback_still_takes_input),
+		cmocka_unit_test(a_console_that_never_printed_holds_no_buffer),
+		cmocka_unit_test(console_trim_frees_a_flushed_buffer_and_output_goes_on),
+		cmocka_unit_test(input_fed_after_a_trim_arrives_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
