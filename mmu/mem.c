@@ -136,15 +136,13 @@ size_t mem_resident_bytes(const struct guest_mem *m)
 	return resident * DVA_PAGE_SIZE;
 }
 
-int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end)
+int ro_ranges_add(struct ro_range **ro, unsigned *nro, uint8_t *pflags, uint32_t start, uint32_t end)
 {
-	if (start >= end)
-		return 0;
-	struct ro_range *r = realloc(m->ro, (m->nro + 1) * sizeof(*r));
+	struct ro_range *r = realloc(*ro, (*nro + 1) * sizeof(*r));
 	if (!r)
 		return -1;
-	m->ro = r;
-	unsigned i = m->nro++;
+	*ro = r;
+	unsigned i = (*nro)++;
 	while (i > 0 && r[i - 1].start > start) {
 		r[i] = r[i - 1];
 		i--;
@@ -154,9 +152,16 @@ int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end)
 	for (uint32_t pfn = start >> DVA_PAGE_SHIFT; pfn <= (end - 1) >> DVA_PAGE_SHIFT; pfn++) {
 		uint32_t lo = pfn << DVA_PAGE_SHIFT;
 		bool whole = start <= lo && (uint64_t)end >= (uint64_t)lo + DVA_PAGE_SIZE;
-		m->pflags[pfn] |= whole ? PG_RO : PG_RO_PART;
+		pflags[pfn] |= whole ? PG_RO : PG_RO_PART;
 	}
 	return 0;
+}
+
+int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end)
+{
+	if (start >= end)
+		return 0;
+	return ro_ranges_add(&m->ro, &m->nro, m->pflags, start, end);
 }
 
 bool mem_byte_writable(const struct guest_mem *m, uint32_t a)

@@ -103,6 +103,10 @@ size_t mem_resident_bytes(const struct guest_mem *m);
 
 /* Mark [start, end) read-only for guest stores. 0, or -1 if out of memory. */
 int mem_protect(struct guest_mem *m, uint32_t start, uint32_t end) MEM_CHECK;
+/* What mem_protect does, on any list of ranges and page flags (a pool's template has its own):
+ * add [start, end), start < end, to the sorted list *ro of *nro ranges and mark its pages in
+ * pflags. 0, or -1 (out of host memory, nothing changed). */
+int ro_ranges_add(struct ro_range **ro, unsigned *nro, uint8_t *pflags, uint32_t start, uint32_t end) MEM_CHECK;
 /* Whether byte a is writable by the guest (outside page 0). */
 bool mem_byte_writable(const struct guest_mem *m, uint32_t a);
 

@@ -56,26 +56,15 @@ static int cover(struct mem_pool *p, uint32_t lo, uint32_t hi)
 	return 0;
 }
 
-/* Mark [start, end) read-only in the template and the pool's ranges (as mem_protect does). */
+/* Mark [start, end) read-only in the template and the pool's ranges (as mem_protect does). A
+ * page wholly read-only is never written, so it has no first write to note either. */
 static int protect(struct mem_pool *p, uint32_t start, uint32_t end)
 {
-	struct ro_range *r = realloc(p->ro, (p->nro + 1) * sizeof(*r));
-	if (!r)
+	if (ro_ranges_add(&p->ro, &p->nro, p->tmpl, start, end))
 		return -1;
-	p->ro = r;
-	unsigned i = p->nro++;
-	while (i > 0 && r[i - 1].start > start) {
-		r[i] = r[i - 1];
-		i--;
-	}
-	r[i] = (struct ro_range){ start, end };
-	for (uint32_t pfn = start >> DVA_PAGE_SHIFT; pfn <= (end - 1) >> DVA_PAGE_SHIFT; pfn++) {
-		uint32_t lo = pfn << DVA_PAGE_SHIFT;
-		bool whole = start <= lo && (uint64_t)end >= (uint64_t)lo + DVA_PAGE_SIZE;
-		p->tmpl[pfn] |= whole ? PG_RO : PG_RO_PART;
-		if (whole)
-			p->tmpl[pfn] &= (uint8_t)~PG_CLEAN; /* never written: nothing to note */
-	}
+	for (uint32_t pfn = start >> DVA_PAGE_SHIFT; pfn <= (end - 1) >> DVA_PAGE_SHIFT; pfn++)
+		if (p->tmpl[pfn] & PG_RO)
+			p->tmpl[pfn] &= (uint8_t)~PG_CLEAN;
 	return 0;
 }
 

@@ -184,6 +184,18 @@ if [ "$rc" -ne 0 ] || ! cmp -s "$T/out" "$T/want"; then bad "$n" "exit $rc: $(tr
 elif [ "$(mem "$T/sh1" swap_outs)" -lt 1 ] || [ "$(mem "$T/sh1" windows)" -ge 3 ]; then
 	bad "$n" "$(mem "$T/sh1" swap_outs) swap-outs, $(mem "$T/sh1" windows) windows: no VM ran in a window VM 0 had written"
 else ok "$n"; fi
+# Self-modifying code across a swap: VM 0 runs code it wrote in its .data (decoded, its page
+# marked as holding code), is swapped out while it idles (VM 1's admission needs the room, and
+# VM 1 cannot be out before it has run), comes back, runs the same code and then rewrites it
+# once more: the decoded copy must go (the page's code mark is kept in the swap record), or the
+# third line would still say 22222222. One swap-out and one swap-in, both VM 0's.
+run --vms 2 --mem 64K --console prefix --mem-budget 64K --stats "$T/sh0" "$G/k_share.elf"
+printf '[%s] %s\n' 'vm 0' "$w0" 'vm 1' "$r1" 'vm 0' "$w0" 'vm 0' "$w3" >"$T/want"
+n="self-modifying code: a VM swapped out between running its written code and rewriting it runs the new code"
+if [ "$rc" -ne 0 ] || ! cmp -s "$T/out" "$T/want"; then bad "$n" "exit $rc: $(tr '\n' '|' <"$T/out")"
+elif [ "$(mem "$T/sh0" swap_outs)" -ne 1 ] || [ "$(mem "$T/sh0" swap_ins)" -ne 1 ]; then
+	bad "$n" "$(mem "$T/sh0" swap_outs) swap-outs and $(mem "$T/sh0" swap_ins) swap-ins, not 1 and 1"
+else ok "$n"; fi
 run --vms 3 --mem 64K --console prefix --max-active 1 --stats "$T/sh2" "$G/k_share.elf"
 printf '[%s] %s\n' 'vm 0' "$w0" 'vm 0' "$w0" 'vm 0' "$w3" 'vm 1' "$r1" 'vm 2' "$r2" >"$T/want"
 n="shared image pages: a window a VM ended in goes back as the image left it"

@@ -2,11 +2,8 @@
  * stores it refuses, which pages it notes as written, how it is reset when given back, what
  * pool_trim gives back to the host, and the same again where windows copy the image.
  *
- * Every case builds one small image with pool_init / pool_add_segment / pool_seal over its own
- * arena: a read-only text segment [0x1000, 0x2800) of pattern bytes (page 1 wholly read-only,
- * page 2 in part), and a writable data segment [0x2800, 0x6000) whose first 0x1000 bytes come
- * from the file (the rest of page 2 and half of page 3) and whose tail is zero (pages 3 to 5),
- * in 64 KiB of memory. The image's pages are 1 to 3. Cases named "copied" set arena.maps_left
+ * Every case builds the small image of tests/unit/pool_image.h with pool_init /
+ * pool_add_segment / pool_seal over its own arena. Cases named "copied" set arena.maps_left
  * to 0 before the first window is attached, so no window may map the pool's memfd.
  */
 #include <errno.h>
@@ -27,58 +24,10 @@
 
 #include "mmu/mem.h"
 #include "mmu/pool.h"
+#include "tests/unit/pool_image.h"
 
-#define MEM (64u * 1024u)
-#define PAGES (MEM >> DVA_PAGE_SHIFT)
-#define PAGE DVA_PAGE_SIZE
-#define TEXT_VA 0x1000u
-#define TEXT_SZ 0x1800u
-#define DATA_VA 0x2800u
-#define DATA_FILESZ 0x1000u
-#define DATA_MEMSZ 0x3800u
-#define IMG_LO 1u             /* the image's pages: [IMG_LO, IMG_HI) */
-#define IMG_HI 4u
-#define IMG_PAGES (IMG_HI - IMG_LO)
 #define NVM 4                 /* windows a case may hold at once */
 #define ERR_WRITE_RO 7u       /* P|W|U */
-
-/* --- the image ------------------------------------------------------------------------------ */
-
-/* Never zero, so file bytes are told from the zero tail; text and data differ. */
-static uint8_t text_byte(uint32_t i)
-{
-	return (uint8_t)(0x80u | ((i * 7u + 3u) & 0x7fu));
-}
-
-static uint8_t data_byte(uint32_t i)
-{
-	return (uint8_t)(0x01u + (i * 13u + 5u) % 0x7fu);
-}
-
-/* What guest byte a of a fresh window holds. */
-static uint8_t image_byte(uint32_t a)
-{
-	if (a >= TEXT_VA && a < TEXT_VA + TEXT_SZ)
-		return text_byte(a - TEXT_VA);
-	if (a >= DATA_VA && a < DATA_VA + DATA_FILESZ)
-		return data_byte(a - DATA_VA);
-	return 0;
-}
-
-static void build_pool(struct mem_pool *p, struct mem_arena *a)
-{
-	static uint8_t text[TEXT_SZ], data[DATA_FILESZ];
-	for (uint32_t i = 0; i < TEXT_SZ; i++)
-		text[i] = text_byte(i);
-	for (uint32_t i = 0; i < DATA_FILESZ; i++)
-		data[i] = data_byte(i);
-	assert_int_equal(pool_init(p, a, MEM), 0);
-	assert_int_equal(pool_add_segment(p, TEXT_VA, text, TEXT_SZ, TEXT_SZ, false), 0);
-	assert_int_equal(pool_add_segment(p, DATA_VA, data, DATA_FILESZ, DATA_MEMSZ, true), 0);
-	assert_int_equal(pool_seal(p), 0);
-	assert_int_equal(p->img_lo, IMG_LO);
-	assert_int_equal(p->img_hi, IMG_HI);
-}
 
 /* --- the fixture ---------------------------------------------------------------------------- */
 

@@ -2,9 +2,7 @@
  * what a record holds and what costs nothing, slots reused, and every way the file can fail,
  * each with a clear one-line reason and the VM's memory as it was.
  *
- * The VMs are windows of one small image's pool (the image of test_pool.c): read-only text
- * [0x1000, 0x2800) of pattern bytes, writable data [0x2800, 0x6000) whose first 0x1000 bytes
- * come from the file, 64 KiB of memory; the image's pages are 1 to 3. The swap file lies in a
+ * The VMs are windows of one small image's pool (tests/unit/pool_image.h). The swap file lies in a
  * directory made by mkdtemp for each case, removed again at its end.
  */
 #include <dirent.h>
@@ -30,59 +28,14 @@
 #include "mmu/mem.h"
 #include "mmu/pool.h"
 #include "mmu/swap.h"
+#include "tests/unit/pool_image.h"
 #include "tests/unit/rng.h"
 
-#define MEM (64u * 1024u)
-#define PAGES (MEM >> DVA_PAGE_SHIFT)
-#define PAGE DVA_PAGE_SIZE
-#define TEXT_VA 0x1000u
-#define TEXT_SZ 0x1800u
-#define DATA_VA 0x2800u
-#define DATA_FILESZ 0x1000u
-#define DATA_MEMSZ 0x3800u
-#define IMG_LO 1u
-#define IMG_HI 4u
 #define NVM 3
 #define VM_ID 7u
 #define HEADER 20u            /* magic, id, page count, payload bytes, code page count */
 #define ENTRY 8u              /* page number, stored bytes */
 #define MAGIC 0x50575344u     /* "DSWP" */
-
-/* --- the image ------------------------------------------------------------------------------ */
-
-static uint8_t text_byte(uint32_t i)
-{
-	return (uint8_t)(0x80u | ((i * 7u + 3u) & 0x7fu));
-}
-
-static uint8_t data_byte(uint32_t i)
-{
-	return (uint8_t)(0x01u + (i * 13u + 5u) % 0x7fu);
-}
-
-static uint8_t image_byte(uint32_t a)
-{
-	if (a >= TEXT_VA && a < TEXT_VA + TEXT_SZ)
-		return text_byte(a - TEXT_VA);
-	if (a >= DATA_VA && a < DATA_VA + DATA_FILESZ)
-		return data_byte(a - DATA_VA);
-	return 0;
-}
-
-static void build_pool(struct mem_pool *p, struct mem_arena *a)
-{
-	static uint8_t text[TEXT_SZ], data[DATA_FILESZ];
-	for (uint32_t i = 0; i < TEXT_SZ; i++)
-		text[i] = text_byte(i);
-	for (uint32_t i = 0; i < DATA_FILESZ; i++)
-		data[i] = data_byte(i);
-	assert_int_equal(pool_init(p, a, MEM), 0);
-	assert_int_equal(pool_add_segment(p, TEXT_VA, text, TEXT_SZ, TEXT_SZ, false), 0);
-	assert_int_equal(pool_add_segment(p, DATA_VA, data, DATA_FILESZ, DATA_MEMSZ, true), 0);
-	assert_int_equal(pool_seal(p), 0);
-	assert_int_equal(p->img_lo, IMG_LO);
-	assert_int_equal(p->img_hi, IMG_HI);
-}
 
 /* --- the fixture ---------------------------------------------------------------------------- */
 
