@@ -19,7 +19,7 @@ VERSION := 0.1.0
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -I. -MMD -MP -DDENALI_VERSION='"$(VERSION)"'
-HOST_LDLIBS = -lZydis -lZycore -llz4 $(SLIRP_LIBS)
+HOST_LDLIBS = -lZydis -lZycore -llz4 $(SLIRP_LIBS) $(PNG_LIBS) $(SDL_LIBS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Guests: 32-bit, freestanding, no SSE (DVA-1 has none), linked by our own script.

@@ -52,6 +52,13 @@ void config_free(struct run_config *rc)
 	rc->fwds = NULL;
 	free(rc->net_tap);
 	rc->net_tap = NULL;
+	free(rc->keys);
+	rc->keys = NULL;
+	for (unsigned i = 0; i < rc->nshots; i++)
+		free(rc->shots[i].path);
+	free(rc->shots);
+	rc->shots = NULL;
+	rc->nshots = 0;
 	rc->nfwds = 0;
 	rc->npcap_vms = 0;
 	rc->ngroups = 0;
@@ -91,6 +98,41 @@ int parse_count(const char *s, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int parse_time_ns(const char *s, uint64_t *out)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	};
+	uint64_t whole = 0, frac = 0, scale = 1;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > (UINT64_MAX - 9) / 10)
+			return -1;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return -1;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (scale < 1000000000) { /* digits past nanoseconds are dropped */
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				scale *= 10;
+			}
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit))
+			continue;
+		uint64_t ns = units[i].ns;
+		if (whole > UINT64_MAX / ns)
+			return -1;
+		*out = whole * ns + frac * ns / scale;
+		return 0;
+	}
+	return -1;
 }
 
 static char *dup_or_null(const char *s)
@@ -448,7 +490,7 @@ static int set_pcap_vm(struct run_config *rc, struct group_config *g, const char
 	return 0;
 }
 
-const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer", "net" };
+const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer", "net", "keyboard", "display" };
 
 static int set_net_rxq(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
@@ -469,7 +511,7 @@ static int set_devices(struct run_config *rc, struct group_config *g, const char
 					       strncmp(p, device_kind_names[kind], n)))
 			kind++;
 		if (kind == DEVICE_KINDS)
-			return fail(err, "'%.*s' is not a device (console, timer, net)", (int)n, p);
+			return fail(err, "'%.*s' is not a device (console, timer, net, keyboard, display)", (int)n, p);
 		if (set & (1u << kind))
 			return fail(err, "'%s' names %s twice", v, device_kind_names[kind]);
 		set |= 1u << kind;
@@ -478,6 +520,65 @@ static int set_devices(struct run_config *rc, struct group_config *g, const char
 		p += n + 1;
 	}
 	g->devices = set;
+	return 0;
+}
+
+static int set_display(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "none"))
+		rc->display = DISPLAY_NONE;
+	else if (!strcmp(v, "sdl"))
+		rc->display = DISPLAY_SDL;
+	else if (!strcmp(v, "mosaic"))
+		rc->display = DISPLAY_MOSAIC;
+	else
+		return fail(err, "'%s' is not a display (none, sdl, mosaic)", v);
+	if (rc->display != DISPLAY_NONE && !rc->clock_given)
+		rc->host_clock = true; /* a window runs in real time, as a user watches it */
+	return 0;
+}
+static int set_focus(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (u32_in(v, 0, UINT32_MAX - 1, &rc->focus, err))
+		return -1;
+	rc->focus_given = true;
+	return 0;
+}
+static int set_keys(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!*v)
+		return fail(err, "needs a file name");
+	free(rc->keys);
+	rc->keys = dup_or_null(v);
+	return 0;
+}
+/* WHEN:FILE.png, WHEN a system time ("2s", "500ms") or "exit"; repeatable. */
+static int set_screenshot(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	const char *colon = strchr(v, ':');
+	if (!colon || colon == v || !colon[1])
+		return fail(err, "'%s' is not WHEN:FILE.png (WHEN a time such as 2s or 500ms, or exit)", v);
+	struct screenshot shot = { 0 };
+	char when[64];
+	size_t n = (size_t)(colon - v);
+	if (n >= sizeof(when))
+		return fail(err, "'%.*s' is not a time (such as 2s or 500ms) or exit", (int)n, v);
+	memcpy(when, v, n);
+	when[n] = '\0';
+	if (!strcmp(when, "exit"))
+		shot.at_exit = true;
+	else if (parse_time_ns(when, &shot.at_ns))
+		return fail(err, "'%s' is not a time (such as 2s or 500ms) or exit", when);
+	struct screenshot *l = realloc(rc->shots, (rc->nshots + 1) * sizeof(*l));
+	if (!l)
+		abort();
+	rc->shots = l;
+	shot.path = dup_or_null(colon + 1);
+	rc->shots[rc->nshots++] = shot;
 	return 0;
 }
 
@@ -547,6 +648,10 @@ static const struct key {
 	{ "net_reorder", false, set_net_reorder },
 	{ "net", false, set_net },
 	{ "hostfwd", false, set_hostfwd },
+	{ "display", false, set_display },
+	{ "focus", false, set_focus },
+	{ "keys", false, set_keys },
+	{ "screenshot", false, set_screenshot },
 	{ "devices", true, set_devices },
 	{ "net_rxq", true, set_net_rxq },
 	{ "image", true, set_image },
@@ -647,6 +752,9 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 					    (unsigned)rc->console_in, g->name);
 		}
 	}
+	if (rc->focus >= config_vm_count(rc))
+		return fail(err, "focus: VM %u does not exist: the run has %" PRIu64 " VM%s",
+			    (unsigned)rc->focus, config_vm_count(rc), config_vm_count(rc) == 1 ? "" : "s");
 	if (rc->record && rc->replay)
 		return fail(err, "record and replay: a run takes its input from the host or from a record, not both");
 	if ((rc->record || rc->replay) && rc->host_clock)

@@ -23,13 +23,24 @@ struct group_config {
 };
 
 /* The devices a VM can have attached (a group's `devices` list), and their names there. */
-enum device_kind { DEVICE_CONSOLE, DEVICE_TIMER, DEVICE_NET, DEVICE_KINDS };
+enum device_kind { DEVICE_CONSOLE, DEVICE_TIMER, DEVICE_NET, DEVICE_KEYBOARD, DEVICE_DISPLAY, DEVICE_KINDS };
 /* What a group has unless it says: every device there is. */
-#define DEVICES_DEFAULT (1u << DEVICE_CONSOLE | 1u << DEVICE_TIMER | 1u << DEVICE_NET)
+#define DEVICES_DEFAULT (1u << DEVICE_CONSOLE | 1u << DEVICE_TIMER | 1u << DEVICE_NET | \
+			 1u << DEVICE_KEYBOARD | 1u << DEVICE_DISPLAY)
 extern const char *const device_kind_names[DEVICE_KINDS];
 
 enum console_mode { CONSOLE_AUTO, CONSOLE_RAW, CONSOLE_PREFIX, CONSOLE_FILES, CONSOLE_NONE };
 enum irq_mode { IRQ_BATCHED, IRQ_SYNC };
+/* --display: no window (the default), one VM's framebuffer in a window, or a mosaic of many. */
+enum display_mode { DISPLAY_NONE, DISPLAY_SDL, DISPLAY_MOSAIC };
+
+/* A --screenshot WHEN:FILE.png: the picture at system time at_ns, or as the run ends. */
+struct screenshot {
+	uint64_t at_ns;
+	bool at_exit;
+	bool taken;
+	char *path;
+};
 
 struct run_config {
 	uint32_t quantum;       /* Q, instructions */
@@ -63,6 +74,12 @@ struct run_config {
 	char *net_tap;          /* --net tap:IFNAME: a port to that TAP interface, or NULL */
 	struct hostfwd *fwds;   /* --hostfwd, each */
 	unsigned nfwds;
+	enum display_mode display; /* --display */
+	uint32_t focus;         /* --focus N: the VM the window shows and the keyboard reaches */
+	bool focus_given;
+	char *keys;             /* --keys FILE: scripted key events, or NULL */
+	struct screenshot *shots; /* --screenshot, each, in the order given */
+	unsigned nshots;
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */
@@ -105,5 +122,7 @@ uint64_t config_vm_count(const struct run_config *rc);
 /* Parse helpers shared with the command line: sizes with K/M/G, counts, durations. */
 int parse_size(const char *s, uint64_t *out);
 int parse_count(const char *s, uint64_t *out);
+/* A system time or duration with its unit: "2s", "1.5s", "250ms", "40us", "100ns". 0, or -1. */
+int parse_time_ns(const char *s, uint64_t *out);
 
 #endif

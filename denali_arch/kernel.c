@@ -16,6 +16,7 @@
 
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
+#include "denali_arch/show.h"
 #include "devices/tap.h"
 #include "devices/uplink.h"
 
@@ -180,6 +181,7 @@ static void admit(struct kernel *k)
 			continue;
 		}
 		hostin_admitted(&k->hostin, v);
+		show_vm_created(k, v);
 		if (cfg->stats_dir && v->console)
 			console_watch_stats(v->console, guest_stat_line, v);
 		k->active++;
@@ -201,6 +203,7 @@ static void finish(struct kernel *k, struct vm *v, int status, int fault)
 	k->active_mem -= v->cpu.mem.size;
 	k->done++;
 	hostin_released(&k->hostin, v);
+	show_vm_ended(k, v);
 	vm_release(v); /* its NIC's frames still queued leave with the switch's next turn */ /* flushes the console: the VM's last words come out here */
 	admit(k);
 }
@@ -447,6 +450,7 @@ static void stop_all(struct kernel *k)
 		v->status = -1;
 		pager_forget(k, v);
 		hostin_released(&k->hostin, v);
+		show_vm_ended(k, v);
 		vm_release(v);
 	}
 }
@@ -517,6 +521,8 @@ int kernel_run(struct kernel *k)
 			break;
 		}
 		uint64_t now = kernel_now(k);
+		if (now >= k->show_next_ns) /* a scripted key or a screenshot is due */
+			show_due(k, now);
 		if (sched_switch_due(k)) { /* the frames sent in the last round reach their VMs */
 			k->raise_time = now;
 			switch_run(&k->sw);
@@ -539,7 +545,10 @@ int kernel_run(struct kernel *k)
 			bool host_can_act = backend_watches(k) || k->loop.nsources || k->loop.narmed;
 			if (all_stopped && !host_can_act)
 				e = NULL; /* stopped VMs' events can move nothing: nobody can continue them */
-			if (!e) {
+			uint64_t wake = e ? e->event_at : UINT64_MAX;
+			if (k->show_next_ns < wake && !(all_stopped && !host_can_act))
+				wake = k->show_next_ns; /* a scripted key may wake a VM */
+			if (wake == UINT64_MAX) {
 				if ((!all_stopped && hostin_wanted(&k->hostin)) || host_can_act) {
 					serve_host(k, EVLOOP_FOREVER);
 					continue;
@@ -556,9 +565,9 @@ int kernel_run(struct kernel *k)
 				break;
 			}
 			if (k->clock.deterministic)
-				k->clock.skipped_ns += e->event_at - now;
+				k->clock.skipped_ns += wake - now;
 			else
-				serve_host(k, e->event_at - now); /* sleeps in poll until then or host input */
+				serve_host(k, wake - now); /* sleeps in poll until then or host input */
 			continue;
 		}
 		if (v->swapped && pager_swap_in(k, v)) {
@@ -584,6 +593,8 @@ int kernel_run(struct kernel *k)
 		status = EXIT_REFUSED; /* the record could not be written: said in one line */
 	if (capture_finish(k) && status == 0)
 		status = EXIT_REFUSED; /* likewise the capture */
+	if (show_finish(k) && status == 0)
+		status = EXIT_REFUSED; /* and a screenshot */
 	return status;
 }
 
@@ -735,7 +746,9 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 		rc = capture_init(k);
 	if (!rc)
 		rc = uplink_init(k);
-	return rc ? rc : hostin_init(&k->hostin, k);
+	if (!rc)
+		rc = hostin_init(&k->hostin, k);
+	return rc ? rc : show_init(k);
 }
 
 void kernel_destroy(struct kernel *k)
@@ -773,6 +786,7 @@ void kernel_destroy(struct kernel *k)
 	free(k->gstats);
 	if (k->trace && k->trace != stderr)
 		fclose(k->trace);
+	show_destroy(k);
 	pager_destroy(k);
 	if (k->pools)
 		for (unsigned i = 0; i < k->cfg->ngroups; i++)

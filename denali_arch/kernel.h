@@ -10,7 +10,9 @@
 #include "denali_arch/capture.h"
 #include "denali_arch/config.h"
 #include "denali_arch/evloop.h"
+#include "denali_arch/frontend.h"
 #include "denali_arch/hostin.h"
+#include "denali_arch/keys.h"
 #include "denali_arch/loader.h"
 #include "denali_arch/pager.h"
 #include "denali_arch/vm.h"
@@ -96,6 +98,16 @@ struct kernel {
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
 	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */
 	void *on_stop_opaque;
+	/* What the run shows (frontend.h, keys.h): the picture, when a window is open or a
+	 * screenshot is wanted; the window; the --keys script. */
+	struct screen *screen;    /* NULL when nothing shows or saves a picture */
+	struct frontend *frontend; /* NULL without a window */
+	int frontend_timer;       /* the loop's host timer that refreshes the window, or -1 */
+	struct key_script keys;
+	uint64_t show_next_ns;    /* system time of the next scripted key or screenshot, or
+				   * UINT64_MAX (show.c) */
+	bool *shot_taken;         /* per --screenshot */
+	bool shot_failed;         /* one could not be saved: said in one line */
 };
 
 /* Open the images, reserve memory, set the clock, open --record or check --replay. 0, or the
@@ -127,6 +139,9 @@ void kernel_vm_continue(struct kernel *k, struct vm *v);
  * 128 + vector). */
 void kernel_vm_end_held(struct kernel *k, struct vm *v);
 
+/* Give the keyboard of VM vm the event (a keycode, DVA_KEY_UP for a release), raising line 5.
+ * Nothing when the VM does not exist (yet), has ended or has no keyboard. */
+void kernel_key(struct kernel *k, uint32_t vm, uint32_t event);
 /* Statistics (stats.c): write summary.json and vms.csv into cfg->stats_dir. 0 or -1. */
 int stats_write(const struct kernel *k, int exit_status);
 /* A short table of the run for people (--summary). */

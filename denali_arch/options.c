@@ -46,6 +46,12 @@ void options_usage(FILE *f)
 		"                      PORT+-* gives VM n PORT + n; ADDR empty is 127.0.0.1)\n"
 		"  --net-loss P, --net-dup P, --net-reorder P   the switch drops, doubles or delays\n"
 		"                      each frame with probability P (0.05 or 5%%), from the seed\n"
+		"  --display MODE      none (the default), sdl (a window showing the focused VM) or\n"
+		"                      mosaic (a grid of the run's VMs); -display and -nographic too\n"
+		"  --focus N           the VM the window shows and the keyboard reaches (default 0)\n"
+		"  --keys FILE         scripted key events at given system times (docs/display.md)\n"
+		"  --screenshot WHEN:FILE.png   save the picture at system time WHEN (2s, 500ms) or\n"
+		"                      at exit (repeatable; no window needed)\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
 		"  --summary           a summary table on stderr at the end\n"
 		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
@@ -79,6 +85,8 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--record", "record" }, { "--replay", "replay" }, { "--pcap", "pcap" },
 	{ "--pcap-vm", "pcap_vm" }, { "--net-loss", "net_loss" }, { "--net-dup", "net_dup" },
 	{ "--net-reorder", "net_reorder" }, { "--net", "net" }, { "--hostfwd", "hostfwd" },
+	{ "--display", "display" }, { "-display", "display" }, { "--focus", "focus" },
+	{ "--keys", "keys" }, { "--screenshot", "screenshot" }, { "-nographic", "display" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {
@@ -126,9 +134,17 @@ enum options_result options_parse(struct run_config *rc, int argc, char **argv)
 			return OPTIONS_HELP;
 		if (!strcmp(a, "--version"))
 			return OPTIONS_VERSION;
+		if ((!strcmp(a, "--summary") || !strcmp(a, "-nographic")) &&
+		    nrun == sizeof(run_names) / sizeof(run_names[0]))
+			return bad(a, "too many options");
 		if (!strcmp(a, "--summary")) { /* a flag: the key takes yes/no in scenarios */
 			run_names[nrun] = "--summary";
 			run_vals[nrun++] = "yes";
+			continue;
+		}
+		if (!strcmp(a, "-nographic")) { /* QEMU's spelling: no window, the console on stdio */
+			run_names[nrun] = "-nographic";
+			run_vals[nrun++] = "none";
 			continue;
 		}
 		if (!strcmp(a, "--progress") || !strcmp(a, "--no-progress")) {

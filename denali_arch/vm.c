@@ -8,6 +8,8 @@
 #include <Zydis/Zydis.h>
 
 #include "denali_arch/param.h"
+#include "devices/display.h"
+#include "devices/keyboard.h"
 #include "devices/net.h"
 #include "devices/timer.h"
 
@@ -88,6 +90,12 @@ static int attach_devices(struct vm *vm, const struct vm_config *cfg)
 		} else if (kind == DEVICE_TIMER) {
 			struct timer *t = timer_new();
 			d = t ? &t->dev : NULL;
+		} else if (kind == DEVICE_KEYBOARD) {
+			vm->keyboard = keyboard_new();
+			d = vm->keyboard ? &vm->keyboard->dev : NULL;
+		} else if (kind == DEVICE_DISPLAY) {
+			vm->display = display_new();
+			d = vm->display ? &vm->display->dev : NULL;
 		} else { /* DEVICE_NET: only with a switch to plug it into */
 			if (!cfg->sw)
 				continue;
@@ -193,6 +201,8 @@ void vm_release(struct vm *vm)
 	vm->released = true;
 	port_bus_destroy(&vm->bus); /* flushes the console; a NIC leaves its counters in stats.net */
 	vm->console = NULL;
+	vm->display = NULL;
+	vm->keyboard = NULL;
 	cpu_destroy(&vm->cpu);
 	mem_destroy(&vm->cpu.mem);
 }

@@ -59,6 +59,8 @@ struct vm {
 	struct dev_host devhost; /* what its devices may use of it */
 	uint64_t next_deadline; /* port_bus_deadline(&bus), kept current: read once per slice */
 	struct console *console; /* the console attached, or NULL */
+	struct display *display; /* the display attached, or NULL (devices/display.h) */
+	struct keyboard *keyboard; /* the keyboard attached, or NULL (devices/keyboard.h) */
 	const struct vm_events *events; /* its owner's callbacks, or NULL for a bare VM */
 	/* The kernel's bookkeeping. */
 	enum vm_state resume_state; /* VM_STOPPED: the state it goes back to when continued */

@@ -93,8 +93,116 @@ int console_watch_stats(struct console *con, void (*fn)(void *opaque, const char
 	return 0;
 }
 
+/* The tail (console.h): the line being written, and a fresh blank one after it, the oldest
+ * giving its place once every row is in use. */
+static char *tail_current(struct console_tail *t)
+{
+	return t->cells + (size_t)((t->first + t->used - 1) % t->rows) * t->cols;
+}
+
+static void tail_newline(struct console_tail *t)
+{
+	if (t->used < t->rows)
+		t->used++;
+	else
+		t->first = (t->first + 1) % t->rows;
+	memset(tail_current(t), ' ', t->cols);
+	t->col = 0;
+}
+
+/* A character that shows: at the cursor, wrapping first when the line is already full (so a
+ * line of exactly cols characters and its newline make one line, not two). */
+static void tail_put(struct console_tail *t, char c)
+{
+	if (t->col == t->cols)
+		tail_newline(t);
+	tail_current(t)[t->col++] = c;
+}
+
+/* An escape sequence shows nothing: ESC and the byte after it, or ESC [ up to its final byte
+ * (0x40..0x7E), so a guest's colours do not litter the picture with "[31m". */
+static bool tail_escape(struct console_tail *t, uint8_t b)
+{
+	if (t->esc == 1) {
+		t->esc = b == '[' ? 2 : 0;
+		return true;
+	}
+	if (t->esc == 2) {
+		if (b >= 0x40 && b <= 0x7E)
+			t->esc = 0;
+		return true;
+	}
+	if (b == 0x1B) {
+		t->esc = 1;
+		return true;
+	}
+	return false;
+}
+
+static void tail_byte(struct console_tail *t, uint8_t b)
+{
+	t->bytes++;
+	if (tail_escape(t, b))
+		return;
+	if (b >= 0x20 && b < 0x7F) {
+		tail_put(t, (char)b);
+	} else if (b == '\n') {
+		tail_newline(t);
+	} else if (b == '\r') {
+		t->col = 0;
+	} else if (b == '\t') {
+		do
+			tail_put(t, ' ');
+		while (t->col % 8 && t->col < t->cols);
+	} else if (b == '\b') {
+		if (t->col)
+			t->col--;
+	} else if (b >= 0xC0) {
+		tail_put(t, '?'); /* a character the font lacks: one mark for a UTF-8 sequence */
+	}
+	/* other control bytes, DEL and UTF-8 continuation bytes show nothing */
+}
+
+int console_keep_tail(struct console *con, unsigned cols, unsigned rows)
+{
+	if (!cols || !rows)
+		return -1;
+	struct console_tail *t = con->tail;
+	if (t && t->cols == cols && t->rows == rows)
+		return 0;
+	struct console_tail *n = calloc(1, sizeof(*n));
+	char *cells = malloc((size_t)cols * rows);
+	if (!n || !cells) {
+		free(n);
+		free(cells);
+		return -1;
+	}
+	n->cols = cols;
+	n->rows = rows;
+	n->cells = cells;
+	n->used = 1;
+	memset(cells, ' ', cols); /* the first line; the others are cleared as they come into use */
+	if (t) {
+		n->bytes = t->bytes + 1; /* moved: whoever shows it sees the change */
+		free(t->cells);
+		free(t);
+	}
+	con->tail = n;
+	return 0;
+}
+
+const char *console_tail_line(const struct console *con, unsigned i)
+{
+	const struct console_tail *t = con->tail;
+	if (!t || i >= t->used)
+		return NULL;
+	return t->cells + (size_t)((t->first + i) % t->rows) * t->cols;
+}
+
 static void put_byte(struct console *con, uint8_t b)
 {
+	if (con->tail)
+		tail_byte(con->tail, b);
 	if (con->stat_line)
 		stat_byte(con, b);
 	if (con->olen == CONSOLE_OUT_BUF)
@@ -166,6 +274,9 @@ static void con_destroy(struct device *d)
 	free(con->ibuf);
 	free(con->path);
 	free(con->sline);
+	if (con->tail)
+		free(con->tail->cells);
+	free(con->tail);
 	free(con);
 }
 

@@ -3,6 +3,7 @@
 #define DENALI_CONSOLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "devices/device.h"
@@ -28,27 +29,46 @@ struct console_input {
 #define CONSOLE_STAT_LINE 256u  /* the longest statistics line kept (the rest is cut) */
 #define CONSOLE_STAT_SKIP 0xFFFFFFFFu
 
+/* The console's last lines, for the picture (denali_arch/screen.c): what the guest printed as a
+ * terminal of cols x rows characters would show it now, fed by the output path beside (never
+ * instead of) the sinks. Only consoles a picture can show have one (console_keep_tail); every
+ * other console pays one NULL test per output byte for it. Printable ASCII is kept as it is, a
+ * character beyond ASCII (a UTF-8 sequence) as one '?'; \n starts a line (the oldest goes once
+ * rows are in use), \r goes to column 0, \t to the next multiple of 8, \b one column back; a
+ * character past the last column wraps; ESC [ ... sequences (colours, cursor moves), other
+ * control bytes and DEL show nothing. */
+struct console_tail {
+	unsigned cols, rows;
+	char *cells;           /* rows lines of cols characters, a ring; a blank is ' ' */
+	unsigned first;        /* the ring's line that is the oldest kept */
+	unsigned used;         /* lines in use, 1..rows: the last is the one being written */
+	unsigned col;          /* the cursor's column in it; cols: the next character wraps */
+	unsigned char esc;     /* 0; 1 after ESC; 2 inside ESC [ ... (skipped) */
+	uint64_t bytes;        /* output bytes it has seen: a picture redraws when this moves */
+};
+
 struct console {
 	struct device dev;     /* first: the bus sees a struct device */
 	enum console_sink sink;
+	uint32_t vm_id;        /* SINK_PREFIX: the N of "[vm N] " */
 	FILE *out;             /* SINK_RAW, SINK_PREFIX: the stream */
 	char *path;            /* SINK_FILE: the file, opened for each flush (no fd per VM) */
-	uint32_t vm_id;        /* SINK_PREFIX: the N of "[vm N] " */
 	unsigned char *obuf;   /* CONSOLE_OUT_BUF bytes, or NULL before the first output byte */
 	unsigned olen;
 	unsigned char *ibuf;   /* CONSOLE_IN_BUF bytes: ring of input bytes, or NULL before the
 				* first input */
 	unsigned ihead, ilen;
 	int in_fd;             /* the host input (-1: none); read only by console_fill */
-	const struct console_input *src; /* or this, when set (recorded or replayed input) */
 	bool in_ended;         /* the host input has ended */
 	bool in_used;          /* the guest has looked at input: the VM should feed it */
+	const struct console_input *src; /* or this, when set (recorded or replayed input) */
 	/* Statistics lines: an output line that begins "@stat " is also handed, whole and
 	 * without its newline, to stat_line (when set; --stats collects them). */
 	void (*stat_line)(void *opaque, const char *line, unsigned len);
 	void *stat_opaque;
 	char *sline;           /* CONSOLE_STAT_LINE bytes: the current line while it may be one */
 	unsigned slen;         /* its bytes so far; CONSOLE_STAT_SKIP: it is not one */
+	struct console_tail *tail; /* the last lines, or NULL (console_keep_tail) */
 };
 
 /* Create a console writing raw bytes to out (NULL: output discarded). */
@@ -86,5 +106,14 @@ void console_flush(struct console *con, bool final);
  * input ring if nothing waits in it (for a VM being swapped out); both come back with the next
  * output byte or input. Writes nothing and reads nothing. */
 void console_trim(struct console *con);
+/* Keep the last rows lines of output, cols characters wide, from now on (struct console_tail),
+ * for a picture that shows this console. Output before the call is not in it. A console that
+ * already keeps a tail of that size keeps it as it is; one of another size starts an empty one.
+ * The tail stays until the console goes (console_trim leaves it: it is what is shown, not a
+ * buffer that comes back). 0, or -1 when out of host memory or cols or rows is 0. */
+int console_keep_tail(struct console *con, unsigned cols, unsigned rows);
+/* Line i of the tail, 0 the oldest kept and used - 1 the one being written: cols characters,
+ * blank-padded, no NUL. NULL without a tail or when i >= used. */
+const char *console_tail_line(const struct console *con, unsigned i);
 
 #endif

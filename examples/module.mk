@@ -18,3 +18,9 @@ EXAMPLE_GUESTS += httpd httpget loadgen
 GUEST_SRCS_httpd := examples/httpd.c examples/webobj.c examples/sha256.c
 GUEST_SRCS_httpget := examples/httpget.c examples/sha256.c
 GUEST_SRCS_loadgen := examples/loadgen.c
+# The display and keyboard (guestos's fb.h and kbd.h): an animated plasma, a snake game played
+# with the arrow keys, and a text terminal with a tiny shell.
+EXAMPLE_GUESTS += plasma snake term
+GUEST_SRCS_plasma := examples/plasma.c
+GUEST_SRCS_snake := examples/snake.c
+GUEST_SRCS_term := examples/term.c

@@ -23,6 +23,8 @@ GUESTOS_SRCS += guestos/printf_float.c guestos/ctype.c guestos/strtol.c guestos/
 GUESTOS_SRCS += guestos/trap.S guestos/trap.c guestos/fault.c guestos/irq.c guestos/timer.c \
 	guestos/thread.c guestos/swtch.S guestos/sync.c guestos/sleep.c guestos/idle.c \
 	guestos/stack.c
+# The framebuffer and keyboard drivers, and the 8x16 console font they share with the emulator.
+GUESTOS_SRCS += guestos/font8x16.c guestos/fb.c guestos/kbd.c
 # The network stack (guestos/net/, its index net/net_defs.h, tunables net/net_param.h).
 GUESTOS_SRCS += guestos/net/pbuf.c guestos/net/inet.c guestos/net/nic.c guestos/net/ether.c \
 	guestos/net/arp.c guestos/net/ip.c guestos/net/icmp.c guestos/net/udp.c \

@@ -4,10 +4,10 @@
 #   sh tests/run.sh BUILD_DIR
 #
 # Suites: the cmocka unit binaries (plain, then under ASan/UBSan), the self-checking guests on
-# both emulator builds, the command line, the kernel, the differential tests against the host
-# CPU, the fuzz test under the sanitizers, and a bounded libFuzzer session. The
-# last line is "N passed, M failed" over every test case run; the exit status is non-zero when
-# any suite failed.
+# both emulator builds, the command line, the kernel, the network, the display and keyboard, the
+# differential tests against the host CPU, the fuzz test under the sanitizers, and bounded
+# libFuzzer sessions. The last line is "N passed, M failed" over every test case run; the exit
+# status is non-zero when any suite failed.
 set -u
 build=$1
 passed=0
@@ -44,6 +44,8 @@ suite "kernel" sh tests/kernel/run.sh "$build"
 suite "net" sh tests/net/run.sh "$build"
 # The network again on the sanitizer build, but for the thousand-VM case (a minute there).
 suite "net (denali-san)" env NET_DENALI="$build/denali-san" NET_SKIP=scale sh tests/net/run.sh "$build"
+suite "display" sh tests/display/run.sh "$build"
+suite "display (denali-san)" env DISPLAY_DENALI="$build/denali-san" DISPLAY_SKIP=window sh tests/display/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
 suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30

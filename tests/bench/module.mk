@@ -3,7 +3,7 @@
 #
 # The benchmark guests are built with guestos's guest_program recipe into $(BUILD)/bench/guests/
 # (this fragment is included before the Makefile defines guest_image, so it cannot use it).
-BENCH_GUESTS := switch idle upcall netflood udpblast
+BENCH_GUESTS := switch idle upcall netflood udpblast present
 BENCH_GUEST_ELFS := $(BENCH_GUESTS:%=$(BUILD)/bench/guests/%.elf)
 BENCH_GUEST_HDRS := tests/bench/guests/bench.h guestos/include/denali.h denali_arch/dva.h
 

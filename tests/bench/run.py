@@ -11,7 +11,7 @@ Each benchmark is a function in BENCHES taking the context and returning a dict
 workloads run against native x86-64, native i386 where the host runs it, and qemu-i386 where
 installed.
 
-  python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall,net,web,cpu]
+  python3 tests/bench/run.py --build build [--runs N] [--quick] [--only switch,memory,upcall,display,net,web,cpu]
                              [--work hash,sort,interp,sieve,strings,fp] [--qemu PROGRAM|none]
 """
 import argparse
@@ -455,6 +455,69 @@ def bench_upcall(ctx):
                   "instructions; CPU = the child's user+system time, wall = summary.json's "
                   f"wall_seconds; median (min-max) of {pairs} pairs; the wall figure is only "
                   "meaningful on an otherwise idle machine"],
+    }
+
+
+# ---- 3b. the display: what presenting costs the presenter and its neighbours ---------------
+
+DISPLAY_SIZES = ((320, 200), (640, 480))
+DISPLAY_PRESENTS = 2000          # PRESENTs of the presenting VM per run
+DISPLAY_SPIN = 40000000          # loop steps of the neighbour (about 0.3 s of its quanta)
+
+
+def bench_display(ctx):
+    """One VM PRESENTs in a tight loop beside a computing neighbour; the neighbour's speed
+    (its instructions over its own quanta's host time, vms-host.csv) with no presenter, with an
+    unwatched display (no picture: PRESENT checks and counts), and with a watched one (a
+    screenshot wants VM 0, so each PRESENT copies the frame)."""
+    rows = []
+    runs = ctx.runs
+    for (w, h) in DISPLAY_SIZES:
+        per = {"none": [], "unwatched": [], "watched": []}
+        cost = {"unwatched": [], "watched": []}
+        for _ in range(runs):
+            for mode in ("none", "unwatched", "watched"):
+                with tempfile.TemporaryDirectory(prefix="denali-bench-") as tmp:
+                    n = 0 if mode == "none" else DISPLAY_PRESENTS
+                    args = ["--vms", "2", "--console", "none", "--mem", "8M", "--stats", tmp,
+                            "--args", f"{{id}} {w} {h} {n} {DISPLAY_SPIN}"]
+                    if mode == "watched":
+                        args += ["--screenshot", "exit:" + os.path.join(tmp, "shot.png")]
+                    out, err, status = denali(ctx, args + [ctx.guest("present")])
+                    if status != 0:
+                        raise BenchError(f"display: {w}x{h} {mode} ended with status {status}: {err.strip()}")
+                    ns = host_ns_by_vm(tmp)
+                    with open(os.path.join(tmp, "summary.json")) as f:
+                        js = json.load(f)
+                    insns = {int(r.split(",")[0]): int(r.split(",")[2]) for r in
+                             read(os.path.join(tmp, "vms.csv")).splitlines()[1:] if r}
+                    per[mode].append(insns[1] * 1e3 / ns[1])
+                    if n:
+                        cost[mode].append(ns[0] / n / 1e3)
+        row = {"size": f"{w}x{h}", "frame_bytes": w * h * 4,
+               "neighbour_mips": {m: summary(v) for m, v in per.items()},
+               "us_per_present": {m: summary(v) for m, v in cost.items()}}
+        watched = statistics.median(cost["watched"])
+        row["copy_gb_per_s"] = w * h * 4 / (watched * 1e3)
+        rows.append(row)
+    return {
+        "title": "Display: a VM that PRESENTs in a tight loop, and its computing neighbour",
+        "rows": rows,
+        "columns": [("frame", lambda r: r["size"]),
+                    ("neighbour MIPS alone", lambda r: fmt(r["neighbour_mips"]["none"]["median"])),
+                    ("beside unwatched", lambda r: fmt(r["neighbour_mips"]["unwatched"]["median"])),
+                    ("beside watched", lambda r: fmt(r["neighbour_mips"]["watched"]["median"])),
+                    ("us/PRESENT unwatched", lambda r: fmt(r["us_per_present"]["unwatched"]["median"], 2)),
+                    ("us/PRESENT watched", lambda r: fmt(r["us_per_present"]["watched"]["median"], 2)),
+                    ("copy GB/s", lambda r: fmt(r["copy_gb_per_s"], 1))],
+        "notes": [f"present.elf: VM 0 sets the mode and PRESENTs {DISPLAY_PRESENTS:,} times without "
+                  f"waiting for line 6; VM 1 runs {DISPLAY_SPIN:,} loop steps; --clock virtual;",
+                  "neighbour MIPS = its instructions / the host time of its own quanta (vms-host.csv), "
+                  "so what the presenter costs it shows only as cache it evicts;",
+                  "unwatched: no picture can show VM 0, so PRESENT checks the buffer and copies nothing; "
+                  "watched: --screenshot exit wants VM 0, so each PRESENT copies the frame "
+                  "(the presenter's us/PRESENT is its quanta's host time / PRESENTs);",
+                  f"median of {runs} runs"],
     }
 
 
@@ -1087,7 +1150,7 @@ def bench_cpu(ctx):
 # ---- the suite ---------------------------------------------------------------------------------
 
 BENCHES = [("switch", bench_switch), ("memory", bench_memory), ("upcall", bench_upcall),
-           ("net", bench_net), ("web", bench_web), ("cpu", bench_cpu)]
+           ("display", bench_display), ("net", bench_net), ("web", bench_web), ("cpu", bench_cpu)]
 
 
 class Context:
@@ -1142,7 +1205,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="runs per figure (median and spread)")
     ap.add_argument("--quick", action="store_true", help="fewer iterations, no 100,000-VM run")
     ap.add_argument("--only", default="", help="comma-separated benchmark names (switch, memory, "
-                    "upcall, cpu)")
+                    "upcall, display, net, web, cpu)")
     ap.add_argument("--work", default="", help="comma-separated CPU workloads to run (default all: "
                     + ", ".join(w[0] for w in CPU_WORK) + ")")
     ap.add_argument("--qemu", default="", help="qemu-i386 program for the QEMU comparison "

@@ -663,7 +663,7 @@ else
 fi
 status "devices = console,timer is the default: hello runs" 0 run -o main.devices=console,timer "$HELLO"
 run run -o main.devices=console,disk "$HELLO"
-one_line "devices naming an unknown device is refused" 2 "'disk' is not a device (console, timer, net)"
+one_line "devices naming an unknown device is refused" 2 "'disk' is not a device (console, timer, net, keyboard, display)"
 run run -o main.devices=timer,timer "$HELLO"
 one_line "devices naming a device twice is refused" 2 "names timer twice"
 

@@ -118,6 +118,15 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 	if (rc->net_reorder_ppm) PUT("net_reorder=%uppm ", rc->net_reorder_ppm);
 	for (unsigned i = 0; i < rc->npcap_vms; i++)
 		PUT("pcap_vm=%u ", rc->pcap_vms[i]);
+	if (rc->display != DISPLAY_NONE) PUT("display=%s ", rc->display == DISPLAY_SDL ? "sdl" : "mosaic");
+	if (rc->focus_given) PUT("focus=%u ", rc->focus);
+	if (rc->keys) PUT("keys=%s ", rc->keys);
+	for (unsigned i = 0; i < rc->nshots; i++) {
+		if (rc->shots[i].at_exit)
+			PUT("shot=exit:%s ", rc->shots[i].path);
+		else
+			PUT("shot=%lluns:%s ", (unsigned long long)rc->shots[i].at_ns, rc->shots[i].path);
+	}
 	for (unsigned i = 0; i < rc->ngroups; i++) {
 		const struct group_config *g = &rc->groups[i];
 		PUT("[%s:%u image=%s count=%u mem=%u", g->name, g->line, g->image ? g->image : "-",
@@ -216,7 +225,7 @@ static void good_scenarios_fill_the_right_fields(void **state)
 		  "count = 2\ndevices = timer\n[group b]\nimage = b.elf\ndevices = timer,console,net\n"
 		  "[group c]\nimage = c.elf\ndevices = console\n",
 		  "console_in=2 replay=old.rec [a:4 image=a.elf count=2 mem=16777216 devices=0x2] "
-		  "[b:8 image=b.elf count=1 mem=16777216] [c:11 image=c.elf count=1 mem=16777216 devices=0x1]" },
+		  "[b:8 image=b.elf count=1 mem=16777216 devices=0x7] [c:11 image=c.elf count=1 mem=16777216 devices=0x1]" },
 		{ "pcap sets its field; each pcap_vm adds its list to the ones before",
 		  "[run]\npcap = lan.pcap\npcap_vm = 3\npcap_vm = 0,7\n[group a]\nimage = a.elf\ncount = 8\n",
 		  "pcap=lan.pcap pcap_vm=3 pcap_vm=0 pcap_vm=7 [a:5 image=a.elf count=8 mem=16777216]" },
@@ -369,9 +378,9 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		  "@:2: summary: 'YES' is not yes or no" },
 		{ "an empty image is refused", "[group a]\nimage =\n", "@:2: image: needs a file name" },
 		{ "an unknown device is refused naming it", "[group a]\ndevices = console,disk\n",
-		  "@:2: devices: 'disk' is not a device (console, timer, net)" },
+		  "@:2: devices: 'disk' is not a device (console, timer, net, keyboard, display)" },
 		{ "an empty device list is refused", "[group a]\ndevices =\n",
-		  "@:2: devices: '' is not a device (console, timer, net)" },
+		  "@:2: devices: '' is not a device (console, timer, net, keyboard, display)" },
 		{ "a pcap_vm that is not a list of vm_ids is refused", "[run]\npcap_vm = 1,\n",
 		  "@:2: pcap_vm: '1,' is not a list of vm_ids" },
 		{ "a pcap_vm past 9,999,999 is refused", "[run]\npcap_vm = 10000000\n",
@@ -390,7 +399,7 @@ static void bad_scenarios_are_refused_with_file_line_and_reason(void **state)
 		{ "a device named twice is refused", "[group a]\ndevices = timer,console,timer\n",
 		  "@:2: devices: 'timer,console,timer' names timer twice" },
 		{ "a trailing comma in devices is refused", "[group a]\ndevices = timer,\n",
-		  "@:2: devices: '' is not a device (console, timer, net)" },
+		  "@:2: devices: '' is not a device (console, timer, net, keyboard, display)" },
 		{ "devices in [run] is refused", "[run]\ndevices = timer\n",
 		  "@:2: 'devices' belongs in a [group NAME] section" },
 		{ "record without a file is refused", "[run]\nrecord =\n", "@:2: record: needs a file name" },
@@ -637,6 +646,16 @@ static void good_command_lines_fill_the_right_fields(void **state)
 		  "quantum=5 [web:1 image=a.elf count=9 mem=16777216]" },
 		{ "--trace is allowed for a run of one VM", { "--trace", "t", "x.elf" },
 		  "trace=t [main:0 image=x.elf count=1 mem=16777216]" },
+		{ "--display sdl implies the host clock; --focus and --keys are kept",
+		  { "--display", "sdl", "--vms", "3", "--focus", "2", "--keys", "k.txt", "x.elf" },
+		  "clock=host display=sdl focus=2 keys=k.txt [main:0 image=x.elf count=3 mem=16777216]" },
+		{ "a --clock given before --display stays", { "--clock", "virtual", "-display", "mosaic", "x.elf" },
+		  "display=mosaic [main:0 image=x.elf count=1 mem=16777216]" },
+		{ "-nographic is --display none", { "--display", "sdl", "-nographic", "x.elf" },
+		  "clock=host [main:0 image=x.elf count=1 mem=16777216]" },
+		{ "--screenshot is repeatable, at a time or at exit",
+		  { "--screenshot", "1.5s:a.png", "--screenshot", "exit:b.png", "--screenshot", "250us:c:d.png", "x.elf" },
+		  "shot=1500000000ns:a.png shot=exit:b.png shot=250000ns:c:d.png [main:0 image=x.elf count=1 mem=16777216]" },
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -675,6 +694,14 @@ static void bad_command_lines_print_one_line_naming_the_option(void **state)
 	} rows[] = {
 		{ "no image or scenario is refused", { NULL }, NULL, "denali: run: no IMAGE or SCENARIO given" },
 		{ "an unknown option is named", { "--bogus", "x.elf" }, NULL, "denali: --bogus: unknown option" },
+		{ "an unknown display is named", { "--display", "gtk", "x.elf" }, NULL,
+		  "denali: --display: 'gtk' is not a display (none, sdl, mosaic)" },
+		{ "a --screenshot without a file is refused", { "--screenshot", "2s:", "x.elf" }, NULL,
+		  "denali: --screenshot: '2s:' is not WHEN:FILE.png (WHEN a time such as 2s or 500ms, or exit)" },
+		{ "a --screenshot time without a unit is refused", { "--screenshot", "2:a.png", "x.elf" }, NULL,
+		  "denali: --screenshot: '2' is not a time (such as 2s or 500ms) or exit" },
+		{ "a --focus beyond the run's VMs is refused", { "--focus", "2", "--vms", "2", "x.elf" }, NULL,
+		  "denali: focus: VM 2 does not exist: the run has 2 VMs" },
 		{ "a prefix of an option is unknown", { "--vm", "2", "x.elf" }, NULL, "denali: --vm: unknown option" },
 		{ "an option without its value is named", { "x.elf", "--quantum" }, NULL,
 		  "denali: --quantum: needs a value" },
@@ -807,6 +834,42 @@ static void parse_size_and_parse_count_take_exactly_their_forms(void **state)
 		fail_msg("%d mismatches", bad);
 }
 
+static void parse_time_ns_takes_a_number_and_its_unit(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int rc;
+		uint64_t ns;
+	} rows[] = {
+		{ "0s", 0, 0 },
+		{ "2s", 0, 2000000000ull },
+		{ "1.5s", 0, 1500000000ull },
+		{ "250ms", 0, 250000000ull },
+		{ "40us", 0, 40000ull },
+		{ "7ns", 0, 7 },
+		{ "0.000000001s", 0, 1 },
+		{ "1.0000000019s", 0, 1000000001ull }, /* digits past the nanosecond are dropped */
+		{ "18446744073s", 0, 18446744073000000000ull },
+		{ "18446744074s", -1, 0 },             /* past 2^64 ns */
+		{ "2", -1, 0 },
+		{ "s", -1, 0 },
+		{ ".5s", -1, 0 },
+		{ "1.s", -1, 0 },
+		{ "1 s", -1, 0 },
+		{ "-1s", -1, 0 },
+		{ "1h", -1, 0 },
+		{ "1sec", -1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t ns = 12345;
+		int rc = parse_time_ns(rows[i].s, &ns);
+		if (rc != rows[i].rc || (rc == 0 && ns != rows[i].ns))
+			fail_msg("parse_time_ns(\"%s\"): %d, %llu; want %d, %llu", rows[i].s, rc,
+				 (unsigned long long)ns, rows[i].rc, (unsigned long long)rows[i].ns);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -824,6 +887,7 @@ int main(void)
 		cmocka_unit_test(help_and_version_are_answered_before_anything_else),
 		/* numbers */
 		cmocka_unit_test(parse_size_and_parse_count_take_exactly_their_forms),
+		cmocka_unit_test(parse_time_ns_takes_a_number_and_its_unit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

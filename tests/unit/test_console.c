@@ -1,6 +1,7 @@
 /* test_console.c - the console's input (devices/console.c, DVA-1 section 7, docs/abi.md): the
  * 256-byte ring the guest reads with IN AL, DX from 0xD000 and counts with IN EAX, DX from 0xD001;
- * and the buffers' lifetime: allocated on first use, given back by console_trim.
+ * the buffers' lifetime: allocated on first use, given back by console_trim; and the tail, the
+ * last lines a picture shows (console_keep_tail), which changes nothing of the output.
  *
  * Each row is a script run against a fresh console whose host input is a pipe (this test holds
  * its write end), a temporary file, or nothing (every VM but VM 0). Steps feed bytes as the
@@ -443,6 +444,178 @@ static void input_fed_after_a_trim_arrives_in_order(void **state)
 	con->dev.ops->destroy(&con->dev);
 }
 
+/* --- the tail: the last lines a picture shows (console_keep_tail) ---------------------------- */
+
+/* The tail holds exactly these lines, oldest first, each blank-padded to the tail's width. */
+static void tail_is(const struct console *con, const char *const *want, unsigned n)
+{
+	assert_non_null(con->tail);
+	assert_int_equal(con->tail->used, n);
+	for (unsigned i = 0; i < n; i++) {
+		const char *line = console_tail_line(con, i);
+		assert_non_null(line);
+		char padded[256];
+		unsigned cols = con->tail->cols;
+		assert_true(strlen(want[i]) <= cols && cols < sizeof(padded));
+		memset(padded, ' ', cols);
+		memcpy(padded, want[i], strlen(want[i]));
+		if (memcmp(line, padded, cols))
+			fail_msg("line %u is \"%.*s\", want \"%.*s\"", i, (int)cols, line, (int)cols, padded);
+	}
+	assert_null(console_tail_line(con, n));
+}
+#define TAIL_IS(con, ...)                                                                      \
+	do {                                                                                   \
+		static const char *const want_[] = { __VA_ARGS__ };                          \
+		tail_is((con), want_, sizeof(want_) / sizeof(want_[0]));                     \
+	} while (0)
+
+/* A console with a tail of cols x rows that has been given s. */
+static struct console *tail_console(unsigned cols, unsigned rows, const char *s)
+{
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	assert_int_equal(console_keep_tail(con, cols, rows), 0);
+	put_string(con, s);
+	return con;
+}
+
+static void a_console_keeps_no_tail_unless_asked(void **state)
+{
+	(void)state;
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	put_string(con, "hello\n");
+	assert_null(con->tail);
+	assert_null(console_tail_line(con, 0));
+	assert_int_equal(console_keep_tail(con, 0, 3), -1);
+	assert_int_equal(console_keep_tail(con, 3, 0), -1);
+	assert_null(con->tail);
+	con->dev.ops->destroy(&con->dev);
+}
+
+static void the_tail_keeps_lines_as_a_terminal_shows_them(void **state)
+{
+	(void)state;
+	struct console *con = tail_console(10, 4, "");
+	TAIL_IS(con, ""); /* one line, empty, being written */
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(10, 4, "hello\nworld");
+	TAIL_IS(con, "hello", "world");
+	assert_int_equal(con->tail->bytes, 11);
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(10, 4, "line\n"); /* a newline opens the next, empty line */
+	TAIL_IS(con, "line", "");
+	con->dev.ops->destroy(&con->dev);
+
+	/* the oldest lines go once every row is in use */
+	con = tail_console(10, 3, "1\n2\n3\n4\n5");
+	TAIL_IS(con, "3", "4", "5");
+	put_string(con, "\n6\n7");
+	TAIL_IS(con, "5", "6", "7");
+	con->dev.ops->destroy(&con->dev);
+}
+
+static void the_tail_wraps_long_lines_at_its_width(void **state)
+{
+	(void)state;
+	struct console *con = tail_console(10, 4, "0123456789abc");
+	TAIL_IS(con, "0123456789", "abc");
+	con->dev.ops->destroy(&con->dev);
+
+	/* exactly the width and a newline: one line, not an empty one between */
+	con = tail_console(10, 4, "0123456789\nx");
+	TAIL_IS(con, "0123456789", "x");
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(4, 2, "abcdefghijkl"); /* wrapping scrolls too */
+	TAIL_IS(con, "efgh", "ijkl");
+	con->dev.ops->destroy(&con->dev);
+}
+
+static void the_tail_follows_cr_tab_and_backspace(void **state)
+{
+	(void)state;
+	struct console *con = tail_console(20, 4, "abc\rX");
+	TAIL_IS(con, "Xbc");
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(20, 4, "a\tb\tc\n\tz");
+	TAIL_IS(con, "a       b       c", "        z");
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(20, 4, "ab\bc\b\b\bd"); /* \b stops at column 0 */
+	TAIL_IS(con, "dc");
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(10, 4, "abcdefgh\tx"); /* a tab to the last column, then a wrap */
+	TAIL_IS(con, "abcdefgh  ", "x");
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(10, 4, "0123456789\b!"); /* back from the wrap point */
+	TAIL_IS(con, "012345678!");
+	con->dev.ops->destroy(&con->dev);
+}
+
+static void the_tail_hides_escapes_and_marks_what_the_font_lacks(void **state)
+{
+	(void)state;
+	struct console *con = tail_console(20, 4, "\x1b[1;31mred\x1b[0m ok\x1b" "c!");
+	TAIL_IS(con, "red ok!");
+	con->dev.ops->destroy(&con->dev);
+
+	con = tail_console(20, 4, "caf\xc3\xa9 \xe2\x82\xac\x7f\x01\a.");
+	TAIL_IS(con, "caf? ?.");
+	con->dev.ops->destroy(&con->dev);
+}
+
+/* The tail changes nothing of what reaches the host, keeps through console_trim, and is fed by a
+ * single-byte OUT as by a string one. */
+static void the_tail_leaves_the_output_and_the_buffers_alone(void **state)
+{
+	(void)state;
+	static const char text[] = "one\n\x1b[31mtwo\r\tthree\n";
+	struct capture c;
+	capture_open(&c);
+	struct console *con = console_new(NULL);
+	assert_non_null(con);
+	console_set_prefix(con, c.f, 4);
+	assert_int_equal(console_keep_tail(con, 16, 4), 0);
+	put_string(con, text);
+	assert_int_equal(con->dev.ops->out(&con->dev, DVA_PORT_CONSOLE, 1, 'x'), 0);
+	TAIL_IS(con, "one", "        three", "x");
+	console_flush(con, false);
+	console_trim(con);
+	assert_non_null(con->obuf); /* the partial "x" waits for its line's end; the tail has it */
+	TAIL_IS(con, "one", "        three", "x");
+	assert_int_equal(con->tail->bytes, sizeof(text) - 1 + 1);
+	con->dev.ops->destroy(&con->dev);
+	fclose(c.f);
+	assert_string_equal(c.buf, "[vm 4] one\n[vm 4] \x1b[31mtwo\r\tthree\n[vm 4] x\n");
+	free(c.buf);
+}
+
+/* Asking again for the same size keeps the lines; another size starts afresh (and moves bytes,
+ * so a picture redraws). */
+static void keeping_a_tail_again_keeps_it_or_starts_afresh(void **state)
+{
+	(void)state;
+	struct console *con = tail_console(10, 3, "kept\n");
+	uint64_t bytes = con->tail->bytes;
+	assert_int_equal(console_keep_tail(con, 10, 3), 0);
+	TAIL_IS(con, "kept", "");
+	assert_int_equal(con->tail->bytes, bytes);
+	assert_int_equal(console_keep_tail(con, 20, 5), 0);
+	TAIL_IS(con, "");
+	assert_int_equal(con->tail->cols, 20);
+	assert_true(con->tail->bytes != bytes);
+	put_string(con, "new");
+	TAIL_IS(con, "new");
+	con->dev.ops->destroy(&con->dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +625,13 @@ int main(void)
 		cmocka_unit_test(a_console_that_never_printed_holds_no_buffer),
 		cmocka_unit_test(console_trim_frees_a_flushed_buffer_and_output_goes_on),
 		cmocka_unit_test(input_fed_after_a_trim_arrives_in_order),
+		cmocka_unit_test(a_console_keeps_no_tail_unless_asked),
+		cmocka_unit_test(the_tail_keeps_lines_as_a_terminal_shows_them),
+		cmocka_unit_test(the_tail_wraps_long_lines_at_its_width),
+		cmocka_unit_test(the_tail_follows_cr_tab_and_backspace),
+		cmocka_unit_test(the_tail_hides_escapes_and_marks_what_the_font_lacks),
+		cmocka_unit_test(the_tail_leaves_the_output_and_the_buffers_alone),
+		cmocka_unit_test(keeping_a_tail_again_keeps_it_or_starts_afresh),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -675,7 +675,7 @@ static void a_record_of_another_run_is_refused_naming_the_first_difference(void 
 		{ { "another receive ring", "main.net_rxq", "64", false, 0 },
 		  "recorded with group main net_rxq 32, this run has 64" },
 		{ { "other devices", "main.devices", "console", false, 0 },
-		  "recorded with group main devices console,timer,net, this run has console" },
+		  "recorded with group main devices console,timer,net,keyboard,display, this run has console" },
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
