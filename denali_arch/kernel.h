@@ -107,6 +107,8 @@ struct kernel {
 	uint64_t show_next_ns;    /* system time of the next scripted key or screenshot, or
 				   * UINT64_MAX (show.c) */
 	bool *shot_taken;         /* per --screenshot */
+	/* The displays' and keyboards' counts of VMs that ended (summary.json's "display"). */
+	uint64_t presents, presents_copied, keys_given, keys_dropped;
 	bool shot_failed;         /* one could not be saved: said in one line */
 };
 

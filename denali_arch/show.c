@@ -122,6 +122,14 @@ void show_vm_created(struct kernel *k, struct vm *v)
 
 void show_vm_ended(struct kernel *k, struct vm *v)
 {
+	if (v->display) {
+		k->presents += v->display->presents;
+		k->presents_copied += v->display->copies;
+	}
+	if (v->keyboard) {
+		k->keys_given += v->keyboard->events;
+		k->keys_dropped += v->keyboard->dropped;
+	}
 	if (k->screen && screen_watches(k->screen, v->id))
 		screen_vm_ended(k->screen, v);
 }

@@ -12,7 +12,8 @@ int show_init(struct kernel *k);
 /* Deliver the scripted keys and take the screenshots due at system time now; sets
  * k->show_next_ns to the time of the next. */
 void show_due(struct kernel *k, uint64_t now);
-/* A VM was created / is ending (before its devices go). */
+/* A VM was created / is ending (before its devices go: its display's and keyboard's counts are
+ * added to the run's). */
 void show_vm_created(struct kernel *k, struct vm *v);
 void show_vm_ended(struct kernel *k, struct vm *v);
 /* The run has ended: the screenshots still to take. 0, or -1 when one could not be saved. */

@@ -131,6 +131,9 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 		nt.drop_unknown, nt.drop_not_up, nt.drop_too_long, k->sw.injected_loss, k->sw.injected_dup,
 		k->sw.injected_reorder);
 	write_memory(k, f);
+	fprintf(f, "  \"display\": { \"presents\": %" PRIu64 ", \"presents_copied\": %" PRIu64
+		", \"keys\": %" PRIu64 ", \"keys_dropped\": %" PRIu64 " },\n", k->presents, k->presents_copied,
+		k->keys_given, k->keys_dropped);
 	const struct pager *pg = &k->pager;
 	fprintf(f, "  \"host\": {\n");
 	fprintf(f, "    \"wall_seconds\": %.6f,\n", wall);

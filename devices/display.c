@@ -49,6 +49,7 @@ static enum dva_req_status display_present(struct display *dp)
 			return DVA_REQ_BAD;
 		dp->frame_w = w;
 		dp->frame_h = h;
+		dp->copies++;
 	} else if (dev_range_check(&dp->dev, dp->addr, bytes, false) != DVA_REQ_DONE) {
 		return DVA_REQ_BAD;
 	}

@@ -32,6 +32,7 @@ struct display {
 				   * before the first PRESENT (allocated then, host memory) */
 	uint32_t frame_w, frame_h;
 	uint64_t presents;        /* PRESENTs done: a front end redraws when this moves */
+	uint64_t copies;          /* of them, the ones copied (watched) */
 	bool watched;             /* keep a copy of each frame presented (frontend.h) */
 	uint64_t shown_at;        /* the refresh at which line 6 rises, or DEV_NEVER */
 };

@@ -4,6 +4,7 @@
 
     python3 png.py check FILE.png pattern S W H    FILE is W x H, pixel (x, y) pattern S's
     python3 png.py check FILE.png words 0xRRGGBB... W H  its first pixels, row by row, are these
+    python3 png.py same FILE.png WANT.png           the two have the same size and pixels
     python3 png.py info FILE.png                    print "W H" (or why it is not a good PNG)
 
 A screenshot must be an 8-bit RGB PNG (colour type 2, bit depth 8, no interlace): the reader
@@ -137,6 +138,15 @@ def main(argv):
             return 1
         print("%d %d" % (w, h))
         return 0
+    if len(argv) == 4 and argv[1] == "same":
+        try:
+            w, h, rows = decode(argv[3])
+        except (OSError, PngError) as e:
+            print("%s: %s" % (argv[3], e))
+            return 1
+        why = check(argv[2], w, h, lambda x, y: rows[y][x])
+        print(why or "ok")
+        return 1 if why else 0
     if len(argv) == 7 and argv[1] == "check" and argv[3] == "pattern":
         s, w, h = int(argv[4]), int(argv[5]), int(argv[6])
         why = check(argv[2], w, h, lambda x, y: pattern(s, x, y))

@@ -380,7 +380,6 @@ devices 0x6f, first read 0x0
 0x80000063
 events 6, empty reads 0x0
 W
-run --keys "$HERE/queue.keys" --args "queue 1000 2000 3500" "$G/d_keys.elf"
 {
 	echo "devices 0x6f, first read 0x0"
 	echo "line 5 pending at 1000 ms 1"
@@ -396,7 +395,13 @@ run --keys "$HERE/queue.keys" --args "queue 1000 2000 3500" "$G/d_keys.elf"
 	echo "3000 ms: 0x80000078"
 	echo "events 2, empty reads 0x0"
 } >"$T/queue.want"
+run --keys "$HERE/queue.keys" --args "queue 1000 2000 3500" --stats "$T/qstats" "$G/d_keys.elf"
 expect "--keys, 74 events while line 5 is masked: exactly the first 64 in order, then 0; dropped ones raise line 5; the queue works again after" <"$T/queue.want"
+q=$(grep -o '"display": {[^}]*}' "$T/qstats/summary.json" 2>/dev/null)
+case "$q" in
+*'"keys": 76, "keys_dropped": 10'*) ok "--stats: summary.json's display object counts the keys given and the 10 dropped" ;;
+*) bad "--stats: summary.json's display object counts the keys given and the 10 dropped" "got: $q" ;;
+esac
 
 # ---- --keys errors: one line FILE:LINE: reason, exit 2, nothing run ------------------------------
 # keys_error NAME LINE TEXT [ARGS...]: a script of TEXT (printf format) is refused.
@@ -502,6 +507,44 @@ for w in "soon:x.png" "5:x.png" ":x.png" "1s:" "1s" "-1s:x.png" "1.5.5s:x.png" "
 		bad "--screenshot $w is refused: exit 2, one line then the usage text, nothing run" "$(why)"
 	fi
 done
+
+# ---- the examples --------------------------------------------------------------------------------
+# plasma, snake and term (examples/) under the deterministic clock, their screenshots compared
+# pixel for pixel with tests/display/expect/*.png. Those were made by these very runs and checked
+# by eye when the examples were written; a change that moves a pixel must say why and update
+# them. snake plays tests/display/snake.keys to a known score; term is typed into.
+same_png() { # NAME GOT WANT: GOT has WANT's size and pixels
+	s_why=$(python3 "$PNG" same "$2" "$3" 2>&1)
+	if [ "$s_why" = ok ]; then ok "$1"; else bad "$1" "$s_why"; fi
+}
+EX=$HERE/expect
+if [ -e "$G/plasma.elf" ] && [ -e "$G/snake.elf" ] && [ -e "$G/term.elf" ]; then
+	run --screenshot 500ms:"$T/plasma.png" --args "64 40 1" "$G/plasma.elf"
+	expect "plasma: 64 x 40 for 1 s prints its frame rate, 60 frames a second of system time" <<'W'
+plasma: 61 frames, 60.0 fps
+W
+	same_png "plasma: its frame at 500 ms is the expected picture" "$T/plasma.png" "$EX/plasma-64x40-500ms.png"
+	run --keys "$HERE/snake.keys" --screenshot exit:"$T/snake.png" "$G/snake.elf"
+	expect "snake: tests/display/snake.keys plays it to a score of 4" <<'W'
+snake: ready
+score 1
+score 2
+score 3
+score 4
+game over: score 4
+W
+	same_png "snake: the board at the end of the scripted game is the expected picture" "$T/snake.png" "$EX/snake-end.png"
+	run --keys "$HERE/term.keys" --screenshot exit:"$T/term.png" "$G/term.elf"
+	expect "term: typed commands run, and exit 3 ends it with status 3" 3 <<'W'
+denali term: 80x25, type help
+$ echo hi
+hi
+$ exit 3
+W
+	same_png "term: the terminal's screen as it exits is the expected picture" "$T/term.png" "$EX/term-exit.png"
+else
+	bad "the examples" "plasma.elf, snake.elf or term.elf is missing from $G"
+fi
 
 # ---- the window's tests --------------------------------------------------------------------------
 if [ -f "$HERE/window.sh" ] && [ "${DISPLAY_SKIP:-}" != window ]; then
