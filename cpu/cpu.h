@@ -45,6 +45,9 @@ enum cpu_exit {
 	CPU_EXIT_FAULT,     /* an exception was raised: cpu.fault says which, eip is its insn */
 	CPU_EXIT_UNIMPL,    /* an instruction this emulator does not implement yet: cpu.unimpl */
 	CPU_EXIT_STOPPED,   /* cpu_request_stop ended the run before its budget was spent */
+	/* Only a CPU with breakpoints or watchpoints returns these (cpu/debug.h). */
+	CPU_EXIT_BREAK,     /* stopped before the instruction at a breakpoint: eip is its address */
+	CPU_EXIT_WATCH,     /* stopped after the instruction that hit a watchpoint (cpu_watch_hit) */
 };
 
 /* Handler status: what the run loop does after one decoded instruction. */
@@ -59,6 +62,7 @@ enum insn_status {
 	ST_SOFTINT,    /* retired INT n / INT3 / INTO: enter vector cpu.soft_vector as a trap */
 	ST_CHAINED,    /* chained handlers (fast.c) retired everything before cpu.run_pos, which
 			* has not run yet; eip and instret are not current (cpu.run_instret) */
+	ST_BREAK,      /* not run: a breakpoint is set at it (cpu/debug.c) */
 };
 
 /* The programmed-I/O interface a VM installs: every port, every device. Each returns 0; -1
@@ -76,6 +80,7 @@ struct cpu_io {
 };
 
 struct insn;
+struct cpu_debug;
 
 struct cpu {
 	uint32_t r[GPRS + 1];  /* EAX..EDI; byte/word registers alias the low bytes (LE host);
@@ -125,6 +130,8 @@ struct cpu {
 	struct cpu_io io;      /* ports */
 	struct fpu fpu;        /* x87 state */
 	FILE *trace;           /* --trace: one line per executed instruction, or NULL */
+	struct cpu_debug *dbg; /* breakpoints, watchpoints, steps (debug.h), or NULL: only
+				* decode and the run loop's rare exits look at it */
 };
 
 /* Set the architectural initial state of DVA-1 section 1 (EAX magic, ESP = mem_size, ...).

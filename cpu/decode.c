@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/fast.h"
 #include "cpu/fpu_fast.h"
 #include "cpu/insn.h"
@@ -299,11 +300,18 @@ static bool follow_jump(struct insn *in, uint32_t n, uint32_t eip, uint32_t *a)
 	return true;
 }
 
+static struct block *debug_block(struct code_cache *cc, uint32_t eip, uint32_t end, uint32_t lo,
+				 uint32_t hi, struct insn *in, bool brk);
+
 struct block *decode_block(struct cpu *c, uint32_t eip)
 {
 	struct code_cache *cc = &c->cache;
 	cc->stats.misses++;
-	if (c->shared) {
+	/* A CPU with breakpoints decodes everything itself: a shared block links to other shared
+	 * blocks for every VM of the image (cache.h), so one that held a breakpoint, or led to one,
+	 * would stop them all or none. */
+	bool dbg = c->dbg != NULL, own = dbg && debug_private(c);
+	if (c->shared && !own) {
 		struct block *b = cache_lookup(c->shared, eip);
 		if (b) {
 			cache_link(cc, b);
@@ -313,7 +321,10 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 
 	struct insn in[BLOCK_MAX];
 	uint32_t n = 0, a = eip, lo = eip, hi = eip;
+	bool alone = false; /* a block of one instruction, checked by a debug handler first */
 	while (n < BLOCK_MAX) {
+		if (dbg && n > 0 && debug_break_at(c, a))
+			break; /* the breakpoint's instruction starts a block of its own */
 		int attr = decode_at(c, a, &in[n]);
 		if (attr < 0 && n > 0)
 			break; /* let the fault happen when execution reaches it, in its own block */
@@ -323,6 +334,10 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		a += in[n].len;
 		hi = a > hi ? a : hi;
 		n++;
+		if (dbg && (debug_break_at(c, eip) || debug_read_watch(c))) {
+			alone = true;
+			break;
+		}
 		if (attr >= 0 && (attr & A_END) && follow_jump(in, n, eip, &a))
 			continue;
 		if (attr < 0 || (attr & A_END))
@@ -346,7 +361,7 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 		if (nf)
 			in[i].fn = nf;
 	}
-	if (c->shared && c->shared->pool_bytes < CACHE_SHARED_MAX && hi > lo &&
+	if (c->shared && !own && c->shared->pool_bytes < CACHE_SHARED_MAX && hi > lo &&
 	    read_only_code(&c->mem, lo, hi)) {
 		struct block *b = cache_add(c->shared, eip, a, lo, hi, in, n);
 		cache_link(cc, b);
@@ -356,5 +371,20 @@ struct block *decode_block(struct cpu *c, uint32_t eip)
 	for (uint32_t pfn = lo >> DVA_PAGE_SHIFT; pfn <= (hi - 1) >> DVA_PAGE_SHIFT; pfn++)
 		if (pfn > 0 && pfn < (c->mem.size >> DVA_PAGE_SHIFT))
 			c->mem.pflags[pfn] |= PG_CODE;
+	if (alone)
+		return debug_block(cc, eip, a, lo, hi, in, debug_break_at(c, eip));
 	return cache_add(cc, eip, a, lo, hi, in, n);
+}
+
+/* The one-instruction block of a debugged CPU (debug.h): in[0] gets the debug handler, and a
+ * copy of the instruction as decoded follows it, past the block's end (n = 1), for that
+ * handler to run: nothing in the run loop or the chains ever reaches it on its own. */
+static struct block *debug_block(struct code_cache *cc, uint32_t eip, uint32_t end, uint32_t lo,
+				 uint32_t hi, struct insn *in, bool brk)
+{
+	in[1] = in[0];
+	in[0].fn = brk ? op_break : op_watch_read;
+	struct block *b = cache_add(cc, eip, end, lo, hi, in, 2);
+	b->n = 1;
+	return b;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/flags.h"
 #include "cpu/insn.h"
@@ -32,7 +33,13 @@ static int after_insn(struct cpu *c, const struct insn *in, int st)
 		return CPU_EXIT_UNIMPL;
 	case ST_FAULT:
 		/* A fault: the instruction did not retire and restarts after the handler. */
-		return cpu_deliver_fault(c) ? CPU_EXIT_FAULT : -1;
+		if (cpu_deliver_fault(c))
+			return CPU_EXIT_FAULT;
+		if (unlikely(c->dbg != NULL))
+			debug_on_fault_delivered(c); /* a step ends at the handler */
+		return -1;
+	case ST_BREAK:
+		return debug_on_break(c);
 	case ST_SOFTINT:
 		/* A trap: INT n retired; its handler returns to the next instruction. */
 		c->instret++;
@@ -74,6 +81,14 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 
 static enum cpu_exit run_loop(struct cpu *c);
 
+/* The exit of a run during which a stop was requested. */
+static enum cpu_exit stopped_exit(struct cpu *c, enum cpu_exit ex)
+{
+	if (ex == CPU_EXIT_BUDGET && c->instret < c->budget_end)
+		ex = CPU_EXIT_STOPPED;
+	return c->dbg ? debug_exit(c, ex) : ex;
+}
+
 enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
 {
 	/* The budget's end lives in the CPU, not in a local the inlined run loop would have to keep
@@ -81,8 +96,10 @@ enum cpu_exit cpu_resume(struct cpu *c, uint64_t budget)
 	c->budget_end = c->stop_at = c->instret + budget;
 	enum cpu_exit ex = c->trace ? run_traced(c) : run_loop(c);
 	flags_sync(c); /* whoever looks at the CPU now sees current flags */
-	if (ex == CPU_EXIT_BUDGET && c->instret < c->budget_end)
-		ex = CPU_EXIT_STOPPED;
+	/* stop_at moved away from budget_end only if a stop was requested: the one test covers
+	 * both a request and a watchpoint hit (which requests one). */
+	if (unlikely(c->stop_at != c->budget_end))
+		ex = stopped_exit(c, ex);
 	return ex;
 }
 
@@ -262,6 +279,8 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 
 void cpu_destroy(struct cpu *c)
 {
+	if (c->dbg)
+		cpu_debug_free(c);
 	cache_destroy(&c->cache);
 }
 

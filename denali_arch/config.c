@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "denali_arch/dva.h"
 #include "denali_arch/param.h"
@@ -58,6 +59,10 @@ void config_free(struct run_config *rc)
 		free(rc->shots[i].path);
 	free(rc->shots);
 	rc->shots = NULL;
+	free(rc->monitor);
+	free(rc->gdb);
+	rc->gdb = NULL;
+	rc->monitor = NULL;
 	rc->nshots = 0;
 	rc->nfwds = 0;
 	rc->npcap_vms = 0;
@@ -271,28 +276,27 @@ static int set_trace(struct run_config *rc, struct group_config *g, const char *
 	rc->trace = dup_or_null(v);
 	return 0;
 }
-static int set_progress(struct run_config *rc, struct group_config *g, const char *v, char *err)
+/* yes / true / 1 or no / false / 0 into *out; 0, or -1 with why. */
+static int yes_no(const char *v, bool *out, char *err)
 {
-	(void)g;
 	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		rc->progress = true;
+		*out = true;
 	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		rc->progress = false;
+		*out = false;
 	else
 		return fail(err, "'%s' is not yes or no", v);
 	return 0;
+}
+static int set_progress(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return yes_no(v, &rc->progress, err);
 }
 
 static int set_summary(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)g;
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		rc->summary = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		rc->summary = false;
-	else
-		return fail(err, "'%s' is not yes or no", v);
-	return 0;
+	return yes_no(v, &rc->summary, err);
 }
 
 static int set_console_in(struct run_config *rc, struct group_config *g, const char *v, char *err)
@@ -582,6 +586,40 @@ static int set_screenshot(struct run_config *rc, struct group_config *g, const c
 	return 0;
 }
 
+/* stdio (commands on stdin, replies on stdout) or unix:PATH (a listening Unix socket). */
+/* tcp:HOST:PORT, HOST empty for 127.0.0.1 (QEMU's -gdb spelling); the socket is opened by the
+ * stub, which says why it cannot be. */
+static int set_gdb(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	const char *colon = strncmp(v, "tcp:", 4) ? NULL : strrchr(v + 4, ':');
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return fail(err, "'%s' is not tcp:HOST:PORT (e.g. tcp::1234)", v);
+	free(rc->gdb);
+	rc->gdb = dup_or_null(v);
+	return 0;
+}
+static int set_gdb_wait(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	return yes_no(v, &rc->gdb_wait, err);
+}
+static int set_monitor(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	bool unix_path = !strncmp(v, "unix:", 5);
+	if (strcmp(v, "stdio") && !unix_path)
+		return fail(err, "'%s' is not a monitor (stdio, or unix:PATH)", v);
+	if (unix_path && !v[5])
+		return fail(err, "unix: needs the socket's path (unix:PATH)");
+	if (unix_path && strlen(v + 5) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return fail(err, "unix:%s: a socket's path has at most %zu bytes", v + 5,
+			    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	free(rc->monitor);
+	rc->monitor = dup_or_null(v);
+	return 0;
+}
+
 static int set_image(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)rc;
@@ -652,6 +690,9 @@ static const struct key {
 	{ "focus", false, set_focus },
 	{ "keys", false, set_keys },
 	{ "screenshot", false, set_screenshot },
+	{ "monitor", false, set_monitor },
+	{ "gdb", false, set_gdb },
+	{ "gdb_wait", false, set_gdb_wait },
 	{ "devices", true, set_devices },
 	{ "net_rxq", true, set_net_rxq },
 	{ "image", true, set_image },
@@ -775,6 +816,11 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 			return fail(err, "hostfwd %s: %" PRIu64 " VMs need ports %u to %" PRIu64 ", past 65535",
 				    f->spec, n, (unsigned)f->host_port, f->host_port + n - 1);
 	}
+	if (rc->monitor && (rc->record || rc->replay))
+		return fail(err, "monitor and %s: the monitor's commands are not recorded, so such a run could not be replayed",
+			    rc->record ? "record" : "replay");
+	if (rc->monitor && !strcmp(rc->monitor, "stdio") && rc->console_in_given)
+		return fail(err, "console_in and monitor stdio: stdin is the monitor's (use --monitor unix:PATH)");
 	if (rc->npcap_vms && !rc->pcap)
 		return fail(err, "pcap_vm: needs pcap, the file to capture to");
 	for (unsigned i = 0; i < rc->npcap_vms; i++)

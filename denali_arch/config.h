@@ -80,6 +80,9 @@ struct run_config {
 	char *keys;             /* --keys FILE: scripted key events, or NULL */
 	struct screenshot *shots; /* --screenshot, each, in the order given */
 	unsigned nshots;
+	char *monitor;          /* --monitor: "stdio" or "unix:PATH" (denali_arch/monitor.h), or NULL */
+	char *gdb;              /* -gdb tcp:HOST:PORT (-s: tcp::1234): the GDB stub, or NULL */
+	bool gdb_wait;          /* -S: every VM held before its first instruction until GDB continues */
 	struct group_config groups[CONFIG_GROUPS_MAX];
 	unsigned ngroups;
 	const char *source;     /* the scenario file, or NULL for a command-line run */

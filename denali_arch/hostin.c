@@ -399,6 +399,8 @@ int hostin_init(struct hostin *h, struct kernel *k)
 {
 	const struct run_config *cfg = k->cfg;
 	*h = (struct hostin){ .k = k, .vm_id = cfg->console_in, .fd = STDIN_FILENO, .watch = -1 };
+	if (cfg->monitor && !strcmp(cfg->monitor, "stdio"))
+		h->fd = -1; /* stdin is the monitor's: no console reads it (its input has ended) */
 	if (!cfg->record && !cfg->replay)
 		return 0;
 	static char run[HEADER_MAX][ITEM_MAX], rec[HEADER_MAX][ITEM_MAX];
@@ -454,8 +456,8 @@ void hostin_destroy(struct hostin *h)
 
 void hostin_admitted(struct hostin *h, struct vm *v)
 {
-	if (v->id != h->vm_id || !v->console)
-		return;
+	if (v->id != h->vm_id || !v->console || (h->fd < 0 && !h->replay_path))
+		return; /* without host input its console's input has ended, as every other VM's */
 	h->con = v->console;
 	h->vm = v;
 	if (h->record || h->replay_path)

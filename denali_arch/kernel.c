@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "denali_arch/gdbstub.h"
+#include "denali_arch/monitor.h"
 #include "denali_arch/param.h"
 #include "denali_arch/sched.h"
 #include "denali_arch/show.h"
@@ -187,6 +189,8 @@ static void admit(struct kernel *k)
 		k->active++;
 		k->active_mem += g->mem_size;
 		runq_push_back(&k->runq, v);
+		if (k->gdb)
+			gdbstub_vm_created(k, v); /* its breakpoints; held while GDB looks (-S) */
 	}
 }
 
@@ -203,6 +207,8 @@ static void finish(struct kernel *k, struct vm *v, int status, int fault)
 	k->active_mem -= v->cpu.mem.size;
 	k->done++;
 	hostin_released(&k->hostin, v);
+	if (k->gdb)
+		gdbstub_vm_ended(k, v);
 	show_vm_ended(k, v);
 	vm_release(v); /* its NIC's frames still queued leave with the switch's next turn */ /* flushes the console: the VM's last words come out here */
 	admit(k);
@@ -232,6 +238,8 @@ static void enter_stopped(struct kernel *k, struct vm *v, enum vm_state from)
 	sched_update_event(k, v); /* its IDLE timeout no longer counts; its devices' still do */
 	if (k->on_stop)
 		k->on_stop(k->on_stop_opaque, v);
+	if (k->gdb)
+		gdbstub_vm_stopped(k, v);
 }
 
 void kernel_vm_stop(struct kernel *k, struct vm *v)
@@ -247,6 +255,7 @@ void kernel_vm_stop(struct kernel *k, struct vm *v)
 	} else if (v->state != VM_IDLE) {
 		return;
 	}
+	v->stop_why = VM_WHY_REQUEST;
 	enter_stopped(k, v, v->state);
 }
 
@@ -371,6 +380,7 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		port_bus_boundary(&v->bus, false);
 		if (v->stop_wanted) {
 			v->stop_wanted = false;
+			v->stop_why = VM_WHY_REQUEST;
 			enter_stopped(k, v, VM_RUNNABLE);
 		} else if (preempted) {
 			/* The VM the line was raised for is at the front: v goes on right after it. */
@@ -399,6 +409,13 @@ static void run_quantum(struct kernel *k, struct vm *v)
 	case CPU_EXIT_TERMINATE:
 		finish(k, v, v->cpu.exit_status, -1);
 		break;
+	case CPU_EXIT_BREAK: /* a debugger's breakpoint or watchpoint (cpu/debug.h) */
+	case CPU_EXIT_WATCH:
+		port_bus_boundary(&v->bus, false);
+		v->stop_wanted = false;
+		v->stop_why = ex == CPU_EXIT_BREAK ? VM_WHY_BREAK : VM_WHY_WATCH;
+		enter_stopped(k, v, VM_RUNNABLE);
+		break;
 	case CPU_EXIT_FAULT:
 	case CPU_EXIT_UNIMPL:
 		if (ex == CPU_EXIT_UNIMPL) {
@@ -408,6 +425,7 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		if (k->hold_faults) { /* for the debugger: eip is still the faulting instruction */
 			v->stop_wanted = false;
 			v->fault_held = true;
+			v->stop_why = VM_WHY_REQUEST;
 			port_bus_boundary(&v->bus, false);
 			enter_stopped(k, v, VM_RUNNABLE);
 			break;
@@ -415,6 +433,100 @@ static void run_quantum(struct kernel *k, struct vm *v)
 		end_on_fault(k, v);
 		break;
 	}
+}
+
+/* ---- stepping a stopped VM (the monitor, the debugger) -------------------------------------- */
+
+/* Expire v's own devices that are due now, as run_quantum does between its slices. */
+static void expire_own(struct kernel *k, struct vm *v)
+{
+	uint64_t now = kernel_now(k);
+	if (v->next_deadline > now)
+		return;
+	k->raise_time = v->next_deadline;
+	vm_expire_devices(v, now);
+	sched_update_event(k, v);
+}
+
+/* A step ended on IDLE: take it as sched_go_idle would, but for when the VM is continued. */
+static void step_idled(struct kernel *k, struct vm *v)
+{
+	uint32_t timeout = v->cpu.r[REG_EAX];
+	if (timeout == DVA_IDLE_YIELD) {
+		v->yielded = true; /* EAX is decided when it is next scheduled */
+		return;
+	}
+	uint64_t now = kernel_now(k);
+	v->resume_state = VM_IDLE;
+	v->idle_since = now;
+	v->idle_deadline = timeout == DVA_IDLE_FOREVER ? DEV_NEVER : now + (uint64_t)timeout * 1000u;
+	sched_update_event(k, v); /* stopped: still only its devices' deadlines count */
+}
+
+int kernel_vm_step(struct kernel *k, struct vm *v, uint64_t n)
+{
+	if (v->state != VM_STOPPED || v == k->running || n == 0)
+		return -1;
+	if (v->yielded) { /* as at the start of a quantum: IDLE 0's answer */
+		const struct dva_regs *p0 = cpu_page0(&v->cpu);
+		v->yielded = false;
+		v->cpu.r[REG_EAX] = (p0->irq_pending & p0->irq_mask) ? 0 : 1;
+	}
+	v->fault_held = false; /* a held VM runs its instruction again: it may fault again */
+	k->running = v;        /* devices and the clock see the instructions as they retire */
+	v->quantum_base = v->cpu.instret;
+	enum cpu_exit ex = CPU_EXIT_BUDGET;
+	uint64_t done = 0;
+	/* In slices that end where its own devices are due, as in a quantum; cpu_resume, not
+	 * cpu_run: a step is not the start of a quantum, so not a delivery point. */
+	while (done < n && !k->interrupted) {
+		expire_own(k, v);
+		uint64_t slice = n - done, t = v->next_deadline;
+		if (k->clock.deterministic && t != DEV_NEVER && clock_insns_until(&k->clock, t) < slice)
+			slice = clock_insns_until(&k->clock, t);
+		ex = cpu_resume(&v->cpu, slice ? slice : 1);
+		uint64_t ran = v->cpu.instret - v->quantum_base;
+		k->clock.retired += ran;
+		v->quantum_base = v->cpu.instret;
+		done += ran;
+		if (ex != CPU_EXIT_BUDGET && ex != CPU_EXIT_STOPPED)
+			break;
+	}
+	k->running = NULL;
+	k->preempt = false; /* sync mode: the woken VM is already at the front */
+	v->stop_wanted = false;
+	switch (ex) {
+	case CPU_EXIT_BUDGET:
+	case CPU_EXIT_STOPPED:
+		port_bus_boundary(&v->bus, false);
+		return done >= n ? CPU_EXIT_BUDGET : CPU_EXIT_STOPPED;
+	case CPU_EXIT_IDLE:
+		port_bus_boundary(&v->bus, false);
+		step_idled(k, v);
+		return CPU_EXIT_IDLE;
+	case CPU_EXIT_BREAK: /* a breakpoint or watchpoint GDB set: it stays stopped, saying why */
+	case CPU_EXIT_WATCH:
+		port_bus_boundary(&v->bus, false);
+		v->stop_why = ex == CPU_EXIT_BREAK ? VM_WHY_BREAK : VM_WHY_WATCH;
+		return ex;
+	case CPU_EXIT_TERMINATE:
+		finish(k, v, v->cpu.exit_status, -1);
+		return CPU_EXIT_TERMINATE;
+	case CPU_EXIT_FAULT:
+	case CPU_EXIT_UNIMPL:
+		if (ex == CPU_EXIT_UNIMPL) {
+			v->cpu.fault.vector = DVA_VEC_UD;
+			v->cpu.fault.error = 0;
+		}
+		if (k->hold_faults) {
+			v->fault_held = true;
+			port_bus_boundary(&v->bus, false);
+		} else {
+			end_on_fault(k, v);
+		}
+		return CPU_EXIT_FAULT;
+	}
+	return ex;
 }
 
 /* ---- the run -------------------------------------------------------------------------------- */
@@ -543,16 +655,23 @@ int kernel_run(struct kernel *k)
 			 * VM (a device's host side, the debugger): wait for it rather than give up. */
 			bool all_stopped = k->stopped == k->active;
 			bool host_can_act = backend_watches(k) || k->loop.nsources || k->loop.narmed;
-			if (all_stopped && !host_can_act)
-				e = NULL; /* stopped VMs' events can move nothing: nobody can continue them */
+			/* Stopped VMs' events can move nothing when nobody can continue them; and under
+			 * the deterministic clock, time moves only with the VMs: with every one stopped,
+			 * wait for the host (the monitor, the debugger) rather than jump the clock from
+			 * one stopped VM's timer to the next for ever. */
+			bool frozen = all_stopped && (!host_can_act || k->clock.deterministic);
+			if (frozen)
+				e = NULL;
 			uint64_t wake = e ? e->event_at : UINT64_MAX;
-			if (k->show_next_ns < wake && !(all_stopped && !host_can_act))
+			if (k->show_next_ns < wake && !frozen)
 				wake = k->show_next_ns; /* a scripted key may wake a VM */
 			if (wake == UINT64_MAX) {
 				if ((!all_stopped && hostin_wanted(&k->hostin)) || host_can_act) {
 					serve_host(k, EVLOOP_FOREVER);
 					continue;
 				}
+				if (k->interrupted)
+					continue; /* a signal or the monitor's quit, just now: the loop's top ends the run */
 				if (end_held(k))
 					continue; /* they ended as without the hold; the gatekeeper may admit more */
 				uint32_t stuck = k->active, stopped = k->stopped;
@@ -748,11 +867,20 @@ int kernel_init(struct kernel *k, const struct run_config *cfg)
 		rc = uplink_init(k);
 	if (!rc)
 		rc = hostin_init(&k->hostin, k);
-	return rc ? rc : show_init(k);
+	if (!rc)
+		rc = show_init(k);
+	if (!rc && cfg->monitor)
+		rc = monitor_open(k, cfg->monitor);
+	if (!rc && cfg->gdb)
+		rc = gdbstub_init(k);
+	return rc;
 }
 
 void kernel_destroy(struct kernel *k)
 {
+	monitor_close(k->monitor);
+	k->monitor = NULL;
+	gdbstub_destroy(k);
 	hostin_destroy(&k->hostin);
 	if (k->capture.w.f) /* a run that never ran: what it captured is still a valid file */
 		capture_finish(k);

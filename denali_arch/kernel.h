@@ -18,6 +18,8 @@
 #include "denali_arch/vm.h"
 #include "devices/net.h"
 
+struct monitor;
+
 /* The run queue: a ring of VMs, woken ones pushed at the front, others at the back. */
 struct runq {
 	struct vm **slot;
@@ -98,8 +100,10 @@ struct kernel {
 	bool hold_faults;         /* a VM's undeliverable exception stops it instead of ending it */
 	void (*on_stop)(void *opaque, struct vm *v); /* told when a VM enters VM_STOPPED, or NULL */
 	void *on_stop_opaque;
+	struct monitor *monitor;  /* --monitor (monitor.h), or NULL */
 	/* What the run shows (frontend.h, keys.h): the picture, when a window is open or a
 	 * screenshot is wanted; the window; the --keys script. */
+	struct gdbstub *gdb;      /* -s / -gdb: the GDB stub (gdbstub.h), or NULL */
 	struct screen *screen;    /* NULL when nothing shows or saves a picture */
 	struct frontend *frontend; /* NULL without a window */
 	int frontend_timer;       /* the loop's host timer that refreshes the window, or -1 */
@@ -140,6 +144,14 @@ void kernel_vm_continue(struct kernel *k, struct vm *v);
 /* End a VM held on a fault as it would have ended without the hold (the diagnostic, status
  * 128 + vector). */
 void kernel_vm_end_held(struct kernel *k, struct vm *v);
+/* Run a stopped VM (between quanta) for at most n instructions, no delivery point, and leave it
+ * stopped. Returns why it stopped: CPU_EXIT_BUDGET (n retired; CPU_EXIT_STOPPED when the run was
+ * interrupted first), or what it did as the kernel would act on it: CPU_EXIT_IDLE (it stays
+ * stopped; continued, it idles with that IDLE's timeout, counted from now, or yields),
+ * CPU_EXIT_TERMINATE (it has ended), CPU_EXIT_FAULT (an exception it could not deliver, also for
+ * an instruction not implemented: held again with hold_faults, else ended on it). -1 when v is
+ * not stopped or n is 0. */
+int kernel_vm_step(struct kernel *k, struct vm *v, uint64_t n);
 
 /* Give the keyboard of VM vm the event (a keycode, DVA_KEY_UP for a release), raising line 5.
  * Nothing when the VM does not exist (yet), has ended or has no keyboard. */

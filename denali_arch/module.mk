@@ -4,7 +4,7 @@ ARCH_SRCS := denali_arch/vm.c denali_arch/pager.c denali_arch/vregs.c denali_arc
 	denali_arch/config.c denali_arch/scenario.c denali_arch/kernel.c denali_arch/sched.c denali_arch/stats.c \
 	denali_arch/evloop.c denali_arch/clock.c denali_arch/hostin.c denali_arch/capture.c \
 	denali_arch/keys.c denali_arch/show.c denali_arch/screen.c denali_arch/png.c denali_arch/sdl.c \
-	guestos/font8x16.c
+	guestos/font8x16.c denali_arch/rsp.c denali_arch/monitor.c denali_arch/gdbstub.c
 # The window (--display sdl|mosaic) is SDL2's (Debian libsdl2-dev), optional: without it the
 # build has only --display none, and sdl.c says so. Screenshots are PNG through libpng (Debian
 # libpng-dev), which every build has: a screenshot needs no window, and SDL2 alone writes only BMP.

@@ -52,6 +52,11 @@ void options_usage(FILE *f)
 		"  --keys FILE         scripted key events at given system times (docs/display.md)\n"
 		"  --screenshot WHEN:FILE.png   save the picture at system time WHEN (2s, 500ms) or\n"
 		"                      at exit (repeatable; no window needed)\n"
+		"  --monitor stdio     a command line on stdin, replies on stdout (the console then\n"
+		"                      reads no stdin); --monitor unix:PATH: on a Unix socket.\n"
+		"                      Faults are held for it; 'help' lists the commands (docs/debugging.md)\n"
+		"  -gdb tcp:HOST:PORT  a GDB stub there (HOST empty: 127.0.0.1); -s is -gdb tcp::1234;\n"
+		"  -S                  every VM waits before its first instruction until GDB continues\n"
 		"  --progress, --no-progress   a progress line on stderr (default: when it is a terminal)\n"
 		"  --summary           a summary table on stderr at the end\n"
 		"  -o SECTION.KEY=VALUE        set a scenario key, e.g. -o web.count=100\n"
@@ -87,6 +92,8 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--net-reorder", "net_reorder" }, { "--net", "net" }, { "--hostfwd", "hostfwd" },
 	{ "--display", "display" }, { "-display", "display" }, { "--focus", "focus" },
 	{ "--keys", "keys" }, { "--screenshot", "screenshot" }, { "-nographic", "display" },
+	{ "--monitor", "monitor" }, { "-gdb", "gdb" }, { "--gdb", "gdb" }, { "-s", "gdb" },
+	{ "-S", "gdb_wait" },
 };
 /* Options of a one-image run: the key of its group. */
 static const struct { const char *opt, *key; } image_keys[] = {
@@ -134,12 +141,17 @@ enum options_result options_parse(struct run_config *rc, int argc, char **argv)
 			return OPTIONS_HELP;
 		if (!strcmp(a, "--version"))
 			return OPTIONS_VERSION;
-		if ((!strcmp(a, "--summary") || !strcmp(a, "-nographic")) &&
+		if ((!strcmp(a, "--summary") || !strcmp(a, "-nographic") || !strcmp(a, "-s") || !strcmp(a, "-S")) &&
 		    nrun == sizeof(run_names) / sizeof(run_names[0]))
 			return bad(a, "too many options");
 		if (!strcmp(a, "--summary")) { /* a flag: the key takes yes/no in scenarios */
 			run_names[nrun] = "--summary";
 			run_vals[nrun++] = "yes";
+			continue;
+		}
+		if (!strcmp(a, "-s") || !strcmp(a, "-S")) { /* QEMU's: -s is -gdb tcp::1234, -S waits */
+			run_names[nrun] = a;
+			run_vals[nrun++] = a[1] == 's' ? "tcp::1234" : "yes";
 			continue;
 		}
 		if (!strcmp(a, "-nographic")) { /* QEMU's spelling: no window, the console on stdio */

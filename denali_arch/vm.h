@@ -65,6 +65,11 @@ struct vm {
 	/* The kernel's bookkeeping. */
 	enum vm_state resume_state; /* VM_STOPPED: the state it goes back to when continued */
 	bool fault_held;        /* VM_STOPPED on an exception it could not deliver (cpu.fault) */
+	enum vm_stop_why {      /* VM_STOPPED: why, for the debugger's stop reply */
+		VM_WHY_REQUEST,     /* kernel_vm_stop (a debugger, the monitor) or a fault (fault_held) */
+		VM_WHY_BREAK,       /* a breakpoint, before its instruction (cpu/debug.h) */
+		VM_WHY_WATCH,       /* a watchpoint, after the instruction that hit it */
+	} stop_why;
 	bool stop_wanted;       /* running: kernel_vm_stop asked; it stops when cpu_run returns */
 	uint64_t idle_deadline; /* VM_IDLE: system time its IDLE times out, or DEV_NEVER */
 	uint64_t idle_since;    /* VM_IDLE: when it went idle */

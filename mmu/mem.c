@@ -237,7 +237,9 @@ void mem_note_write(struct guest_mem *m, uint32_t a, uint32_t n)
 	if (!n)
 		return;
 	uint32_t first = a >> DVA_PAGE_SHIFT, last = (a + n - 1) >> DVA_PAGE_SHIFT;
+	uint8_t seen = 0;
 	for (uint32_t pfn = first; pfn <= last; pfn++) {
+		seen |= m->pflags[pfn];
 		if (m->pflags[pfn] & PG_CLEAN)
 			pool_mark_written(m, pfn);
 		if (m->pflags[pfn] & PG_CODE) {
@@ -246,6 +248,42 @@ void mem_note_write(struct guest_mem *m, uint32_t a, uint32_t n)
 				m->hooks.code_write(m->hooks.opaque, pfn);
 		}
 	}
+	/* Every write from outside the store fast path comes here (slow stores, devices, bulk
+	 * string operations), so this one check catches them all. */
+	if (unlikely(seen & PG_WATCH))
+		mem_watch_check(m, a, n, MEM_WATCH_WRITE);
+}
+
+void mem_watch_apply(struct guest_mem *m)
+{
+	if (!m->pflags)
+		return; /* no window now: pool_attach applies them when it gets one */
+	uint32_t pages = m->size >> DVA_PAGE_SHIFT;
+	for (uint32_t pfn = 0; pfn < pages; pfn++)
+		m->pflags[pfn] &= (uint8_t)~PG_WATCH;
+	for (unsigned i = 0; m->watch && i < m->watch->n; i++) {
+		const struct mem_watch_range *w = &m->watch->w[i];
+		if (!(w->kind & MEM_WATCH_WRITE))
+			continue;
+		uint64_t last = ((uint64_t)w->addr + w->len - 1) >> DVA_PAGE_SHIFT;
+		for (uint64_t pfn = w->addr >> DVA_PAGE_SHIFT; pfn <= last && pfn < pages; pfn++)
+			m->pflags[pfn] |= PG_WATCH;
+	}
+}
+
+bool mem_watch_check(struct guest_mem *m, uint32_t a, uint32_t n, unsigned kind)
+{
+	if (!m->watch || !n)
+		return false;
+	uint64_t end = (uint64_t)a + n;
+	for (unsigned i = 0; i < m->watch->n; i++) {
+		const struct mem_watch_range *w = &m->watch->w[i];
+		if ((w->kind & kind) && a < (uint64_t)w->addr + w->len && w->addr < end) {
+			m->watch->hit(m->watch->opaque, w, a, n, kind);
+			return true;
+		}
+	}
+	return false;
 }
 
 int mem_check_write(struct guest_mem *m, uint32_t a, unsigned n, struct dva_fault *f)

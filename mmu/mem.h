@@ -32,6 +32,8 @@ enum page_flag {
 	PG_CODE = 0x04, /* decoded instructions of this page are cached */
 	PG_CLEAN = 0x08, /* writable, and not written since the VM took its window (pool.h): the
 			  * first store notes the page as the VM's own */
+	PG_WATCH = 0x10, /* a debugger's write watchpoint covers bytes of this page (mem_watch):
+			  * stores reach mem_note_write, which checks the ranges */
 };
 
 /* An exception, as DVA-1 section 5 records it in page 0. */
@@ -73,6 +75,25 @@ struct mem_arena {
 			      * room for everything else the process maps */
 };
 
+/* Watchpoints (cpu/debug.c owns them): byte ranges whose accesses call hit. Write ranges flag
+ * their pages PG_WATCH, so only stores to those pages leave the fast path; mem_watch_apply
+ * sets the flags again wherever they were reset (a window reused or swapped back in). Reads
+ * have no flag in the fast path: the CPU checks read ranges itself (cpu/debug.c). */
+#define MEM_WATCH_MAX 8
+enum mem_watch_kind { MEM_WATCH_READ = 1, MEM_WATCH_WRITE = 2 };
+struct mem_watch_range {
+	uint32_t addr, len; /* [addr, addr + len), len >= 1 */
+	uint8_t kind;       /* enum mem_watch_kind bits */
+};
+struct mem_watch {
+	unsigned n;
+	struct mem_watch_range w[MEM_WATCH_MAX];
+	void *opaque;
+	/* An access of n bytes at a of kind (one bit) overlaps range w. */
+	void (*hit)(void *opaque, const struct mem_watch_range *w, uint32_t a, uint32_t n,
+		    unsigned kind);
+};
+
 struct guest_mem {
 	uint8_t *base;      /* host address of guest address 0 */
 	uint32_t size;      /* bytes, multiple of 4 KiB, DVA_MEM_MIN..DVA_MEM_MAX */
@@ -84,6 +105,7 @@ struct guest_mem {
 	size_t span;        /* bytes of arena taken: window plus a guard page */
 	struct mem_pool *pool; /* the pool its window comes from (pool.h), or NULL (mem_init) */
 	struct mem_window *win; /* that window while it holds one, else NULL */
+	struct mem_watch *watch; /* a debugger's watchpoints, or NULL (never, without one) */
 };
 
 /* Of the host's vm.max_map_count, the mappings left to the rest of the process (malloc, the
@@ -133,6 +155,11 @@ bool mem_range_writable(const struct guest_mem *m, uint32_t a, uint32_t n);
  * a device, a bulk string operation): drop decoded code on the pages it touches, and note them
  * as written (PG_CLEAN). */
 void mem_note_write(struct guest_mem *m, uint32_t a, uint32_t n);
+/* Set PG_WATCH on exactly the pages holding a write range of m->watch (none if it is NULL). */
+void mem_watch_apply(struct guest_mem *m);
+/* Report an access of kind to [a, a + n) to the first watch range it overlaps, if any: true
+ * then. */
+bool mem_watch_check(struct guest_mem *m, uint32_t a, uint32_t n, unsigned kind);
 /* Fetch up to n instruction bytes at a into out: returns how many bytes could be fetched before
  * the first unfetchable one (page 0 or beyond size); never faults itself. */
 unsigned mem_fetch(const struct guest_mem *m, uint32_t a, unsigned n, uint8_t *out);

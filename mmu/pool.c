@@ -226,6 +226,8 @@ int pool_attach(struct mem_pool *p, struct guest_mem *m)
 	m->pool = p;
 	m->win = w;
 	pool_mark_written(m, 0); /* page 0: the kernel writes it before the guest runs */
+	if (m->watch) /* a debugged VM given a window again (swapped back in): its watchpoints */
+		mem_watch_apply(m);
 	return 0;
 }
 

@@ -3,7 +3,8 @@
 # Packages: gcc-multilib (32-bit guests and the native half of the differential tests), liblz4-dev
 # (the pager compresses swapped-out pages with LZ4: fast enough for the million-VM target),
 # libzydis-dev (the decoder), libcmocka-dev (unit tests), libsdl2-dev (the optional window), libpng-dev
-# (screenshots), xvfb (the window's test runs on a virtual X server),
+# (screenshots), xvfb (the window's test runs on a virtual X server), gdb (the GDB stub's tests
+# drive Debian's gdb),
 # clang-14 and libclang-rt-14-dev (libFuzzer, for make fuzz), python3 (make bench's runner),
 # tcpdump (the network tests read --pcap captures back with it), libslirp-dev (--net user: the
 # host's port on the switch, QEMU's user-mode network stack), iputils-ping and iproute2 (the
@@ -13,7 +14,7 @@
 # the workloads under for a comparison); the plain call (make deps, make test, make demo, CI)
 # does not.
 set -e
-PKGS="gcc-multilib libzydis-dev liblz4-dev libcmocka-dev libsdl2-dev libpng-dev xvfb clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev iputils-ping iproute2 curl wrk"
+PKGS="gcc-multilib libzydis-dev liblz4-dev libcmocka-dev libsdl2-dev libpng-dev xvfb gdb clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev iputils-ping iproute2 curl wrk"
 [ "$1" = bench ] && PKGS="$PKGS qemu-user"
 missing=""
 for p in $PKGS; do

@@ -119,6 +119,7 @@ include tests/fuzz/module.mk
 include tests/bench/module.mk
 include tests/net/module.mk
 include tests/display/module.mk
+include tests/debug/module.mk
 
 # Everything `make test` runs is built first, then tests/run.sh runs the suites in order and
 # ends with one total line.

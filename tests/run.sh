@@ -46,10 +46,13 @@ suite "net" sh tests/net/run.sh "$build"
 suite "net (denali-san)" env NET_DENALI="$build/denali-san" NET_SKIP=scale sh tests/net/run.sh "$build"
 suite "display" sh tests/display/run.sh "$build"
 suite "display (denali-san)" env DISPLAY_DENALI="$build/denali-san" DISPLAY_SKIP=window sh tests/display/run.sh "$build"
+suite "debug" sh tests/debug/run.sh "$build"
+suite "labs" sh tests/labs/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
 suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30
 suite "libFuzzer on TCP, 15 s" make --no-print-directory -s fuzz-tcp BUILD="$build" FUZZ_TIME=15
+suite "libFuzzer on RSP, 10 s" make --no-print-directory -s fuzz-rsp BUILD="$build" FUZZ_TIME=10
 
 [ -n "$bad_suites" ] && echo "failed suites:$bad_suites"
 echo "$passed passed, $failed failed"

@@ -3,6 +3,7 @@
 #   make fuzz-run [FUZZ_SEEDS=N] [FUZZ_JOBS=J]   the seeded driver under ASan/UBSan (make test)
 #   make fuzz [FUZZ_TIME=seconds]                 libFuzzer (clang), coverage-guided, bounded
 #   make fuzz-tcp [FUZZ_TIME=seconds]             libFuzzer on guestos's TCP (tests/fuzz/tcp_fuzz.c)
+#   make fuzz-rsp [FUZZ_TIME=seconds]             libFuzzer on the GDB packet layer (tests/fuzz/rsp_fuzz.c)
 #
 # The driver (build/tests/fuzz, build/tests/san/fuzz) runs seeds 1..N of tests/fuzz/gen.c and
 # replays every saved input in tests/fuzz/regress/, one child process per case. `make fuzz`
@@ -71,4 +72,23 @@ fuzz-tcp:
 	$(BUILD)/fuzz/tcp_fuzz -max_total_time=$(FUZZ_TIME) -max_len=512 -print_final_stats=1 \
 		-artifact_prefix=$(BUILD)/fuzz/tcp- $(BUILD)/fuzz/tcp_corpus
 
-.PHONY: fuzz fuzz-run fuzz-tcp
+# The GDB protocol's packet layer (denali_arch/rsp.c) with a 256-byte packet bound, so inputs
+# reach overlong packets: arbitrary streams framed, parsed and framed again (rsp_fuzz.c says
+# what is checked). The corpus starts from the sessions in tests/fuzz/rsp_seeds/.
+FUZZ_RSP_SRCS := tests/fuzz/rsp_fuzz.c denali_arch/rsp.c
+$(BUILD)/fuzz/rsp_fuzz: $(FUZZ_RSP_SRCS) denali_arch/rsp.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -O1 -g -I. -DRSP_PACKET_MAX=256 -fsanitize=fuzzer $(FUZZ_SAN) \
+		-o $@ $(FUZZ_RSP_SRCS)
+
+fuzz-rsp:
+	@if [ -z "$(FUZZ_CC)" ]; then \
+		echo "make fuzz-rsp: clang not found (Debian: apt-get install clang-14 libclang-rt-14-dev)" >&2; \
+		exit 1; fi
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz/rsp_fuzz
+	@mkdir -p $(BUILD)/fuzz/rsp_corpus
+	@if [ -z "$$(ls -A $(BUILD)/fuzz/rsp_corpus)" ]; then cp tests/fuzz/rsp_seeds/* $(BUILD)/fuzz/rsp_corpus/; fi
+	$(BUILD)/fuzz/rsp_fuzz -max_total_time=$(FUZZ_TIME) -max_len=2048 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/rsp- $(BUILD)/fuzz/rsp_corpus
+
+.PHONY: fuzz fuzz-run fuzz-tcp fuzz-rsp

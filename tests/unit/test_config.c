@@ -121,6 +121,8 @@ static void describe(const struct run_config *rc, char *out, size_t cap)
 	if (rc->display != DISPLAY_NONE) PUT("display=%s ", rc->display == DISPLAY_SDL ? "sdl" : "mosaic");
 	if (rc->focus_given) PUT("focus=%u ", rc->focus);
 	if (rc->keys) PUT("keys=%s ", rc->keys);
+	if (rc->gdb) PUT("gdb=%s ", rc->gdb);
+	if (rc->gdb_wait) PUT("gdb_wait ");
 	for (unsigned i = 0; i < rc->nshots; i++) {
 		if (rc->shots[i].at_exit)
 			PUT("shot=exit:%s ", rc->shots[i].path);
@@ -653,6 +655,10 @@ static void good_command_lines_fill_the_right_fields(void **state)
 		  "display=mosaic [main:0 image=x.elf count=1 mem=16777216]" },
 		{ "-nographic is --display none", { "--display", "sdl", "-nographic", "x.elf" },
 		  "clock=host [main:0 image=x.elf count=1 mem=16777216]" },
+		{ "-s is -gdb tcp::1234, -S waits for it (QEMU's flags)", { "-s", "-S", "x.elf" },
+		  "gdb=tcp::1234 gdb_wait [main:0 image=x.elf count=1 mem=16777216]" },
+		{ "-gdb names the host and port", { "-gdb", "tcp:0.0.0.0:4000", "x.elf" },
+		  "gdb=tcp:0.0.0.0:4000 [main:0 image=x.elf count=1 mem=16777216]" },
 		{ "--screenshot is repeatable, at a time or at exit",
 		  { "--screenshot", "1.5s:a.png", "--screenshot", "exit:b.png", "--screenshot", "250us:c:d.png", "x.elf" },
 		  "shot=1500000000ns:a.png shot=exit:b.png shot=250000ns:c:d.png [main:0 image=x.elf count=1 mem=16777216]" },
@@ -694,6 +700,8 @@ static void bad_command_lines_print_one_line_naming_the_option(void **state)
 	} rows[] = {
 		{ "no image or scenario is refused", { NULL }, NULL, "denali: run: no IMAGE or SCENARIO given" },
 		{ "an unknown option is named", { "--bogus", "x.elf" }, NULL, "denali: --bogus: unknown option" },
+		{ "a -gdb that is not tcp:HOST:PORT is refused", { "-gdb", "1234", "x.elf" }, NULL,
+		  "denali: -gdb: '1234' is not tcp:HOST:PORT (e.g. tcp::1234)" },
 		{ "an unknown display is named", { "--display", "gtk", "x.elf" }, NULL,
 		  "denali: --display: 'gtk' is not a display (none, sdl, mosaic)" },
 		{ "a --screenshot without a file is refused", { "--screenshot", "2s:", "x.elf" }, NULL,
