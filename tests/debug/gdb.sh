@@ -86,6 +86,46 @@ gdbrun "break bump" "continue" "info threads" "thread 3" "info registers eip" "d
 has "info threads shows one thread per VM" "Thread 3"
 has "thread 3 can be chosen" "Switching to thread 3"
 
+# Switch thread and step one VM: thread 2 moves one instruction, the others stay where they are.
+start --vms 3 "$G"
+gdbrun "break bump" "continue" "delete" "monitor vms" "thread 2" "stepi" "monitor vms" "continue"
+a1=$(grep -m1 '^1 stopped instructions=' "$T/gdb")
+b1=$(grep '^1 stopped instructions=' "$T/gdb" | sed -n 2p)
+a0=$(grep -m1 '^0 stopped instructions=' "$T/gdb")
+b0=$(grep '^0 stopped instructions=' "$T/gdb" | sed -n 2p)
+i1=$(echo "$a1" | sed 's/.*instructions=\([0-9]*\).*/\1/')
+j1=$(echo "$b1" | sed 's/.*instructions=\([0-9]*\).*/\1/')
+if [ -n "$a0" ] && [ "$a0" = "$b0" ] && [ -n "$i1" ] && [ -n "$j1" ] && [ "$j1" -eq $((i1 + 1)) ]; then
+	ok "stepi in thread 2 moves VM 1 one instruction and leaves VM 0 where it was"
+else
+	bad "stepi in thread 2 moves VM 1 one instruction and leaves VM 0 where it was" "vm 0: '$a0' / '$b0', vm 1: '$a1' / '$b1'"
+fi
+
+# Ctrl-C while the VMs run: every VM stops and GDB hears SIGINT (T02).
+start --args "1 100000 1000" "$B/guests/ticker.elf"
+python3 - "$port" >"$T/intr" 2>&1 <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.settimeout(5)
+def pkt(p):
+    return b"$" + p + b"#" + b"%02x" % (sum(p) & 255)
+s.sendall(pkt(b"c"))
+time.sleep(0.3)
+s.sendall(b"\x03")
+data = b""
+try:
+    while b"#" not in data.split(b"$", 1)[-1] or not data.count(b"$"):
+        data += s.recv(64)
+except socket.timeout:
+    pass
+print(data)
+s.sendall(b"+" + pkt(b"k"))
+s.close()
+PY
+wait $pid
+grep -q 'T02thread:1;' "$T/intr" && ok "Ctrl-C stops the running VMs and is reported as SIGINT" ||
+	bad "Ctrl-C stops the running VMs and is reported as SIGINT" "$(cat "$T/intr")"
+
 start --args fault "$G"
 gdbrun "continue" "info registers eip" "x/i \$pc" "kill"
 has "a guest #PF is reported as SIGSEGV" "SIGSEGV"
