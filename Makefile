@@ -49,6 +49,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_SAN_OBJS := $(CORE_SRCS:%.c=$(BUILD)/san/%.o)
 
 include tests/module.mk
+include tools/exp/module.mk
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -48,6 +48,9 @@ struct thread *idle_until_runnable(void);
 struct thread *runq_pop(void);
 /* 1 while the idle loop takes an upcall: the upcall must not switch threads itself. */
 extern int sched_in_idle;
+/* 1: with a timer armed, the idle loop spins until it is due (or a line rises) instead of
+ * IDLEing with a timeout: a machine without idle-with-timeout (guestos_set_idle_spin). */
+extern int idle_spin;
 
 /* swtch.S: save callee-saved registers on the current stack and its ESP in *old_sp, load
  * new_sp, pop the registers saved there and return on that stack. */

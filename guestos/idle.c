@@ -2,6 +2,7 @@
 #include "guestos/defs.h"
 #include "denali.h"
 #include "irq.h"
+#include "thread.h"
 #include "timer.h"
 
 /* IDLE's timeout for a timer due at due: whole us, rounded up so the VM does not wake before
@@ -15,6 +16,23 @@ static uint32_t timeout_us(uint64_t due)
 	if (due > now)
 		us = (due - now + 999u) / 1000u;
 	return us < DVA_IDLE_FOREVER ? (uint32_t)us : DVA_IDLE_FOREVER - 1u;
+}
+
+int idle_spin;
+
+int guestos_set_idle_spin(int on)
+{
+	int old = idle_spin;
+	idle_spin = on != 0;
+	return old;
+}
+
+/* Without idle-with-timeout a VM that has a timer armed cannot sleep until it: it burns its
+ * quanta checking the clock until the timer is due or an enabled line rises. */
+static void spin_until(uint64_t due)
+{
+	while (now_ns() < due && !(dva_page0.irq_pending & dva_page0.irq_mask))
+		;
 }
 
 struct thread *idle_until_runnable(void)
@@ -31,7 +49,11 @@ struct thread *idle_until_runnable(void)
 		 * irq_mask rises; with no timer armed, no timeout at all. IDLE ignores irq_enable,
 		 * so a line that rose since interrupts went off returns it at once. Never a busy
 		 * loop: each pass either finds work or IDLEs. */
-		dva_idle(timeout_us(timer_next_due()));
+		uint64_t due = timer_next_due();
+		if (idle_spin && due != TIMER_NEVER)
+			spin_until(due);
+		else
+			dva_idle(timeout_us(due));
 		/* Open a window for the upcall that IDLE woke for (a delivery point). Its handlers
 		 * may wake threads; it must not switch threads itself, since this loop is already
 		 * choosing one: sched_in_idle tells sched_preempt_point. */

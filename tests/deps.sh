@@ -9,12 +9,15 @@
 # tcpdump (the network tests read --pcap captures back with it), libslirp-dev (--net user: the
 # host's port on the switch, QEMU's user-mode network stack), iputils-ping and iproute2 (the
 # TAP test pings a guest from the host kernel, in a network namespace it makes), curl and wrk
-# (the HTTP tests fetch from and load guests' web servers through --hostfwd).
+# (the HTTP tests fetch from and load guests' web servers through --hostfwd), slurm-wlm and munge
+# (tests/exp/slurm.sh starts a throwaway one-node Slurm, slurmctld + slurmd with munged, to run an
+# experiment sweep as a job array through tools/exp/slurm.py), python3-matplotlib (tools/exp/run
+# draws each experiment's plot, ours beside the paper's; without it the CSVs are still written).
 # `sh tests/deps.sh bench` (make bench) also wants qemu-user (qemu-i386, which make bench runs
 # the workloads under for a comparison); the plain call (make deps, make test, make demo, CI)
 # does not.
 set -e
-PKGS="gcc-multilib libzydis-dev liblz4-dev libcmocka-dev libsdl2-dev libpng-dev xvfb gdb clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev iputils-ping iproute2 curl wrk"
+PKGS="gcc-multilib libzydis-dev liblz4-dev libcmocka-dev libsdl2-dev libpng-dev xvfb gdb clang-14 libclang-rt-14-dev python3 tcpdump libslirp-dev iputils-ping iproute2 curl wrk slurm-wlm munge python3-matplotlib"
 [ "$1" = bench ] && PKGS="$PKGS qemu-user"
 missing=""
 for p in $PKGS; do

@@ -48,6 +48,8 @@ suite "display" sh tests/display/run.sh "$build"
 suite "display (denali-san)" env DISPLAY_DENALI="$build/denali-san" DISPLAY_SKIP=window sh tests/display/run.sh "$build"
 suite "debug" sh tests/debug/run.sh "$build"
 suite "labs" sh tests/labs/run.sh "$build"
+suite "slurm" sh tests/exp/slurm.sh "$build"
+suite "experiments" sh tests/exp/run.sh "$build"
 suite "difftest" make --no-print-directory -s difftest-ci BUILD="$build"
 suite "fuzz (san)" "$build/tests/san/fuzz" -j2 2000 tests/fuzz/regress
 suite "libFuzzer, 30 s" make --no-print-directory -s fuzz BUILD="$build" FUZZ_TIME=30

@@ -117,6 +117,9 @@ struct net_counters {
  * periodic NET_TCP_POLL_MS tick that runs while any connection exists, as BSD's 200/500 ms
  * timers do: the baseline of Denali's Figure 5. Returns the old mode. */
 int net_set_tcp_poll_timers(int on);
+/* The other baseline of Figure 5: a VM idles only while no timer (TCP's included) is armed;
+ * with one armed it spins until it is due, as an OS without idle-with-timeout must. The word
+ * `net.spin` in the argument string sets it (guestos_set_idle_spin, thread.h). */
 /* The TCP state of fd's connection (TCPS_* of <netinet/tcp.h>), or -1 for no TCP socket; and
  * how many connections are in state st (-1: every connection in use, orphans included). */
 int net_tcp_state(int fd);

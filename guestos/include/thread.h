@@ -31,6 +31,11 @@ uint32_t thread_set_slice(uint32_t us);
 
 /* Scheduler statistics: context switches, and how many of them were preemptions. */
 uint32_t thread_switch_count(void);
+/* With on = 1, the idle loop never IDLEs with a timeout: while a timer is armed it spins until
+ * the timer is due (or an enabled line rises), and IDLEs only when none is. The machine of the
+ * Denali paper's Figure 5 without idle-with-timeout; for experiments, never for real work.
+ * Returns the old setting. */
+int guestos_set_idle_spin(int on);
 uint32_t thread_preempt_count(void);
 
 #endif

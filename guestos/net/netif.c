@@ -9,6 +9,7 @@
 #include "denali.h"
 #include "irq.h"
 #include "sync.h"
+#include "thread.h"
 
 struct netstack net;
 
@@ -54,6 +55,8 @@ static void read_args(void)
 			net.chatty = 1;
 		else if (strcmp(w, "net.tcp_poll") == 0)
 			tcp_poll_timers = 1;
+		else if (strcmp(w, "net.spin") == 0)
+			guestos_set_idle_spin(1);
 		*end = save;
 		w = end;
 	}
