@@ -6,6 +6,7 @@
 #   make difftest SEEDS="1 2 3"   more differential-test seeds
 #   make mutate     deliberate CPU bugs, each of which the tests must catch
 #   make bench      benchmarks: the kernel, and the CPU against native x86-64, i386 and QEMU
+#   make experiments  the paper's experiments at quick sizes: out/exp/*.csv and plots
 #
 # Each directory lists its own files in a module.mk fragment; this file holds the rules.
 
@@ -107,7 +108,7 @@ demo: deps
 	@sh examples/demo.sh $(BUILD)
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(BUILD)
