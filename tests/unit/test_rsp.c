@@ -366,7 +366,8 @@ static void writes_frames(void **state)
 	assert_int_equal(rsp_frame(out, 5, "$", 1), -1); /* the escape needs two */
 	assert_int_equal(rsp_frame_notify(out, sizeof out, "Stop:T05", 8), 12);
 	assert_memory_equal(out, "%Stop:T05#", 10);
-	assert_int_equal(rsp_checksum("Stop:T05", 8), (uint8_t)strtoul(out + 10, NULL, 16));
+	char sum[3] = { out[10], out[11], '\0' }; /* the frame has no NUL after it */
+	assert_int_equal(rsp_checksum("Stop:T05", 8), (uint8_t)strtoul(sum, NULL, 16));
 }
 
 /* Random payloads, every byte value: framed, read back identical. */
