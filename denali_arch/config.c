@@ -30,6 +30,7 @@ void config_init(struct run_config *rc)
 	rc->cpu_hz = PARAM_CPU_HZ;
 	rc->seed = PARAM_SEED;
 	rc->epoch_ns = PARAM_EPOCH_NS;
+	rc->swap_block = DVA_PAGE_SIZE;
 	rc->console = CONSOLE_AUTO;
 	rc->progress = false;
 }
@@ -219,6 +220,37 @@ static int set_swap(struct run_config *rc, struct group_config *g, const char *v
 		return fail(err, "needs a file name");
 	free(rc->swap_path);
 	rc->swap_path = dup_or_null(v);
+	return 0;
+}
+static int set_swap_block(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	uint64_t n;
+	if (parse_size(v, &n) || n < DVA_PAGE_SIZE || n > (4u << 20) || (n & (n - 1)))
+		return fail(err, "'%s' is not a power of two from 4K to 4M", v);
+	rc->swap_block = (uint32_t)n;
+	return 0;
+}
+static int set_swap_disk(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)g;
+	if (!strcmp(v, "none")) {
+		rc->swap_disk_ns = rc->swap_disk_rate = 0;
+		return 0;
+	}
+	char lat[64];
+	const char *colon = strchr(v, ':');
+	uint64_t ns, rate;
+	if (!colon || (size_t)(colon - v) >= sizeof(lat))
+		return fail(err, "'%s' is not LATENCY:RATE (e.g. 8ms:40M, bytes per second) or none", v);
+	memcpy(lat, v, (size_t)(colon - v));
+	lat[colon - v] = '\0';
+	if (parse_time_ns(lat, &ns))
+		return fail(err, "'%s': the latency '%s' is not a time (e.g. 8ms, 500us)", v, lat);
+	if (parse_size(colon + 1, &rate) || rate == 0)
+		return fail(err, "'%s': the rate '%s' is not a positive size per second (e.g. 40M)", v, colon + 1);
+	rc->swap_disk_ns = ns;
+	rc->swap_disk_rate = rate;
 	return 0;
 }
 static int set_seed(struct run_config *rc, struct group_config *g, const char *v, char *err)
@@ -496,6 +528,11 @@ static int set_pcap_vm(struct run_config *rc, struct group_config *g, const char
 
 const char *const device_kind_names[DEVICE_KINDS] = { "console", "timer", "net", "keyboard", "display" };
 
+static int set_group_pinned(struct run_config *rc, struct group_config *g, const char *v, char *err)
+{
+	(void)rc;
+	return yes_no(v, &g->pinned, err);
+}
 static int set_net_rxq(struct run_config *rc, struct group_config *g, const char *v, char *err)
 {
 	(void)rc;
@@ -669,6 +706,8 @@ static const struct key {
 	{ "max_active", false, set_max_active },
 	{ "mem_budget", false, set_mem_budget },
 	{ "swap", false, set_swap },
+	{ "swap_block", false, set_swap_block },
+	{ "swap_disk", false, set_swap_disk },
 	{ "seed", false, set_seed },
 	{ "epoch_ns", false, set_epoch },
 	{ "console", false, set_console },
@@ -695,6 +734,7 @@ static const struct key {
 	{ "gdb_wait", false, set_gdb_wait },
 	{ "devices", true, set_devices },
 	{ "net_rxq", true, set_net_rxq },
+	{ "pinned", true, set_group_pinned },
 	{ "image", true, set_image },
 	{ "count", true, set_count },
 	{ "mem", true, set_mem },
@@ -796,6 +836,9 @@ int config_check(const struct run_config *rc, char err[CONFIG_ERR])
 	if (rc->focus >= config_vm_count(rc))
 		return fail(err, "focus: VM %u does not exist: the run has %" PRIu64 " VM%s",
 			    (unsigned)rc->focus, config_vm_count(rc), config_vm_count(rc) == 1 ? "" : "s");
+	if ((rc->swap_disk_rate || rc->swap_block != DVA_PAGE_SIZE) && !rc->mem_budget)
+		return fail(err, "%s: needs mem_budget (--mem-budget): without a budget nothing is swapped",
+			    rc->swap_disk_rate ? "swap_disk" : "swap_block");
 	if (rc->record && rc->replay)
 		return fail(err, "record and replay: a run takes its input from the host or from a record, not both");
 	if ((rc->record || rc->replay) && rc->host_clock)

@@ -19,6 +19,7 @@ struct group_config {
 	char *args;           /* argument string; "{id}" is replaced by each VM's vm_id */
 	uint32_t devices;     /* 1 << enum device_kind for each device its VMs have */
 	uint32_t net_rxq;     /* frames its NICs' receive rings hold (NET_RXQ) */
+	bool pinned;          /* pinned = yes: the pager never moves its VMs out (they still count) */
 	unsigned line;        /* where the group was defined, for errors (0: command line) */
 };
 
@@ -52,6 +53,13 @@ struct run_config {
 	uint32_t max_active;    /* gatekeeper: admitted VMs at most, 0 = no limit */
 	uint64_t mem_budget;    /* the pager's budget for resident guest memory, bytes, 0 = none */
 	char *swap_path;        /* --swap FILE for the pager, or NULL for a temporary file */
+	uint32_t swap_block;    /* --swap-block: the pager's unit of resident memory, bytes (a power
+				 * of two, 4K to 4M): a VM holding one page of a block counts it all */
+	/* --swap-disk LATENCY:RATE: a modelled paging disk in system time (pager.h). Each swap-in
+	 * or swap-out is one transfer of latency plus its blocks at rate; 0:0 = none (swapping
+	 * costs no system time). */
+	uint64_t swap_disk_ns;  /* latency per transfer */
+	uint64_t swap_disk_rate; /* bytes per second of system time */
 	uint64_t seed;          /* the run's seed */
 	uint64_t epoch_ns;      /* Unix time at time_ns = 0 under the deterministic clock */
 	enum console_mode console;

@@ -72,6 +72,8 @@ static unsigned header(const struct kernel *k, char items[HEADER_MAX][ITEM_MAX])
 	snprintf(items[n++], ITEM_MAX, "epoch_ns %" PRIu64, c->epoch_ns);
 	snprintf(items[n++], ITEM_MAX, "max_active %" PRIu32, c->max_active);
 	snprintf(items[n++], ITEM_MAX, "mem_budget %" PRIu64, c->mem_budget);
+	snprintf(items[n++], ITEM_MAX, "swap_block %" PRIu32, c->swap_block);
+	snprintf(items[n++], ITEM_MAX, "swap_disk %" PRIu64 ":%" PRIu64, c->swap_disk_ns, c->swap_disk_rate);
 	snprintf(items[n++], ITEM_MAX, "console_in %" PRIu32, c->console_in);
 	snprintf(items[n++], ITEM_MAX, "net_loss_ppm %" PRIu32, c->net_loss_ppm);
 	snprintf(items[n++], ITEM_MAX, "net_dup_ppm %" PRIu32, c->net_dup_ppm);
@@ -93,6 +95,7 @@ static unsigned header(const struct kernel *k, char items[HEADER_MAX][ITEM_MAX])
 		snprintf(items[n++], ITEM_MAX, "group %s args hex:%s", g->name, args);
 		snprintf(items[n++], ITEM_MAX, "group %s devices %s", g->name, *devs ? devs : "none");
 		snprintf(items[n++], ITEM_MAX, "group %s net_rxq %" PRIu32, g->name, g->net_rxq);
+		snprintf(items[n++], ITEM_MAX, "group %s pinned %d", g->name, (int)g->pinned);
 	}
 	return n;
 }

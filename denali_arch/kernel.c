@@ -235,6 +235,7 @@ static void enter_stopped(struct kernel *k, struct vm *v, enum vm_state from)
 	v->resume_state = from;
 	v->state = VM_STOPPED;
 	k->stopped++;
+	v->page_wait_at = 0; /* a read of the modelled disk is asked for again when it runs */
 	sched_update_event(k, v); /* its IDLE timeout no longer counts; its devices' still do */
 	if (k->on_stop)
 		k->on_stop(k->on_stop_opaque, v);
@@ -689,12 +690,18 @@ int kernel_run(struct kernel *k)
 				serve_host(k, wake - now); /* sleeps in poll until then or host input */
 			continue;
 		}
+		if (v->swapped && k->pager.disk_rate && !v->paged_in) {
+			/* The modelled disk reads its record first: it waits off the queue. */
+			v->page_wait_at = pager_read(k, v, now);
+			sched_update_event(k, v);
+			continue;
+		}
 		if (v->swapped && pager_swap_in(k, v)) {
 			runq_push_front(&k->runq, v); /* whole still: the run stops at the loop's top */
 			continue;
 		}
 		run_quantum(k, v);
-		if (k->pager.budget_pages && k->arena.held_pages > k->pager.budget_pages)
+		if (k->pager.budget_pages && k->arena.held_pages + k->arena.pad_pages > k->pager.budget_pages)
 			pager_balance(k);
 		if (k->cfg->progress) /* a branch per quantum, not a call */
 			stats_progress(k, false);

@@ -30,6 +30,10 @@ void options_usage(FILE *f)
 		"                      (least recently run first) and the gatekeeper waits for room\n"
 		"  --swap FILE         the swap file for --mem-budget (default: a temporary file,\n"
 		"                      removed at once, in $TMPDIR or /var/tmp)\n"
+		"  --swap-block SIZE   the pager's block, 4K (default) to 4M: a VM that wrote one page\n"
+		"                      of a block holds, and moves, the whole block\n"
+		"  --swap-disk L:RATE  model a paging disk in system time: each swap-in or swap-out\n"
+		"                      takes latency L plus its bytes at RATE per second (8ms:40M)\n"
 		"  --console MODE      prefix ([vm N] per line), files:DIR, none, raw (default: raw for\n"
 		"                      one VM, prefix for more)\n"
 		"  --stats DIR         write DIR/summary.json and DIR/vms.csv\n"
@@ -84,7 +88,7 @@ static const struct { const char *opt, *key; } run_keys[] = {
 	{ "--quantum", "quantum" }, { "--cpu-hz", "cpu_hz" }, { "--clock", "clock" },
 	{ "--irq-mode", "irq_mode" }, { "--max-insns", "max_insns" },
 	{ "--max-active", "max_active" }, { "--mem-budget", "mem_budget" },
-	{ "--swap", "swap" },
+	{ "--swap", "swap" }, { "--swap-block", "swap_block" }, { "--swap-disk", "swap_disk" },
 	{ "--console", "console" }, { "--stats", "stats" }, { "--seed", "seed" },
 	{ "--trace", "trace" }, { "--summary", "summary" }, { "--console-in", "console_in" },
 	{ "--record", "record" }, { "--replay", "replay" }, { "--pcap", "pcap" },

@@ -18,6 +18,9 @@ int pager_init(struct kernel *k)
 	pg->budget_pages = cfg->mem_budget >> DVA_PAGE_SHIFT;
 	if (!pg->budget_pages)
 		pg->budget_pages = 1;
+	k->arena.block_pages = cfg->swap_block >> DVA_PAGE_SHIFT;
+	pg->disk_ns = cfg->swap_disk_ns;
+	pg->disk_rate = cfg->swap_disk_rate;
 	pg->est_pages = malloc(cfg->ngroups * sizeof(*pg->est_pages));
 	if (!pg->est_pages) {
 		fprintf(stderr, "denali: out of host memory\n");
@@ -92,7 +95,7 @@ static void learn(struct pager *pg, unsigned g, uint32_t pages)
 void pager_idle(struct kernel *k, struct vm *v)
 {
 	struct pager *pg = &k->pager;
-	if (!pg->budget_pages || v->in_lru || v->swapped)
+	if (!pg->budget_pages || v->in_lru || v->swapped || k->cfg->groups[v->group].pinned)
 		return;
 	v->lru_prev = pg->lru_tail;
 	v->lru_next = NULL;
@@ -105,12 +108,46 @@ void pager_idle(struct kernel *k, struct vm *v)
 	pg->idle_resident++;
 }
 
+/* The pages m holds: those it wrote, each block of them counted whole (--swap-block). */
 static uint32_t written_pages(const struct guest_mem *m)
 {
-	uint32_t n = 0;
-	for (uint32_t pfn = 0; pfn < m->size >> DVA_PAGE_SHIFT; pfn++)
-		n += pool_page_written(m, pfn);
+	uint32_t n = 0, pages = m->size >> DVA_PAGE_SHIFT, bp = m->arena->block_pages;
+	for (uint32_t lo = 0; lo < pages; lo += bp) {
+		uint32_t hi = lo + bp < pages ? lo + bp : pages, w = 0;
+		for (uint32_t pfn = lo; pfn < hi && (bp == 1 || !w); pfn++)
+			w += pool_page_written(m, pfn);
+		n += bp == 1 ? w : w ? hi - lo : 0;
+	}
 	return n;
+}
+
+/* Resident guest memory as the budget counts it: pages held, each block whole. */
+static uint64_t resident(const struct kernel *k)
+{
+	return k->arena.held_pages + k->arena.pad_pages;
+}
+
+/* One transfer of pages on the modelled disk, asked for at now: when it will be done. */
+static uint64_t disk_transfer(struct pager *pg, uint64_t now, uint32_t pages)
+{
+	uint64_t bytes = (uint64_t)pages << DVA_PAGE_SHIFT;
+	uint64_t t = pg->disk_ns + (uint64_t)((double)bytes * 1e9 / (double)pg->disk_rate);
+	if (!t)
+		t = 1; /* a transfer takes some time: a VM waiting for one is never ready at once */
+	uint64_t start = pg->disk_free_at > now ? pg->disk_free_at : now;
+	pg->disk_free_at = start + t;
+	pg->disk_busy_ns += t;
+	pg->disk_bytes += bytes;
+	return pg->disk_free_at;
+}
+
+uint64_t pager_read(struct kernel *k, struct vm *v, uint64_t now)
+{
+	struct pager *pg = &k->pager;
+	uint64_t done = disk_transfer(pg, now, v->sw_pages);
+	pg->disk_reads++;
+	pg->disk_wait_ns += done - now;
+	return done;
 }
 
 void pager_forget(struct kernel *k, struct vm *v)
@@ -149,6 +186,10 @@ static int swap_out(struct kernel *k, struct vm *v)
 	v->sw_mask = mask;
 	v->sw_pages = pages;
 	learn(pg, v->group, pages);
+	if (pg->disk_rate) { /* written behind: it holds no VM, but the disk is busy meanwhile */
+		disk_transfer(pg, kernel_now(k), pages);
+		pg->disk_writes++;
+	}
 	pg->outs++;
 	if (++pg->swapped > pg->swapped_peak)
 		pg->swapped_peak = pg->swapped;
@@ -177,7 +218,7 @@ static bool make_room(struct kernel *k, unsigned g, uint64_t need)
 	while (!pg->failed) {
 		/* A free window of the group comes with the pages its last VM wrote. */
 		uint64_t extra = pool->nfree ? 0 : need;
-		if (k->arena.held_pages + extra <= pg->budget_pages)
+		if (resident(k) + extra <= pg->budget_pages)
 			return true;
 		if (trim_free(k, pool, 1))
 			continue;
@@ -215,10 +256,11 @@ int pager_swap_in(struct kernel *k, struct vm *v)
 	}
 	cpu_page0(&v->cpu)->irq_pending |= v->sw_pending;
 	v->swapped = false;
+	v->paged_in = false;
 	pg->swapped--;
 	pg->ins++;
-	if (k->arena.held_pages > pg->held_peak)
-		pg->held_peak = k->arena.held_pages;
+	if (resident(k) > pg->held_peak)
+		pg->held_peak = resident(k);
 	pg->in_ns += clock_host_ns() - t0;
 	return 0;
 }
@@ -226,9 +268,9 @@ int pager_swap_in(struct kernel *k, struct vm *v)
 int pager_balance(struct kernel *k)
 {
 	struct pager *pg = &k->pager;
-	if (k->arena.held_pages > pg->held_peak)
-		pg->held_peak = k->arena.held_pages;
-	while (k->arena.held_pages > pg->budget_pages && !pg->failed) {
+	if (resident(k) > pg->held_peak)
+		pg->held_peak = resident(k);
+	while (resident(k) > pg->budget_pages && !pg->failed) {
 		if (trim_free(k, NULL, 0))
 			continue;
 		if (!pg->lru_head)

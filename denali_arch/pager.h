@@ -8,7 +8,15 @@
  * first gives back the memory of windows no VM holds, then moves out the idle VM that ran
  * least recently, and so on; a VM comes back, all its pages at once, when it is next scheduled.
  * Nothing of this is visible to a guest: a run gives the same output and statistics with any
- * budget, or none.
+ * budget, or none, unless --swap-disk models the time it takes.
+ *
+ * --swap-block B counts resident memory in blocks of B: a VM that wrote one page of a block
+ * holds all of it (mmu/mem.h's pad_pages), and moves all of it. --swap-disk L:R models one
+ * paging disk in system time, as the paper's VMs paged to theirs: a VM picked to run while
+ * swapped out first waits for its read (off the run queue, other VMs running meanwhile), which
+ * starts when the disk is free and takes L plus its blocks' bytes at R; a swap-out's write keeps
+ * the disk busy likewise, without holding anyone. The disk serves transfers in the order they
+ * are asked for.
  */
 #ifndef DENALI_PAGER_H
 #define DENALI_PAGER_H
@@ -40,6 +48,12 @@ struct pager {
 	uint64_t trimmed_pages; /* pages of free windows given back to the host */
 	uint64_t over_budget;   /* VMs run although the budget was passed (nothing idle to move out) */
 	uint64_t held_peak;     /* resident guest pages at most */
+	/* The modelled paging disk (--swap-disk), all in system time. */
+	uint64_t disk_ns, disk_rate; /* latency per transfer; bytes per second (0: no disk) */
+	uint64_t disk_free_at;  /* when the disk has done every transfer asked of it so far */
+	uint64_t disk_reads, disk_writes, disk_bytes;
+	uint64_t disk_busy_ns;  /* time it spent transferring */
+	uint64_t disk_wait_ns;  /* time VMs spent waiting for their reads, in all */
 };
 
 /* Open the swap file when the run has a budget. 0, or EXIT_USAGE after one line. */
@@ -56,6 +70,9 @@ bool pager_room_for_new(struct kernel *k, unsigned group);
 /* Bring v (swapped out) back before it runs, making room for it first. 0, or -1 when the swap
  * file failed (said; the run must stop). */
 int pager_swap_in(struct kernel *k, struct vm *v);
+/* v, swapped out, was picked to run: ask the modelled disk for its record. The system time it
+ * will be in (later than now), when v may run. Only with --swap-disk. */
+uint64_t pager_read(struct kernel *k, struct vm *v, uint64_t now);
 /* After a quantum: back under the budget if the VMs' writes passed it. 0, or -1 as above. */
 int pager_balance(struct kernel *k);
 

@@ -150,6 +150,8 @@ void sched_update_event(struct kernel *k, struct vm *v)
 		at = v->next_deadline;
 		if (v->state == VM_IDLE && v->idle_deadline < at)
 			at = v->idle_deadline;
+		if (v->page_wait_at && v->page_wait_at < at)
+			at = v->page_wait_at;
 	}
 	events_update(&k->events, v, at);
 }
@@ -172,6 +174,17 @@ void sched_deadline_moved(void *opaque, struct vm *v)
 		cpu_request_stop(&v->cpu, v->cpu.instret + insns_until_running(k, v, t));
 }
 
+static void add_woken(struct kernel *k, struct vm *v, uint64_t when)
+{
+	if (k->nwoken == k->woken_cap) {
+		k->woken_cap = k->woken_cap ? k->woken_cap * 2 : 64;
+		k->woken = realloc(k->woken, k->woken_cap * sizeof(*k->woken));
+		if (!k->woken)
+			abort();
+	}
+	k->woken[k->nwoken++] = (struct woken){ when, v };
+}
+
 void sched_wake(struct kernel *k, struct vm *v, uint64_t when)
 {
 	if (v->state != VM_IDLE)
@@ -184,13 +197,7 @@ void sched_wake(struct kernel *k, struct vm *v, uint64_t when)
 		v->stats.idle_ns += when - v->idle_since;
 	v->cpu.r[REG_EAX] = vm_line_ready(v) ? 0 : 1;
 	sched_update_event(k, v);
-	if (k->nwoken == k->woken_cap) {
-		k->woken_cap = k->woken_cap ? k->woken_cap * 2 : 64;
-		k->woken = realloc(k->woken, k->woken_cap * sizeof(*k->woken));
-		if (!k->woken)
-			abort();
-	}
-	k->woken[k->nwoken++] = (struct woken){ when, v };
+	add_woken(k, v, when);
 }
 
 static int woken_order(const void *a, const void *b)
@@ -257,6 +264,11 @@ void sched_fire_events(struct kernel *k, uint64_t now)
 		vm_expire_devices(v, t);
 		if (v->state == VM_IDLE && v->idle_deadline <= t)
 			sched_wake(k, v, t); /* a line raised at the same time counts: EAX = 0 */
+		if (v->page_wait_at && v->page_wait_at <= t) { /* its record is read: back in line */
+			v->page_wait_at = 0;
+			v->paged_in = true;
+			add_woken(k, v, t);
+		}
 		sched_update_event(k, v);
 	}
 	k->raise_time = now;

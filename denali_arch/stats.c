@@ -46,17 +46,23 @@ static void write_memory(const struct kernel *k, FILE *f)
 		windows += k->pools[i].windows;
 		copied += k->pools[i].copied;
 	}
+	/* Resident pages as the budget counts them: each --swap-block block whole. */
+	uint64_t resident = k->arena.held_pages + k->arena.pad_pages;
 	fprintf(f, "  \"memory\": {\n    \"windows\": %" PRIu64 ", \"windows_copying_image\": %" PRIu64
-		",\n    \"resident_pages\": %" PRIu64 ", \"resident_pages_peak\": %" PRIu64 ",\n",
-		windows, copied, k->arena.held_pages,
-		pg->held_peak > k->arena.held_pages ? pg->held_peak : k->arena.held_pages);
+		",\n    \"resident_pages\": %" PRIu64 ", \"resident_pages_peak\": %" PRIu64
+		", \"block_padding_pages\": %" PRIu64 ",\n", windows, copied, resident,
+		pg->held_peak > resident ? pg->held_peak : resident, k->arena.pad_pages);
 	fprintf(f, "    \"swap_outs\": %" PRIu64 ", \"swap_ins\": %" PRIu64 ", \"swapped_peak\": %" PRIu32
 		", \"over_budget\": %" PRIu64 ", \"trimmed_pages\": %" PRIu64 ",\n", pg->outs, pg->ins,
 		pg->swapped_peak, pg->over_budget, pg->trimmed_pages);
 	fprintf(f, "    \"pages_out\": %" PRIu64 ", \"pages_in\": %" PRIu64 ", \"pages_free\": %" PRIu64
 		", \"stored_bytes\": %" PRIu64 ", \"compression_ratio\": %.3f,\n    \"swap_file_peak_bytes\": %"
-		PRIu64 "\n  },\n", s->pages_out, s->pages_in, s->pages_skipped, s->stored_bytes,
+		PRIu64 ",\n", s->pages_out, s->pages_in, s->pages_skipped, s->stored_bytes,
 		s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 0.0, s->peak_bytes);
+	/* The modelled paging disk (--swap-disk), in system time; zeros without one. */
+	fprintf(f, "    \"disk_reads\": %" PRIu64 ", \"disk_writes\": %" PRIu64 ", \"disk_bytes\": %" PRIu64
+		", \"disk_busy_ns\": %" PRIu64 ", \"disk_wait_ns\": %" PRIu64 "\n  },\n", pg->disk_reads,
+		pg->disk_writes, pg->disk_bytes, pg->disk_busy_ns, pg->disk_wait_ns);
 }
 
 static int write_summary(const struct kernel *k, FILE *f, int exit_status)
@@ -88,6 +94,8 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 		cfg->irq_mode == IRQ_SYNC ? "sync" : "batched");
 	fprintf(f, "    \"max_insns\": %" PRIu64 ",\n    \"max_active\": %" PRIu32 ",\n", cfg->max_insns, cfg->max_active);
 	fprintf(f, "    \"mem_budget\": %" PRIu64 ",\n    \"seed\": %" PRIu64 ",\n", cfg->mem_budget, cfg->seed);
+	fprintf(f, "    \"swap_block\": %" PRIu32 ",\n    \"swap_disk_ns\": %" PRIu64 ",\n    \"swap_disk_rate\": %"
+		PRIu64 ",\n", cfg->swap_block, cfg->swap_disk_ns, cfg->swap_disk_rate);
 	fprintf(f, "    \"epoch_ns\": %" PRIu64 ",\n    \"console\": \"%s\",\n", k->clock.epoch_ns * !cfg->host_clock,
 		console_name(cfg->console));
 	/* A run with the host's network is not reproducible: what the host sends, and when. */
@@ -102,7 +110,7 @@ static int write_summary(const struct kernel *k, FILE *f, int exit_status)
 		json_str(f, g->image);
 		fprintf(f, ", \"count\": %" PRIu32 ", \"mem\": %" PRIu32 ", \"args\": ", g->count, g->mem_size);
 		json_str(f, g->args ? g->args : "");
-		fprintf(f, " }");
+		fprintf(f, "%s }", g->pinned ? ", \"pinned\": true" : ""); /* only when set: older files stay valid */
 	}
 	fprintf(f, "\n    ]\n  },\n");
 	fprintf(f, "  \"vms\": %" PRIu64 ",\n  \"vms_done\": %" PRIu32 ",\n  \"vms_status_0\": %" PRIu32 ",\n",
@@ -273,7 +281,7 @@ void stats_progress(struct kernel *k, bool last)
 		fprintf(stderr, "\rdenali: %u created, %u resident, %u swapped, %u idle, %u/%" PRIu64
 			" done, %.1f MiB resident, %.1f M instructions/s, %.1f s\033[K%s", (unsigned)k->created,
 			(unsigned)(k->active - pg->swapped), (unsigned)pg->swapped, (unsigned)k->idle,
-			(unsigned)k->done, k->total, (double)k->arena.held_pages / 256.0,
+			(unsigned)k->done, k->total, (double)(k->arena.held_pages + k->arena.pad_pages) / 256.0,
 			secs > 0 ? (double)k->clock.retired / secs / 1e6 : 0.0, secs, last ? "\n" : "");
 	else
 		fprintf(stderr, "\rdenali: %u created, %u idle, %u/%" PRIu64 " done, %.1f M instructions/s, "

@@ -85,6 +85,9 @@ struct vm {
 	uint32_t sw_pending;    /* swapped: irq_pending, with the lines raised since */
 	uint32_t sw_mask;       /* swapped: irq_mask (the guest cannot change it while out) */
 	uint32_t sw_pages;      /* pages it had written when it went out */
+	uint64_t page_wait_at;  /* --swap-disk: runnable, off the run queue until its record is read
+				 * at this system time; 0: not waiting */
+	bool paged_in;          /* --swap-disk: that read is done; it may be swapped in and run */
 	struct swap_slot sw_slot; /* swapped: where its record is */
 	struct vm_stats stats;
 };

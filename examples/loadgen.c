@@ -1,6 +1,7 @@
 /* loadgen.c - an httperf-like load generator guest for examples/httpd.c.
  *
- *   loadgen SERVERS [-c CONNS] [-n REQUESTS] [-r RATE] [-a ALPHA] [-p PATH] [-k]
+ *   loadgen SERVERS [-c CONNS] [-n REQUESTS] [-r RATE] [-a ALPHA] [-p PATH] [-k] [-w WARMUP]
+ *           [-t SECONDS]
  *
  * Keeps CONNS (default 10) requests in flight, closed loop, until REQUESTS (default 1000) have
  * been answered or failed. With -r it is an open loop instead, as httperf's --rate: request k
@@ -10,6 +11,9 @@
  * VM s is asked with probability proportional to 1 / (s + 1)^ALPHA, drawn from page 0's seed, so
  * a run is reproducible. PATH defaults to /2258.bin. Each request opens its own connection, as
  * httperf's default does; -k keeps a connection per slot to the server it first chose.
+ * With -w, WARMUP requests go first and are not counted: the figures start when the last of them
+ * ends (a run under a memory budget first pages its servers in). Without a reply, a sent
+ * request, or a connection for SECONDS of system time (-t, default 5) the rest count as failed.
  * At the end it prints requests, errors, requests per second and latency percentiles, all in
  * system time, as one "loadgen: key value ..." line a script can read, and again as an
  * "@stat" line that --stats DIR gathers into DIR/guest-stats.csv. Exit status 0 when no request
@@ -53,6 +57,8 @@ static const char *path = "/2258.bin";
 static int keep_alive;
 static uint32_t *lat_us;    /* every answered request's latency */
 static uint32_t answered, failed, started_n, wanted;
+static uint32_t warmup;      /* -w: requests ended before the figures start */
+static uint32_t warmup_answered; /* how many of those were answered */
 
 static uint64_t next_rand(void)
 {
@@ -111,8 +117,10 @@ static uint32_t zipf_pick(void)
 
 static void finish(struct slot *sl, int ok)
 {
-	if (ok)
-		lat_us[answered++] = (uint32_t)((now_ns() - sl->started) / 1000u);
+	if (ok && answered + failed >= warmup)
+		lat_us[answered++ - warmup_answered] = (uint32_t)((now_ns() - sl->started) / 1000u);
+	else if (ok)
+		answered++, warmup_answered++;
 	else
 		failed++;
 	if (!ok || !keep_alive) {
@@ -233,12 +241,13 @@ static int by_value(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int first = argc > 1 && !strcmp(argv[1], "loadgen") ? 2 : 1;
-	uint32_t conns = 10, rate = 0;
+	uint32_t conns = 10, rate = 0, stall_s = 5;
 	double alpha = 1.0;
 	wanted = 1000;
 	if (first >= argc || (nservers = (uint32_t)strtoul(argv[first], NULL, 10)) == 0 ||
 	    nservers > LOADGEN_SERVERS_MAX) {
-		printf("usage: loadgen SERVERS [-c CONNS] [-n REQUESTS] [-r RATE] [-a ALPHA] [-p PATH] [-k]\n");
+		printf("usage: loadgen SERVERS [-c CONNS] [-n REQUESTS] [-r RATE] [-a ALPHA] [-p PATH] [-k] "
+		       "[-w WARMUP] [-t SECONDS]\n");
 		return 2;
 	}
 	for (int i = first + 1; i < argc; i++) {
@@ -254,11 +263,15 @@ int main(int argc, char **argv)
 			alpha = decimal(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "-p"))
 			path = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "-w"))
+			warmup = (uint32_t)strtoul(argv[++i], NULL, 10);
+		else if (i + 1 < argc && !strcmp(argv[i], "-t"))
+			stall_s = (uint32_t)strtoul(argv[++i], NULL, 10);
 	}
 	if (conns == 0 || conns > LOADGEN_CONNS_MAX || wanted == 0 || alpha < 0 || alpha > 10 ||
-	    rate > 1000000) {
-		printf("loadgen: -c takes 1 to %d, -n at least 1, -r at most 1000000, -a 0 to 10\n",
-		       LOADGEN_CONNS_MAX);
+	    rate > 1000000 || warmup > 1000000 || stall_s == 0 || stall_s > 3600) {
+		printf("loadgen: -c takes 1 to %d, -n at least 1, -r at most 1000000, -a 0 to 10, "
+		       "-w at most 1000000, -t 1 to 3600\n", LOADGEN_CONNS_MAX);
 		return 2;
 	}
 	rng = dva_page0.seed | 1;
@@ -269,10 +282,13 @@ int main(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < conns; i++)
 		slots[i] = (struct slot){ .st = IDLE, .fd = -1 };
-	uint64_t t0 = now_ns();
+	wanted += warmup;
+	uint64_t t0 = now_ns(), counted_from = warmup ? 0 : t0;
 	struct pollfd fds[LOADGEN_CONNS_MAX];
 	uint64_t gap_ns = rate ? 1000000000ull / rate : 0;
 	while (answered + failed < wanted) {
+		if (!counted_from && answered + failed >= warmup)
+			counted_from = now_ns(); /* the warm-up is over: the figures start */
 		nfds_t n = 0;
 		uint64_t now = now_ns();
 		for (uint32_t i = 0; i < conns; i++) {
@@ -284,7 +300,7 @@ int main(int argc, char **argv)
 		}
 		/* With -r, wake for the next request's time (to the millisecond above) if a slot is
 		 * free for it. */
-		int wait = 5000, pacing = 0;
+		int wait = (int)stall_s * 1000, pacing = 0;
 		if (rate && started_n < wanted) {
 			int free_slot = 0;
 			for (uint32_t i = 0; i < conns; i++)
@@ -295,7 +311,7 @@ int main(int argc, char **argv)
 				wait = (int)ms, pacing = 1;
 		}
 		if (poll(fds, n, wait) == 0 && !pacing)
-			break; /* nothing moved for 5 s of system time: the rest count as failed */
+			break; /* nothing moved for -t seconds of system time: the rest count as failed */
 		for (uint32_t i = 0; i < conns; i++) {
 			struct slot *sl = &slots[i];
 			if (!fds[i].revents)
@@ -318,7 +334,12 @@ int main(int argc, char **argv)
 		}
 	}
 	failed += wanted - answered - failed;
-	uint64_t us = (now_ns() - t0) / 1000u;
+	if (!counted_from)
+		counted_from = now_ns();
+	/* The figures leave the warm-up out: its requests, answered or not. */
+	answered -= warmup_answered;
+	failed -= warmup - warmup_answered < failed ? warmup - warmup_answered : failed;
+	uint64_t us = (now_ns() - counted_from) / 1000u;
 	qsort(lat_us, answered, sizeof(*lat_us), by_value);
 #define PCT(p) (answered ? lat_us[(uint64_t)(answered - 1) * (p) / 100] : 0)
 	printf("loadgen: requests %u errors %u us %llu rps %llu p50_us %u p90_us %u p99_us %u max_us %u\n",

@@ -28,6 +28,8 @@ int mem_arena_init(struct mem_arena *a, size_t reserve_bytes)
 	a->used = 0;
 	a->holes = NULL;
 	a->held_pages = 0;
+	a->block_pages = 1;
+	a->pad_pages = 0;
 	a->maps_left = 0;
 	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
 	unsigned long long limit = 0;

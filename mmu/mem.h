@@ -70,6 +70,9 @@ struct mem_arena {
 	struct arena_hole *holes; /* windows given back, reused first-fit */
 	uint64_t held_pages; /* pages written in pool windows and not yet given back to the host:
 			      * the run's resident guest memory, in pages (pool.h) */
+	uint32_t block_pages; /* the pager's block (--swap-block) in pages: a window holding one
+			       * page of a block counts the whole block; 1 = no rounding */
+	uint64_t pad_pages;  /* what that rounding adds to held_pages, over every window */
 	uint64_t maps_left;  /* windows that may still map an image (pool.h): each mapping costs
 			      * the process two of the host's vm.max_map_count, which must leave
 			      * room for everything else the process maps */

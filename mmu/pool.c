@@ -112,6 +112,7 @@ void pool_destroy(struct mem_pool *p)
 		struct mem_window *w = p->free;
 		p->free = w->next;
 		p->arena->held_pages -= w->nheld;
+		p->arena->pad_pages -= w->npad;
 		/* Its span stays reserved in the arena, which is unmapped as a whole at the end. */
 		madvise(w->base, p->span, MADV_DONTNEED);
 		free(w->pflags);
@@ -124,6 +125,33 @@ void pool_destroy(struct mem_pool *p)
 	free(p->ro);
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
+}
+
+/* Page pfn of w holds a host page from now on. Under a pager block of several pages the arena
+ * counts the whole block from its first page held, the rest as padding (mem.h). */
+static void hold(struct mem_pool *p, struct mem_window *w, uint32_t pfn)
+{
+	if (w->held[pfn >> 3] & (1u << (pfn & 7)))
+		return;
+	struct mem_arena *a = p->arena;
+	uint32_t bp = a->block_pages;
+	if (bp > 1) {
+		uint32_t lo = pfn & ~(bp - 1), hi = lo + bp, n = pages_of(p->size), any = 0;
+		if (hi > n)
+			hi = n;
+		for (uint32_t q = lo; q < hi && !any; q++)
+			any = w->held[q >> 3] & (1u << (q & 7));
+		if (any) { /* the block was counted already: one of its padding pages is now held */
+			w->npad--;
+			a->pad_pages--;
+		} else { /* the block's first page: its other pages are padding */
+			w->npad += hi - lo - 1;
+			a->pad_pages += hi - lo - 1;
+		}
+	}
+	w->held[pfn >> 3] |= (uint8_t)(1u << (pfn & 7));
+	w->nheld++;
+	a->held_pages++;
 }
 
 /* Put the image's pages in w: mapped from the memfd, or copied where that is refused. */
@@ -154,13 +182,8 @@ static void fill(struct mem_pool *p, struct mem_window *w)
 	if (!w->mapped) {
 		memcpy(at, p->content, bytes);
 		/* The copied pages are host memory of this window. */
-		for (uint32_t pfn = p->img_lo; pfn < p->img_hi; pfn++) {
-			if (!(w->held[pfn >> 3] & (1u << (pfn & 7)))) {
-				w->held[pfn >> 3] |= (uint8_t)(1u << (pfn & 7));
-				w->nheld++;
-				p->arena->held_pages++;
-			}
-		}
+		for (uint32_t pfn = p->img_lo; pfn < p->img_hi; pfn++)
+			hold(p, w, pfn);
 	}
 	w->filled = true;
 }
@@ -194,11 +217,8 @@ void pool_mark_written(struct guest_mem *m, uint32_t pfn)
 {
 	struct mem_window *w = m->win;
 	m->pflags[pfn] &= (uint8_t)~PG_CLEAN;
-	if (w && !(w->held[pfn >> 3] & (1u << (pfn & 7)))) {
-		w->held[pfn >> 3] |= (uint8_t)(1u << (pfn & 7));
-		w->nheld++;
-		m->pool->arena->held_pages++;
-	}
+	if (w)
+		hold(m->pool, w, pfn);
 }
 
 int pool_attach(struct mem_pool *p, struct guest_mem *m)
@@ -279,7 +299,8 @@ uint64_t pool_trim(struct mem_pool *p, uint32_t keep)
 			w->filled = false;
 		given += w->nheld;
 		p->arena->held_pages -= w->nheld;
-		w->nheld = 0;
+		p->arena->pad_pages -= w->npad;
+		w->nheld = w->npad = 0;
 		memset(w->held, 0, (n + 7) / 8);
 		w->next = p->cold;
 		p->cold = w;

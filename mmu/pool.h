@@ -33,6 +33,7 @@ struct mem_window {
 	uint8_t *pflags;        /* size >> 12 flag bytes (mem.h), the template's while free */
 	uint8_t *held;          /* bitmap: the page holds a private host page (it was written) */
 	uint32_t nheld;         /* pages set in held */
+	uint32_t npad;          /* pages the arena's block rounding adds to them (mem.h) */
 	bool mapped;            /* the image's pages are mapped from the pool's memfd */
 	bool filled;            /* the image's content is in place (always so when mapped) */
 	bool copies;            /* could not map the image: copies it whenever it is filled */

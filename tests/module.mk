@@ -147,6 +147,8 @@ GUEST_SRCS_k_bad := tests/kernel/guests/k_bad.c $(KLIB_C)
 TEST_GUESTS += k_memsum k_share
 GUEST_SRCS_k_memsum := tests/kernel/guests/k_memsum.c $(KLIB_C)
 GUEST_SRCS_k_share := tests/kernel/guests/k_share.c $(KLIB_C)
+TEST_GUESTS += k_late
+GUEST_SRCS_k_late := tests/kernel/guests/k_late.c $(KLIB_C)
 # Guests of the command-line tests (tests/cli/run.sh).
 TEST_GUESTS += c_stamp c_net
 GUEST_SRCS_c_stamp := tests/cli/guests/stamp.c

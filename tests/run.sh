@@ -41,6 +41,7 @@ suite "guests (denali)" sh tests/guests/run.sh "$build" "$build/denali"
 suite "guests (denali-san)" sh tests/guests/run.sh "$build" "$build/denali-san"
 suite "cli" sh tests/cli/run.sh "$build"
 suite "kernel" sh tests/kernel/run.sh "$build"
+suite "kernel (pager disk)" sh tests/kernel/pager_disk.sh "$build"
 suite "net" sh tests/net/run.sh "$build"
 # The network again on the sanitizer build, but for the thousand-VM case (a minute there).
 suite "net (denali-san)" env NET_DENALI="$build/denali-san" NET_SKIP=scale sh tests/net/run.sh "$build"

@@ -1,5 +1,6 @@
 /* arp.c - ARP (RFC 826) for IPv4 over Ethernet: a cache with expiry, requests retried with
  * backoff and per-VM jitter, replies, and a short queue of packets per unresolved address. */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "guestos/net/net_defs.h"
@@ -178,6 +179,22 @@ void arp_input(struct pbuf *pb)
 		arp_send(ARP_OP_REPLY, sha, spa, sha);
 }
 
+/* net.arp_plan: the MAC the default address plan gives ip (network order), 10.0.0.(n + 1) for
+ * vm_id n, without asking anyone; 0 when ip is outside the plan (the gateway, broadcast, not
+ * 10/8). A run of many VMs under a memory budget uses it: each ARP request reaches every VM,
+ * and every VM swapped out would have to come back in to read it. */
+static int plan_mac(uint32_t ip, uint8_t mac[6])
+{
+	uint32_t h = ntohl(ip), id = h - NET_SUBNET - 1u;
+	if ((h & 0xFF000000u) != NET_SUBNET || h == NET_GATEWAY || id > NET_GATEWAY - NET_SUBNET - 2u)
+		return 0;
+	memcpy(mac, net.mac, 3); /* the emulator's prefix, page 0's like ours */
+	mac[3] = (uint8_t)(id >> 16);
+	mac[4] = (uint8_t)(id >> 8);
+	mac[5] = (uint8_t)id;
+	return 1;
+}
+
 int arp_output(struct pbuf *pb, uint32_t ip)
 {
 	uint64_t now = now_ns();
@@ -197,6 +214,11 @@ int arp_output(struct pbuf *pb, uint32_t ip)
 	if (e && e->state == ARP_OK) {
 		e->used = now;
 		ether_output(pb, e->mac, ETH_TYPE_IP);
+		return 0;
+	}
+	uint8_t mac[6];
+	if (!e && net.arp_plan && plan_mac(ip, mac)) {
+		ether_output(pb, mac, ETH_TYPE_IP);
 		return 0;
 	}
 	if (!e && !(e = claim(ip))) {

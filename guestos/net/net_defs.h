@@ -67,6 +67,7 @@ struct netstack {
 	uint32_t addr;       /* ours, network order */
 	uint8_t mac[6];      /* page 0's */
 	int chatty;
+	int arp_plan;        /* net.arp_plan: 10.0.0.0/8 resolved by the default address plan */
 	uint32_t arp_ttl_ms;
 	uint64_t rng;        /* xorshift state from page 0's seed (ARP jitter) */
 	uint16_t ip_id;      /* next IP identification */

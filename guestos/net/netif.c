@@ -57,6 +57,8 @@ static void read_args(void)
 			tcp_poll_timers = 1;
 		else if (strcmp(w, "net.spin") == 0)
 			guestos_set_idle_spin(1);
+		else if (strcmp(w, "net.arp_plan") == 0)
+			net.arp_plan = 1;
 		*end = save;
 		w = end;
 	}
