@@ -21,12 +21,14 @@ AGGS = ("sum", "max", "min", "mean", "count", "first")
 METHODS = ("run", "footprint")
 TOP_KEYS = {"name", "title", "figure", "status", "why", "axes", "set", "scenario", "command",
             "method", "sample_command", "baseline", "expect_status", "collect", "relative",
-            "plot", "paper", "discussion", "timeout"}
+            "plot", "paper", "discussion", "timeout", "repeat"}
 REQUIRED = ("name", "title", "axes", "command", "collect")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VALUE_RE = re.compile(r"^[A-Za-z0-9_.+]+$")
 # Names a template may use besides the parameters and the axis values' "with" variables.
 BUILTINS = ("build", "guests", "bench_guests", "mode")
+# Column names the runner writes itself: no parameter or measured column may take them.
+RESERVED = ("point", "experiment", "version", "command", "repeats")
 
 
 class DescError(Exception):
@@ -106,8 +108,9 @@ class Experiment:
         self.sets = list(sets)
         withs = set()
         for a in self.axes + self.sets:
-            if not NAME_RE.match(a) or a.startswith("host_") or a in BUILTINS:
-                self.err(f"parameter name {a!r}: [a-z][a-z0-9_]*, not host_*, not {', '.join(BUILTINS)}")
+            if not NAME_RE.match(a) or a.startswith("host_") or a in BUILTINS or a in RESERVED:
+                self.err(f"parameter name {a!r}: [a-z][a-z0-9_]*, not host_*, not "
+                         f"{', '.join(BUILTINS + RESERVED)}")
         if set(self.axes) & set(self.sets):
             self.err("a name is both an axis and a 'set' parameter")
         for mode in MODES:
@@ -150,6 +153,14 @@ class Experiment:
         self.timeout = d.get("timeout", 900)
         if not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
             self.err("'timeout' must be a positive number of seconds")
+        self.has_repeat = "repeat" in d
+        for mode in MODES:
+            try:
+                r = _per_mode(d.get("repeat", 1), mode)
+            except KeyError:
+                self.err(f"'repeat' has no count for mode {mode}")
+            if isinstance(r, bool) or not isinstance(r, int) or r < 1:
+                self.err("'repeat' is a count of runs, at least 1 (or one per mode)")
         self._check_collect()
         self._check_plot()
 
@@ -177,7 +188,7 @@ class Experiment:
             if not isinstance(c, dict) or not isinstance(c.get("name"), str):
                 self.err(f"collect[{i}]: an object with a 'name'")
             n = c["name"]
-            if not NAME_RE.match(n) or n in names or n in ("point", "experiment", "version", "command"):
+            if not NAME_RE.match(n) or n in names or n in RESERVED:
                 self.err(f"collect {n!r}: a new name in [a-z][a-z0-9_]*")
             if "expr" in c:
                 refs = self._expr_names(n, c["expr"])
@@ -214,7 +225,7 @@ class Experiment:
         for r in d.get("relative", []):
             if not isinstance(r, dict) or not {"name", "of", "baseline"} <= set(r):
                 self.err("relative: each is {'name', 'of', 'baseline'}")
-            if r["of"] not in names or r["name"] in names or not NAME_RE.match(r["name"]):
+            if r["of"] not in names or r["name"] in names or r["name"] in RESERVED or not NAME_RE.match(r["name"]):
                 self.err(f"relative {r.get('name')!r}: 'of' must be collected, 'name' new")
             if r["of"].startswith("host_") != r["name"].startswith("host_"):
                 self.err(f"relative {r['name']!r}: host_ if and only if {r['of']!r} is")
@@ -253,10 +264,15 @@ class Experiment:
 
     # ---- expansion ---------------------------------------------------------------------
 
+    def repeats(self, mode):
+        """How many times each point's command runs in this mode (1 without 'repeat')."""
+        return _per_mode(self.d.get("repeat", 1), mode)
+
     def columns(self):
         """The CSV's columns, in order: the deterministic ones, then the host's."""
         det = [c for c in self.measured if not c.startswith("host_")]
         host = [c for c in self.measured if c.startswith("host_")]
+        det += ["repeats"] if self.has_repeat else []
         return (["experiment", "point"] + self.axes + self.sets + det + ["version", "command"]
                 + ["host_wall_s"] + [h for h in host if h != "host_wall_s"])
 
@@ -318,8 +334,11 @@ class Point:
     def key(self, build):
         """What the point's result depends on: resume reruns a point whose key changed."""
         cmd, scen, sample = self.render(build)
-        blob = json.dumps([self.exp.name, self.params, self.sets, cmd, scen, sample,
-                           self.exp.d.get("collect"), self.exp.d.get("baseline")], sort_keys=True)
+        what = [self.exp.name, self.params, self.sets, cmd, scen, sample,
+                self.exp.d.get("collect"), self.exp.d.get("baseline")]
+        if self.exp.has_repeat:  # only then: the keys of descriptions without it stay as they were
+            what.append(self.exp.repeats(self.mode))
+        blob = json.dumps(what, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -3,8 +3,9 @@ gather them into one table.
 
 A point's directory, OUT/EXP/points/NAME/, holds what its run left (scenario.ini, console.txt,
 stderr.txt, stats/) and, once it finished and was measured, result.json. A point whose
-result.json has the same key (experiment, parameters, command, what is collected) is finished:
-it is not run again unless --force.
+result.json has the same key (experiment, parameters, command, what is collected, the
+repeat count) is finished: it is not run again unless --force. A description's 'repeat' runs
+each point that many times (run K in the point's repeat-K/): the host_ columns are medians.
 """
 import ast
 import concurrent.futures
@@ -16,6 +17,7 @@ import os
 import re
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -44,18 +46,20 @@ class Context:
     @property
     def version(self):
         if self._version is None:
+            # Worked out in a local and set once: -j's threads may ask at the same time, and
+            # none may see a half-made answer (an empty version in a tree that is no git checkout).
             try:
-                self._version = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
-                                               capture_output=True, text=True, timeout=30,
-                                               check=True).stdout.strip()
+                v = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
+                                   capture_output=True, text=True, timeout=30, check=True).stdout.strip()
             except (OSError, subprocess.SubprocessError):
-                self._version = ""
-            if not self._version:
+                v = ""
+            if not v:
                 try:
-                    self._version = subprocess.run([self.denali, "--version"], capture_output=True, text=True,
-                                                   timeout=30).stdout.strip() or "unknown"
+                    v = subprocess.run([self.denali, "--version"], capture_output=True, text=True,
+                                       timeout=30).stdout.strip() or "unknown"
                 except (OSError, subprocess.SubprocessError):
-                    self._version = "unknown"
+                    v = "unknown"
+            self._version = v
         return self._version
 
     def point_dir(self, point):
@@ -202,8 +206,58 @@ def command_text(ctx, argv):
     return shlex.join([os.path.join(ctx.build, "denali"), "run", "--no-progress"] + argv)
 
 
+def _measure(ctx, point, rdir, argv, scen, sample):
+    """One run of the point in rdir (its method, its command, what is collected from them):
+    (values by column, denali's wall time, the command lines)."""
+    exp = point.exp
+    if scen is not None:
+        with open(os.path.join(rdir, "scenario.ini"), "w") as f:
+            f.write(scen)
+    extra, commands = {}, []
+    try:
+        if exp.method == "footprint":
+            extra["footprint"] = footprint(ctx, point, sample, rdir)
+            commands.append(command_text(ctx, sample))
+        wall = _run(ctx, exp, argv, rdir)
+        commands.append(command_text(ctx, argv))
+        console = measure.read(os.path.join(rdir, "console.txt"))
+        if "switch" in {c.get("from") for c in exp.collect}:
+            extra["switch"] = measure.switch_figures(console, int(point.params.get("vms", point.sets.get("vms", 1))))
+        values = collect(exp, point, rdir, console, extra)
+    except measure.MeasureError as e:
+        raise PointError(str(e))
+    return values, wall, commands
+
+
+def median(xs):
+    """The median of the numbers among xs (None if there are none)."""
+    nums = [x for x in xs if isinstance(x, (int, float)) and not isinstance(x, bool)]
+    return statistics.median(nums) if nums else None
+
+
+def check_same(first, run, k, n):
+    """PointError unless run k (of n) has every non-host value of run 1."""
+    for col, v0 in first.items():
+        if not col.startswith("host_") and run.get(col) != v0:
+            raise PointError(f"column {col} is {fmt_value(run.get(col))} in run {k} of {n} but "
+                             f"{fmt_value(v0)} in run 1: a column not named host_ must not move between "
+                             f"repeats (host_{col} if it depends on the host)")
+
+
+def combine(runs):
+    """The point's values from its repeats: a host_ column is the median over the runs; any
+    other column is the first run's, and must be the same in every run (PointError if not)."""
+    first = runs[0]
+    for k, run in enumerate(runs[1:], 2):
+        check_same(first, run, k, len(runs))
+    return {col: median([r.get(col) for r in runs]) if col.startswith("host_") and len(runs) > 1 else v0
+            for col, v0 in first.items()}
+
+
 def run_point(ctx, point):
-    """Run one point (unless finished) and write its result.json; returns (result, ran)."""
+    """Run one point (unless finished) and write its result.json; returns (result, ran). With
+    the description's 'repeat', the point runs that many times: the first in its directory,
+    run K in its repeat-K/; the host_ figures are the medians over the runs (combine())."""
     exp = point.exp
     pdir = ctx.point_dir(point)
     res_path = os.path.join(pdir, "result.json")
@@ -220,29 +274,30 @@ def run_point(ctx, point):
         shutil.rmtree(pdir)
     os.makedirs(pdir)
     argv, scen, sample = point.render(ctx.build)
-    if scen is not None:
-        with open(os.path.join(pdir, "scenario.ini"), "w") as f:
-            f.write(scen)
     argv = ["--stats", "stats"] + argv
-    extra, commands = {}, []
-    t = time.monotonic()
-    try:
-        if exp.method == "footprint":
-            extra["footprint"] = footprint(ctx, point, sample, pdir)
-            commands.append(command_text(ctx, sample))
-        wall = _run(ctx, exp, argv, pdir)
-        commands.append(command_text(ctx, argv))
-        console = measure.read(os.path.join(pdir, "console.txt"))
-        if "switch" in {c.get("from") for c in exp.collect}:
-            extra["switch"] = measure.switch_figures(console, int(point.params.get("vms", point.sets.get("vms", 1))))
-        values = collect(exp, point, pdir, console, extra)
-    except measure.MeasureError as e:
-        raise PointError(str(e))
+    n = exp.repeats(point.mode)
+    runs = []
+    for i in range(n):
+        rdir = pdir if i == 0 else os.path.join(pdir, f"repeat-{i + 1}")
+        os.makedirs(rdir, exist_ok=True)
+        t = time.monotonic()
+        try:
+            values, wall, commands = _measure(ctx, point, rdir, argv, scen, sample)
+        except PointError as e:
+            raise PointError(f"run {i + 1} of {n}: {e}" if n > 1 else str(e))
+        if runs:  # stop at the first run that disagrees, not after all of them
+            check_same(runs[0]["values"], values, i + 1, n)
+        runs.append({"values": values, "host_wall_s": round(time.monotonic() - t, 3),
+                     "host_denali_wall_s": round(wall, 3)})
+    values = combine([r["values"] for r in runs])
+    walls = combine([{k: r[k] for k in ("host_wall_s", "host_denali_wall_s")} for r in runs])
     result = {"experiment": exp.name, "point": point.name, "key": key, "params": point.params,
               "sets": point.sets, "values": values, "version": ctx.version,
-              "command": " ; ".join(commands), "host_wall_s": round(time.monotonic() - t, 3),
-              "host_denali_wall_s": round(wall, 3),
+              "command": " ; ".join(commands), "host_wall_s": walls["host_wall_s"],
+              "host_denali_wall_s": walls["host_denali_wall_s"], "repeats": n,
               "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    if n > 1:
+        result["runs"] = runs
     tmp = res_path + ".tmp"
     with open(tmp, "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
@@ -318,8 +373,10 @@ def run_points(ctx, points, mode, how="local", jobs=1, log=print):
     def one(p):
         t = time.monotonic()
         try:
-            _, ran = run_point(ctx, p)
-            return p, ("ran in %.1f s" % (time.monotonic() - t)) if ran else "finished before: skipped", True
+            res, ran = run_point(ctx, p)
+            reps = res.get("repeats", 1)
+            return p, ("ran in %.1f s" % (time.monotonic() - t) + (f" ({reps} runs)" if reps > 1 else "")
+                       if ran else "finished before: skipped"), True
         except PointError as e:
             return p, f"FAILED: {e}", False
 
@@ -365,6 +422,8 @@ def gather(ctx, exp, points):
         row.update(r["sets"])
         row.update(r["values"])
         row["version"], row["command"], row["host_wall_s"] = r["version"], r["command"], r["host_wall_s"]
+        if exp.has_repeat:
+            row["repeats"] = r.get("repeats", 1)
         rows.append(row)
     for rel in exp.relative:
         for row in rows:
