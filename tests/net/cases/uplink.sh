@@ -3,6 +3,9 @@
 # a guest pings the gateway 10.255.255.254 and talks UDP and TCP (httpget) to host servers on
 # 127.0.0.1 through it; a capture shows the gateway's frames; bad forwards are refused in one line. Loopback
 # only, every run bounded by timeout(1). python3 plays the host's side.
+# A host program can take a second to start (a python3 shim): wait, 10 s at most, for the
+# file it makes once its socket is bound, rather than a fixed sleep.
+wait_ready() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
 UDPECHO=$G/udpecho.elf
 if ! command -v python3 >/dev/null 2>&1; then
 	skip "uplink" "python3 is not installed"
@@ -64,10 +67,12 @@ second" ] && grep -q '^udpecho server: served 2 datagrams, 18 bytes$' "$T/srv.ou
 		bad "a guest pings the gateway" "$(why)"
 	fi
 	P=$(free_port)
-	python3 - "$P" >"$T/echo.out" 2>&1 <<'PY' &
+	rm -f "$T/echo.ready"
+	python3 - "$P" "$T/echo.ready" >"$T/echo.out" 2>&1 <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
 s.settimeout(10)
 for _ in range(3):
     d, a = s.recvfrom(2000)
@@ -75,7 +80,7 @@ for _ in range(3):
 print("served")
 PY
 	epid=$!
-	sleep 0.3
+	wait_ready "$T/echo.ready"
 	run --net user --args "client 10.255.255.254 $P -c 3 -s 50 -i 10" "$UDPECHO"
 	wait "$epid"
 	if [ "$rc" -eq 0 ] && grep -q '^udpecho client: 3 sent, 3 answered, 0% loss' "$T/out" && grep -q served "$T/echo.out"; then
@@ -131,9 +136,10 @@ uplink_refused "--net user with the virtual clock is refused" "net: user needs t
 uplink_refused "--net of another kind is refused" "--net: 'bogus' is not a host network (none, user or tap:IFNAME)" --net bogus
 if command -v python3 >/dev/null 2>&1; then
 	P=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(3)' "$P" &
+	rm -f "$T/busy.ready"
+	python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys.argv[2], "w").close(); time.sleep(10)' "$P" "$T/busy.ready" &
 	lpid=$!
-	sleep 0.3
+	wait_ready "$T/busy.ready"
 	uplink_refused "a --hostfwd port in use is refused in one line" "--hostfwd tcp::$P-0:80: cannot listen on 127.0.0.1:$P" \
 		--net user --hostfwd "tcp::$P-0:80"
 	kill "$lpid" 2>/dev/null
