@@ -158,13 +158,16 @@ for _ in range(200):
 	fi
 	# slirp remembers 16 addresses; the port answers its ARP requests for the rest, so the wire
 	# carries about one request per VM (the first, before the VM has said anything), not one
-	# per frame slirp held back (18,990 in 5 s before the port answered them)
+	# per frame slirp held back (18,990 in 5 s before the port answered them). slirp asks again
+	# for each frame it holds until the VM's reply comes, so a busy host (the VMs run in host
+	# time) sees a few per VM: 120-210 on a quiet machine, 403 once in a clean-clone CI. The
+	# bound is set against the failure it guards, not against the host's speed.
 	if command -v tcpdump >/dev/null 2>&1; then
 		asked=$(tcpdump -nn -r "$T/w100.pcap" 'arp and arp[6:2] = 1 and src host 10.255.255.254' 2>/dev/null | wc -l)
-		if [ "$asked" -ge 1 ] && [ "$asked" -le 200 ]; then
+		if [ "$asked" -ge 1 ] && [ "$asked" -le 1000 ]; then
 			ok "slirp's ARP requests to 100 VMs under wrk: $asked on the wire"
 		else
-			bad "slirp's ARP requests to 100 VMs under wrk" "$asked on the wire (want 1-200)"
+			bad "slirp's ARP requests to 100 VMs under wrk" "$asked on the wire (want 1-1000)"
 		fi
 	fi
 	rm -f "$T/w100.pcap"
